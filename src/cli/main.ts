@@ -1,14 +1,69 @@
 /**
- * CLI entry: argv → command → exit code. Placeholder until commands land.
+ * CLI entry: argv → command → exit code (0 ok, 1 failed, 2 usage). The only place that renders errors.
+ * Responsibilities: route `weave <command> …`, print help and version, render any error the same way, stack only with --debug.
+ * Not here: what each command does (cli/commands/).
+ * Invariants: never throws; stdout carries results, stderr carries errors.
  */
-export interface CliIo {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+import { isWeaveError, toWeaveError, WeaveError } from "../core/errors.js";
+import { renderErrorText } from "../core/render/error-render.js";
+import type { CliIo } from "./cli-io.js";
+import { write } from "./cli-io.js";
+import { runPlanCheck } from "./commands/plan-check.js";
+import { runPlanEligible } from "./commands/plan-eligible.js";
+import { runPlanGraph } from "./commands/plan-graph.js";
+import { runPlanSimulate } from "./commands/plan-simulate.js";
+
+export type { CliIo } from "./cli-io.js";
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  "plan check": runPlanCheck,
+  "plan eligible": runPlanEligible,
+  "plan graph": runPlanGraph,
+  "plan simulate": runPlanSimulate,
+};
+
+export const HELP = `weave — run a plan's milestones in parallel, each on its own branch, and merge them back.
+
+Usage: weave <command> [options]
+
+Plan
+  plan check [PATH] [--json]                 validate a plan (default .github/weave.yml)
+  plan graph [PATH] --format mermaid|dot      draw the dependency graph
+  plan eligible [PATH] --merged IDS …         which milestones may start, and why others wait
+  plan simulate [PATH] --workers N            schedule on a virtual clock: makespan, lower bound, Gantt
+
+Options: --debug (stack traces), --help, --version
+`;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  io.stdout.write(`weave ${argv.join(" ")}\n`);
-  return 0;
+  const debug = argv.includes("--debug");
+  const args = argv.filter((a) => a !== "--debug");
+  try {
+    if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
+      write(io.stdout, HELP);
+      return args.length === 0 ? 2 : 0;
+    }
+    if (args[0] === "--version" || args[0] === "-v") {
+      write(io.stdout, "weave 0.1.0");
+      return 0;
+    }
+    const two = `${args[0]} ${args[1] ?? ""}`;
+    const [name, rest] = COMMANDS[two] ? [two, args.slice(2)] : [args[0]!, args.slice(1)];
+    const command = COMMANDS[name];
+    if (!command) {
+      const group = Object.keys(COMMANDS).filter((c) => c.startsWith(`${args[0]} `));
+      throw new WeaveError("usage", group.length ? `\`weave ${args[0]}\` needs a subcommand: ${group.map((c) => c.split(" ")[1]).join(", ")}` : `unknown command "${args[0]}"`, { hint: "run `weave --help` for the list of commands" });
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      write(io.stdout, HELP);
+      return 0;
+    }
+    return await command(rest, io);
+  } catch (e) {
+    const error = toWeaveError(e);
+    io.stderr.write(renderErrorText(error, { debug: debug || !isWeaveError(e) && debug }));
+    return error.code === "usage" || error.code === "unknown-milestone" ? 2 : 1;
+  }
 }
