@@ -1,0 +1,111 @@
+/**
+ * Priority rules: the classic list-scheduling priority functions, each turned into a rank (a priority list).
+ * Responsibilities: bottom level with tie-breaks (the default), successor counts, descendant work, LPT and mixes.
+ * Not here: evaluating or improving ranks (rank-search.ts), the public entry (priorities.ts).
+ * Invariants: pure and deterministic; every rank is a permutation 0..n-1 (rank[i] = position of node i); ties
+ * end in plan (index) order.
+ */
+import type { ScheduleGraph } from "./schedule-graph.js";
+import { bottomLevels, topLevels, topologicalOrder } from "./schedule-graph.js";
+
+/** Descendant sets are exact (bitsets) up to this many nodes; above it the rules that need them are skipped. */
+const EXACT_DESCENDANTS_MAX_NODES = 3000;
+
+/** rank[i] = position of i when sorting by keys lexicographically (lower first), then index. */
+export function rankByKeys(n: number, keys: readonly ArrayLike<number>[]): Float64Array {
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => {
+    for (const key of keys) {
+      const d = (key[a] ?? 0) - (key[b] ?? 0);
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
+  const rank = new Float64Array(n);
+  order.forEach((node, position) => (rank[node] = position));
+  return rank;
+}
+
+/** Number of descendants and their total duration per node, or undefined when the graph is too big to count exactly. */
+function descendantMeasures(g: ScheduleGraph): { count: Float64Array; work: Float64Array } | undefined {
+  const n = g.durations.length;
+  if (n > EXACT_DESCENDANTS_MAX_NODES) return undefined;
+  const words = (n + 31) >>> 5;
+  const bits = new Int32Array(n * words);
+  const order = topologicalOrder(g);
+  const count = new Float64Array(n);
+  const work = new Float64Array(n);
+  for (let k = n - 1; k >= 0; k--) {
+    const i = order[k] ?? 0;
+    const base = i * words;
+    for (const s of g.dependents[i] ?? []) {
+      const from = s * words;
+      for (let w = 0; w < words; w++) bits[base + w] = (bits[base + w] ?? 0) | (bits[from + w] ?? 0);
+      bits[base + (s >>> 5)] = (bits[base + (s >>> 5)] ?? 0) | (1 << (s & 31));
+    }
+    let c = 0;
+    let sum = 0;
+    for (let w = 0; w < words; w++) {
+      let word = bits[base + w] ?? 0;
+      while (word !== 0) {
+        const low = word & -word;
+        const j = (w << 5) + 31 - Math.clz32(low);
+        c++;
+        sum += g.durations[j] ?? 0;
+        word ^= low;
+      }
+    }
+    count[i] = c;
+    work[i] = sum;
+  }
+  return { count, work };
+}
+
+function negate(values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = -(values[i] ?? 0);
+  return out;
+}
+
+/** The default rank: highest bottom level first, then more dependents, then longer duration, then plan order. */
+export function criticalPathRank(g: ScheduleGraph): Float64Array {
+  const n = g.durations.length;
+  const outDegree = Float64Array.from(g.dependents, (d) => d.length);
+  return rankByKeys(n, [negate(bottomLevels(g)), negate(outDegree), negate(g.durations)]);
+}
+
+/** Classic priority functions, the default first; used as starting points of the search. */
+export function candidateRanks(g: ScheduleGraph, workers: number): Float64Array[] {
+  const n = g.durations.length;
+  const bl = negate(bottomLevels(g));
+  const tl = Float64Array.from(topLevels(g));
+  const outDegree = negate(Float64Array.from(g.dependents, (d) => d.length));
+  const duration = negate(g.durations);
+  const ranks = [
+    criticalPathRank(g),
+    rankByKeys(n, [bl, duration, outDegree]),
+    rankByKeys(n, [bl, tl]),
+    rankByKeys(n, [outDegree, bl]),
+    rankByKeys(n, [duration, bl]),
+  ];
+  const desc = descendantMeasures(g);
+  if (desc !== undefined) {
+    const count = negate(desc.count);
+    const work = negate(desc.work);
+    const mixed = new Float64Array(n);
+    const levelled = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      mixed[i] = (bl[i] ?? 0) - (desc.work[i] ?? 0) / workers;
+      levelled[i] = Math.min(bl[i] ?? 0, -(g.durations[i] ?? 0) - (desc.work[i] ?? 0) / workers);
+    }
+    ranks.push(
+      rankByKeys(n, [bl, count, duration]),
+      rankByKeys(n, [bl, work]),
+      rankByKeys(n, [levelled, bl, count]),
+      rankByKeys(n, [mixed, bl]),
+      rankByKeys(n, [count, bl]),
+      rankByKeys(n, [work, bl]),
+    );
+  }
+  return ranks;
+}

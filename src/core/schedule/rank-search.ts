@@ -1,0 +1,175 @@
+/**
+ * Rank search: improve a priority list by simulating it on the estimates.
+ * Responsibilities: evaluate starting ranks, then a seeded iterated local search whose moves come from the
+ * schedule's critical chain (a node that waited for a worker is moved ahead of one that took it), with kicks.
+ * Not here: the starting ranks (priority-rules.ts), budgets and the public entry (priorities.ts).
+ * Invariants: deterministic for a seed; at most `budget` simulations; stops as soon as the target is reached;
+ * the result is never worse than the best starting rank (ties keep the earlier start).
+ */
+import type { ListScheduler, ScheduleTrace } from "./list-scheduler.js";
+import { createTrace } from "./list-scheduler.js";
+import type { ScheduleGraph } from "./schedule-graph.js";
+
+export interface SearchOptions {
+  /** Maximum number of simulations, starting ranks included. */
+  budget: number;
+  seed: number;
+  /** Stop as soon as a makespan at or below this is found (a lower bound). */
+  target: number;
+}
+
+export interface SearchResult {
+  rank: Float64Array;
+  makespan: number;
+  evaluations: number;
+}
+
+/** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EPS = 1e-9;
+
+/** A priority list as both views: order[position] = node and rank[node] = position. */
+class PriorityList {
+  readonly order: Int32Array;
+  readonly rank: Float64Array;
+  constructor(rank: ArrayLike<number>) {
+    const n = rank.length;
+    this.rank = Float64Array.from(rank);
+    this.order = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.order[this.rank[i] ?? 0] = i;
+  }
+  copyFrom(other: PriorityList): void {
+    this.order.set(other.order);
+    this.rank.set(other.rank);
+  }
+  /** Moves the node at position `from` to position `to`, shifting the ones between. */
+  move(from: number, to: number): void {
+    const { order, rank } = this;
+    const node = order[from] ?? 0;
+    const step = from < to ? 1 : -1;
+    for (let p = from; p !== to; p += step) {
+      const next = order[p + step] ?? 0;
+      order[p] = next;
+      rank[next] = p;
+    }
+    order[to] = node;
+    rank[node] = to;
+  }
+}
+
+/**
+ * Nodes on the schedule's critical chain that waited while ready (for a worker or a lock), latest first.
+ * The chain runs back from the last node to end: through the dep that released a node, or through the node that
+ * freed its worker (or, failing that, a conflicting node that ended as it started).
+ */
+function delayedOnChain(g: ScheduleGraph, trace: ScheduleTrace, makespan: number, out: number[]): void {
+  out.length = 0;
+  const { start, end, ready } = trace;
+  const n = start.length;
+  let v = -1;
+  for (let i = 0; i < n; i++) if ((end[i] ?? 0) >= makespan - EPS && (v < 0 || (start[i] ?? 0) < (start[v] ?? 0))) v = i;
+  while (v >= 0) {
+    const s = start[v] ?? 0;
+    let next = -1;
+    if (s > (ready[v] ?? 0) + EPS) {
+      out.push(v);
+      const before = trace.previous[v] ?? -1;
+      if (before >= 0 && Math.abs((end[before] ?? 0) - s) <= EPS) next = before;
+      else for (const c of g.conflicts?.[v] ?? []) if (Math.abs((end[c] ?? 0) - s) <= EPS && (start[c] ?? 0) < s) next = c;
+    } else {
+      for (const d of g.deps[v] ?? []) if (Math.abs((end[d] ?? 0) - s) <= EPS) next = d;
+    }
+    v = next;
+  }
+}
+
+export function searchRank(
+  g: ScheduleGraph,
+  scheduler: ListScheduler,
+  starts: readonly Float64Array[],
+  options: SearchOptions,
+): SearchResult {
+  const n = scheduler.size;
+  const durations = g.durations;
+  let best = { rank: starts[0] ?? new Float64Array(n), makespan: Number.POSITIVE_INFINITY };
+  let evaluations = 0;
+  const budget = Math.max(1, options.budget);
+  const done = (): boolean => best.makespan <= options.target + EPS || evaluations >= budget;
+
+  for (const rank of starts) {
+    if (done()) break;
+    const makespan = scheduler.run(rank, durations);
+    evaluations++;
+    if (makespan < best.makespan) best = { rank, makespan };
+  }
+  if (done() || n < 2) return { rank: best.rank, makespan: best.makespan, evaluations };
+
+  const random = createRandom(options.seed);
+  const current = new PriorityList(best.rank);
+  const candidate = new PriorityList(best.rank);
+  let trace = createTrace(n);
+  let scratch = createTrace(n);
+  const chain: number[] = [];
+  const movers: number[] = [];
+  let currentMakespan = scheduler.run(current.rank, durations, trace);
+  evaluations++;
+  let stall = 0;
+  const stallLimit = Math.max(20, 2 * n);
+
+  while (!done()) {
+    delayedOnChain(g, trace, currentMakespan, chain);
+    candidate.copyFrom(current);
+    const v = chain[Math.floor(random() * chain.length)];
+    if (v === undefined || stall > stallLimit) {
+      // Kick: a few random shifts away from the best list found so far.
+      candidate.copyFrom(new PriorityList(best.rank));
+      const kicks = 1 + Math.floor(random() * 3);
+      for (let k = 0; k < kicks; k++) {
+        const from = Math.floor(random() * n);
+        const to = Math.max(0, Math.min(n - 1, from + Math.floor((random() - 0.5) * 16)));
+        candidate.move(from, to);
+      }
+      stall = 0;
+      currentMakespan = scheduler.run(candidate.rank, durations, trace);
+      evaluations++;
+      current.copyFrom(candidate);
+      if (currentMakespan < best.makespan) best = { rank: Float64Array.from(candidate.rank), makespan: currentMakespan };
+      continue;
+    }
+    // Nodes that started while v was waiting and outranked it: move v just ahead of one of them.
+    movers.length = 0;
+    const rv = current.rank[v] ?? 0;
+    for (let i = 0; i < n; i++) {
+      const s = trace.start[i] ?? 0;
+      if ((current.rank[i] ?? 0) < rv && s >= (trace.ready[v] ?? 0) - EPS && s <= (trace.start[v] ?? 0) + EPS) movers.push(i);
+    }
+    const u = movers[Math.floor(random() * movers.length)];
+    if (u === undefined) {
+      stall++;
+      continue;
+    }
+    candidate.move(rv, current.rank[u] ?? 0);
+    const makespan = scheduler.run(candidate.rank, durations, scratch);
+    evaluations++;
+    if (makespan <= currentMakespan + EPS) {
+      stall = makespan < currentMakespan - EPS ? 0 : stall + 1;
+      currentMakespan = makespan;
+      current.copyFrom(candidate);
+      [trace, scratch] = [scratch, trace];
+      if (makespan < best.makespan - EPS) best = { rank: Float64Array.from(candidate.rank), makespan };
+    } else {
+      stall++;
+    }
+  }
+  return { rank: best.rank, makespan: best.makespan, evaluations };
+}
