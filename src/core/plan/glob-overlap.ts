@@ -8,6 +8,7 @@ import picomatch from "picomatch";
 
 const MAGIC = /[*?[\]{}()!+@]/;
 const MAX_EXPANSIONS = 64;
+const NEEDS_NORMALIZING = /^\s|\s$|\\|^\.\/|\/\/|\/$/;
 
 export function isGlob(pattern: string): boolean {
   return MAGIC.test(pattern);
@@ -15,6 +16,7 @@ export function isGlob(pattern: string): boolean {
 
 /** `./src//auth/` → `src/auth`. */
 export function normalizePattern(pattern: string): string {
+  if (!NEEDS_NORMALIZING.test(pattern)) return pattern;
   return pattern.trim().replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/{2,}/g, "/").replace(/\/$/, "");
 }
 
@@ -60,20 +62,37 @@ function literalEnds(segment: string): [string, string] {
   return [segment.slice(0, first), segment.slice(last)];
 }
 
+const matchers = new Map<string, (path: string) => boolean>();
+
+/** Compiled once per segment pattern: comparing 100,000 globs must not recompile regexes per pair. */
+function segmentMatches(literal: string, pattern: string): boolean {
+  let matcher = matchers.get(pattern);
+  if (!matcher) {
+    if (matchers.size > 10_000) matchers.clear();
+    matchers.set(pattern, (matcher = picomatch(pattern, { dot: true })));
+  }
+  return matcher(literal);
+}
+
 /** Can one path segment match both patterns? */
 function segmentsIntersect(a: string, b: string): boolean {
   if (a === b || a === "*" || b === "*") return true;
   const aMagic = MAGIC.test(a);
   const bMagic = MAGIC.test(b);
   if (!aMagic && !bMagic) return false;
-  if (!aMagic) return picomatch.isMatch(a, b, { dot: true });
-  if (!bMagic) return picomatch.isMatch(b, a, { dot: true });
+  if (!aMagic) return segmentMatches(a, b);
+  if (!bMagic) return segmentMatches(b, a);
   const [aHead, aTail] = literalEnds(a);
   const [bHead, bTail] = literalEnds(b);
   return (aHead.startsWith(bHead) || bHead.startsWith(aHead)) && (aTail.endsWith(bTail) || bTail.endsWith(aTail));
 }
 
 function splitIntersect(a: readonly string[], b: readonly string[]): boolean {
+  if (!a.includes("**") && !b.includes("**")) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!segmentsIntersect(a[i]!, b[i]!)) return false;
+    return true;
+  }
   const seen = new Set<number>();
   const stack: [number, number][] = [[0, 0]];
   const width = b.length + 1;
@@ -104,19 +123,27 @@ function isDirectoryLike(raw: string, pattern: string): boolean {
   return /\/\s*$/.test(raw) || !(pattern.split("/").pop() ?? "").includes(".");
 }
 
+/** A pattern split once into its brace alternatives' segments; a directory-like literal also covers what is below it. */
+export interface PreparedPattern {
+  text: string;
+  alternatives: readonly (readonly string[])[];
+}
+
+export function preparePattern(raw: string): PreparedPattern {
+  const text = normalizePattern(raw);
+  const alternatives = expandBraces(text).map((p) => (isDirectoryLike(raw, p) ? [...p.split("/"), "**"] : p.split("/")));
+  return { text, alternatives };
+}
+
+export function preparedOverlap(a: PreparedPattern, b: PreparedPattern): boolean {
+  if (a.text === b.text) return true;
+  for (const xs of a.alternatives) for (const ys of b.alternatives) if (splitIntersect(xs, ys)) return true;
+  return false;
+}
+
 /** True when some file path could match both patterns. A directory path also covers everything below it. */
 export function globsOverlap(a: string, b: string): boolean {
-  for (const x of expandBraces(normalizePattern(a))) {
-    for (const y of expandBraces(normalizePattern(b))) {
-      const xs = x.split("/");
-      const ys = y.split("/");
-      if (splitIntersect(xs, ys)) return true;
-      // `src/auth` (a directory) covers `src/auth/login.ts`.
-      if (isDirectoryLike(a, x) && splitIntersect([...xs, "**"], ys)) return true;
-      if (isDirectoryLike(b, y) && splitIntersect(xs, [...ys, "**"])) return true;
-    }
-  }
-  return false;
+  return preparedOverlap(preparePattern(a), preparePattern(b));
 }
 
 /** The narrower of two overlapping patterns: what to show as "shared". */

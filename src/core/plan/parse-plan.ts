@@ -3,7 +3,9 @@
  * Responsibilities: text checks (empty, binary, not UTF-8), YAML syntax, schema (zod), graph; positions for each.
  * Not here: reading the file (adapters / cli), the schema itself (core/plan/schema.ts), graph algorithms (validate-graph.ts).
  * Invariants: pure; never throws anything but WeaveError("plan-invalid"); problems are sorted by position.
+ * Speed: a valid plan takes the fast path (js-yaml, no positions); only an invalid one pays for the positional parse.
  */
+import jsyaml from "js-yaml";
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import type { z } from "zod";
@@ -31,9 +33,27 @@ interface Source {
 /** Parses and validates a plan; throws WeaveError("plan-invalid") listing every problem. */
 export function parsePlan(input: string | Uint8Array, file: string): Plan {
   const text = decodeText(input, file);
-  if (text.replace(/#.*$/gm, "").trim() === "") {
+  if (!/^[ \t]*[^#\s]/m.test(text)) {
     fail(file, [{ message: "the plan is empty", hint: "run `weave init` to write an example plan", location: { file, line: 1, column: 1 } }]);
   }
+  return parseFast(text, file) ?? parseWithPositions(text, file);
+}
+
+/** The plan if it is valid, else undefined (the positional parse then finds and places every problem). */
+function parseFast(text: string, file: string): Plan | undefined {
+  let value: unknown;
+  try {
+    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file });
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const parsed = PlanFileSchema.safeParse(value);
+  if (!parsed.success || validateGraph(graphNodesOf(value)).length > 0) return undefined;
+  return { ...parsed.data, file };
+}
+
+function parseWithPositions(text: string, file: string): Plan {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
