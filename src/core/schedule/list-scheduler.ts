@@ -3,7 +3,8 @@
  * Responsibilities: online non-delay list scheduling on a virtual clock with N workers, ranks and conflict locks.
  * Not here: input validation and the public result shape (simulate.ts); choosing ranks (priorities.ts).
  * Invariants: O((n+e) log n) per run; a node starts only after all deps end, never beside a running conflict,
- * and whenever a worker is free the best-ranked startable ready node starts (ties: lower index).
+ * and whenever a worker is free the best-ranked startable ready node starts (ties: lower index) on the
+ * lowest-numbered free worker.
  */
 import { NodeHeap } from "./node-heap.js";
 import type { ScheduleGraph } from "./schedule-graph.js";
@@ -53,7 +54,8 @@ export function createListScheduler(g: ScheduleGraph, workers: number): ListSche
   const endTime = new Float64Array(n);
   const lockedBy = new Int32Array(hasConflicts ? n : 0);
   const aside = new Int32Array(n);
-  const freeWorkers = new Int32Array(workers);
+  const workerIds = Float64Array.from({ length: workers }, (_, w) => w);
+  const freeWorkers = new NodeHeap(workers, workerIds);
   const lastOnWorker = new Int32Array(workers);
   const ready = new NodeHeap(n, endTime);
   const events = new NodeHeap(n, endTime);
@@ -65,8 +67,11 @@ export function createListScheduler(g: ScheduleGraph, workers: number): ListSche
     if (hasConflicts) lockedBy.fill(0);
     for (let i = 0; i < n; i++) if (depCount[i] === 0) ready.push(i);
     if (trace !== undefined) trace.ready.fill(0);
-    for (let w = 0; w < workers; w++) freeWorkers[w] = workers - 1 - w;
-    if (trace !== undefined) lastOnWorker.fill(-1);
+    if (trace !== undefined) {
+      freeWorkers.reset(workerIds);
+      for (let w = 0; w < workers; w++) freeWorkers.push(w);
+      lastOnWorker.fill(-1);
+    }
     let free = workers;
     let now = 0;
     let finished = 0;
@@ -91,7 +96,7 @@ export function createListScheduler(g: ScheduleGraph, workers: number): ListSche
         if (trace !== undefined) {
           trace.start[v] = now;
           trace.end[v] = end;
-          const w = freeWorkers[free] ?? 0;
+          const w = freeWorkers.pop();
           trace.worker[v] = w;
           trace.previous[v] = lastOnWorker[w] ?? -1;
           lastOnWorker[w] = v;
@@ -103,7 +108,7 @@ export function createListScheduler(g: ScheduleGraph, workers: number): ListSche
       while (events.size > 0 && endTime[events.peek()] === now) {
         const v = events.pop();
         finished++;
-        if (trace !== undefined) freeWorkers[free] = trace.worker[v] ?? 0;
+        if (trace !== undefined) freeWorkers.push(trace.worker[v] ?? 0);
         free++;
         if (hasConflicts) {
           for (let k = lock.offsets[v] ?? 0, stop = lock.offsets[v + 1] ?? 0; k < stop; k++) {
