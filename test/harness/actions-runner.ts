@@ -1,0 +1,227 @@
+/**
+ * Actions runner: `workflow_dispatch` → run → one job whose action step is a real node process.
+ * Responsibilities: dispatch checks (workflow-file.ts), `concurrency` groups (one running, one pending, cancel-in-progress),
+ * the job lifecycle with workflow_run/workflow_job events, GITHUB_TOKEN and OIDC per job, `post` after main (also on
+ * cancel), and cancellation: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that (times scaled by `timeScale`).
+ * Not here: process plumbing (job-process.ts), REST shapes (actions-shapes.ts). Not modelled: `run:` steps, matrices, several jobs per run.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mintToken } from "./auth.js";
+import { workflowJobPayload, workflowRunPayload } from "./actions-shapes.js";
+import type { Conclusion, JobRecord, RunRecord } from "./actions-shapes.js";
+import { cloneWorkspace, makeJobDirs, parseFileCommand, spawnStep } from "./job-process.js";
+import type { ActionEntry } from "./job-process.js";
+import { jobEnvironment, jobStep } from "./job-environment.js";
+import type { OidcIssuer } from "./oidc.js";
+import type { Shapes } from "./shapes.js";
+import type { WebhookPayloads } from "./webhook-payloads.js";
+import type { WebhookBus } from "./webhooks.js";
+import { interpolate, parseWorkflow, resolveInputs, tokenPermissions } from "./workflow-file.js";
+import type { Workflow } from "./workflow-file.js";
+import { HttpError, notFound, validationFailed } from "./world.js";
+import type { AccessLevel, RepoRecord, UserRecord, World } from "./world.js";
+
+export interface RunnerDeps { world: World; shapes: Shapes; payloads: WebhookPayloads; webhooks: WebhookBus; oidc: OidcIssuer; report: (message: string) => void }
+export interface RunnerOptions { entry: () => Promise<ActionEntry>; timeScale: number; tokenPermissions: Record<string, AccessLevel> }
+
+export class ActionsRunner {
+  readonly runs = new Map<number, RunRecord>();
+  private readonly workflowIds = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private root: string | undefined;
+  private runNumbers = new Map<string, number>();
+
+  constructor(private readonly deps: RunnerDeps, private readonly options: RunnerOptions) {}
+
+  workflowId(repo: RepoRecord, path: string): number {
+    const key = `${repo.fullName}:${path}`;
+    let id = this.workflowIds.get(key);
+    if (id === undefined) { id = this.deps.world.id(); this.workflowIds.set(key, id); }
+    return id;
+  }
+
+  async readWorkflow(repo: RepoRecord, workflowId: string, sha: string): Promise<Workflow> {
+    const numeric = [...this.workflowIds.entries()].find(([key, id]) => String(id) === workflowId && key.startsWith(`${repo.fullName}:`));
+    const path = numeric !== undefined ? numeric[0].slice(repo.fullName.length + 1) : `.github/workflows/${workflowId}`;
+    const [entry] = await repo.git.lsTree(sha, { path });
+    if (entry === undefined) throw notFound();
+    return parseWorkflow(path, (await repo.git.readBlob(entry.sha)).toString("utf8"));
+  }
+
+  async dispatch(repo: RepoRecord, workflowId: string, ref: string, given: Record<string, unknown>, actor: UserRecord): Promise<RunRecord> {
+    const branch = ref.replace(/^refs\/(heads|tags)\//, "");
+    const sha = await repo.git.resolveCommit(ref);
+    if (sha === undefined) throw validationFailed(`No ref found for: ${ref}`);
+    const workflow = await this.readWorkflow(repo, workflowId, sha);
+    const inputs = resolveInputs(workflow, given);
+    const [jobKey, jobSpec] = workflow.jobs[0] ?? [];
+    if (jobKey === undefined || jobSpec === undefined) throw validationFailed(`Workflow ${workflow.path} has no jobs`);
+    const now = this.deps.world.now();
+    const runNumber = (this.runNumbers.get(`${repo.fullName}:${workflow.path}`) ?? 0) + 1;
+    this.runNumbers.set(`${repo.fullName}:${workflow.path}`, runNumber);
+    const run: RunRecord = {
+      id: this.deps.world.id(), runNumber, attempt: 1, repo, workflowId: this.workflowId(repo, workflow.path), workflowPath: workflow.path, workflowName: workflow.name,
+      headBranch: branch, headSha: sha, event: "workflow_dispatch", status: "queued", conclusion: null, actor, inputs, createdAt: now, updatedAt: now, startedAt: null,
+      concurrency: undefined, jobs: [], cancelRequested: undefined, done: Promise.resolve(),
+    };
+    const context = this.context(run, workflow, "");
+    if (workflow.concurrency !== undefined) run.concurrency = { group: interpolate(workflow.concurrency.group, context), cancelInProgress: workflow.concurrency.cancelInProgress };
+    const job: JobRecord = { id: this.deps.world.id(), runId: run.id, key: jobKey, name: jobSpec.name ?? jobKey, status: "queued", conclusion: null, createdAt: now, startedAt: null, completedAt: null, steps: [], process: undefined, workspace: "", env: {}, outputs: {}, summary: "", log: "" };
+    run.jobs.push(job);
+    this.runs.set(run.id, run);
+    const dispatchPayload = this.deps.payloads.base("workflow_dispatch", undefined, repo, actor, { inputs, ref: `refs/heads/${branch}`, workflow: workflow.path });
+    delete dispatchPayload.action;
+    this.deps.webhooks.emit("workflow_dispatch", undefined, () => dispatchPayload, { repo });
+    this.emitRun(run, "requested");
+    this.emitJob(run, job, "queued");
+    let started: () => void = () => undefined;
+    run.done = new Promise<void>((resolve) => { started = resolve; }).then(() => this.execute(run, workflow, jobSpec));
+    const blockers = this.sameGroup(run).filter((r) => r.status === "in_progress" || r.status === "queued");
+    for (const pending of this.sameGroup(run).filter((r) => r.status === "pending")) this.cancel(pending, "cancel");
+    if (blockers.length > 0) {
+      run.status = "pending";
+      if (run.concurrency?.cancelInProgress === true) for (const b of blockers) this.cancel(b, "cancel");
+      void Promise.all(blockers.map((b) => b.done)).then(() => { if (run.status === "pending") { run.status = "queued"; started(); } });
+    } else {
+      setImmediate(started);
+    }
+    return run;
+  }
+
+  /** cancel: SIGINT → SIGTERM → SIGKILL, post runs; force: SIGKILL now, no post; lost: the runner dies (failure). */
+  cancel(run: RunRecord, kind: "cancel" | "force" | "lost"): void {
+    if (run.status === "completed") throw new HttpError(409, "Cannot cancel a workflow run that is completed.");
+    run.cancelRequested ??= kind;
+    if (kind !== "cancel") run.cancelRequested = kind;
+    const job = run.jobs[0];
+    if (run.status === "pending" || run.status === "queued" || job?.process === undefined) {
+      if (run.status === "pending") void this.complete(run, "cancelled");
+      return;
+    }
+    const child = job.process;
+    if (kind !== "cancel") { child.kill("SIGKILL"); return; }
+    child.kill("SIGINT");
+    const later = (ms: number, signal: NodeJS.Signals): void => {
+      const timer = setTimeout(() => { this.timers.delete(timer); if (child.exitCode === null && child.signalCode === null) child.kill(signal); }, ms * this.options.timeScale);
+      this.timers.add(timer);
+    };
+    later(7500, "SIGTERM");
+    later(10000, "SIGKILL");
+  }
+
+  async settled(): Promise<void> {
+    while ([...this.runs.values()].some((r) => r.status !== "completed")) await Promise.all([...this.runs.values()].map((r) => r.done));
+  }
+
+  async close(): Promise<void> {
+    for (const run of this.runs.values()) for (const job of run.jobs) job.process?.kill("SIGKILL");
+    for (const run of this.runs.values()) if (run.status === "pending" || run.status === "queued") run.cancelRequested = "force";
+    await Promise.all([...this.runs.values()].map((r) => r.done.catch(() => undefined)));
+    for (const timer of this.timers) clearTimeout(timer);
+    if (this.root !== undefined) await rm(this.root, { recursive: true, force: true });
+  }
+
+  private sameGroup(run: RunRecord): RunRecord[] {
+    if (run.concurrency === undefined) return [];
+    return [...this.runs.values()].filter((r) => r !== run && r.repo === run.repo && r.concurrency?.group === run.concurrency?.group && r.status !== "completed");
+  }
+
+  private context(run: RunRecord, workflow: Workflow, token: string): Record<string, unknown> {
+    const github = {
+      workflow: run.workflowName, ref: `refs/heads/${run.headBranch}`, ref_name: run.headBranch, sha: run.headSha, repository: run.repo.fullName, repository_owner: run.repo.owner.login,
+      run_id: String(run.id), run_number: String(run.runNumber), run_attempt: String(run.attempt), actor: run.actor.login, triggering_actor: run.actor.login, event_name: run.event,
+      token, server_url: this.deps.shapes.server, api_url: this.deps.shapes.api, event: { inputs: run.inputs, ref: `refs/heads/${run.headBranch}`, workflow: workflow.path },
+      job: run.jobs[0]?.key ?? "", head_ref: "", base_ref: "", workflow_ref: `${run.repo.fullName}/${workflow.path}@refs/heads/${run.headBranch}`,
+    };
+    return { github, inputs: run.inputs, secrets: { ...run.repo.secrets, GITHUB_TOKEN: token }, vars: run.repo.vars, env: {}, runner: { os: "Linux", arch: "X64", temp: "" } };
+  }
+
+  private async execute(run: RunRecord, workflow: Workflow, jobSpec: NonNullable<Workflow["jobs"][number]>[1]): Promise<void> {
+    const job = run.jobs[0] as JobRecord;
+    if (run.cancelRequested !== undefined) { await this.complete(run, run.cancelRequested === "lost" ? "failure" : "cancelled"); return; }
+    const now = this.deps.world.now();
+    Object.assign(run, { status: "in_progress", startedAt: now, updatedAt: now });
+    Object.assign(job, { status: "in_progress", startedAt: now });
+    this.emitRun(run, "in_progress");
+    this.emitJob(run, job, "in_progress");
+    const permissions = tokenPermissions(workflow.permissions, jobSpec.permissions, this.options.tokenPermissions);
+    const token = mintToken(this.deps.world, { kind: "actions", repoFullName: run.repo.fullName, runId: run.id, permissions });
+    let requestToken: string | undefined;
+    let conclusion: Conclusion = "success";
+    const log = (text: string): void => { job.log += text; };
+    try {
+      this.root ??= await mkdtemp(join(tmpdir(), "weave-runner-"));
+      const context = this.context(run, workflow, token.token);
+      const dirs = await makeJobDirs(join(this.root, `run-${run.id}`), context.github && (context.github as { event: unknown }).event);
+      job.workspace = dirs.workspace;
+      jobStep(job, "Set up job", "success", this.deps.world.now());
+      await cloneWorkspace(`${this.deps.shapes.server}/${run.repo.fullName}.git`, run.headBranch, token.token, dirs);
+      jobStep(job, "Run actions/checkout@v4", "success", this.deps.world.now());
+      const entry = await this.options.entry();
+      const prepared = jobEnvironment({ run, job, workflow, jobSpec, dirs, entry, context, shapes: this.deps.shapes, oidc: this.deps.oidc, permissions });
+      requestToken = prepared.requestToken;
+      job.env = prepared.env;
+      if (run.cancelRequested !== undefined) throw new Error("cancelled before the action started");
+      const main = await this.runStep(job, entry.main, prepared.env, dirs.workspace, log, `Run ${prepared.uses}`);
+      conclusion = this.outcome(run, main);
+      if (entry.post !== undefined && run.cancelRequested !== "force" && run.cancelRequested !== "lost") {
+        const state = parseFileCommand(await readFile(dirs.files.state, "utf8"));
+        const postEnv = { ...prepared.env, ...Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) };
+        const post = await this.runStep(job, entry.post, postEnv, dirs.workspace, log, `Post Run ${prepared.uses}`);
+        if (conclusion === "success" && post !== 0) conclusion = "failure";
+      }
+      job.outputs = parseFileCommand(await readFile(dirs.files.output, "utf8"));
+      job.summary = await readFile(dirs.files.summary, "utf8");
+    } catch (error) {
+      log(`\n##[error]${String(error)}\n`);
+      if (String(error).includes("stand-in does not evaluate") || String(error).includes("unknown context")) this.deps.report(`run ${run.id}: ${String(error)}`);
+      conclusion = this.outcome(run, 1);
+    } finally {
+      if (requestToken !== undefined) this.deps.oidc.revoke(requestToken);
+      this.deps.world.tokens.delete(token.token);
+    }
+    jobStep(job, "Complete job", "success", this.deps.world.now());
+    await this.complete(run, conclusion);
+  }
+
+  private async runStep(job: JobRecord, entry: string, env: Record<string, string>, cwd: string, log: (text: string) => void, name: string): Promise<number | null> {
+    const started = this.deps.world.now();
+    const step = spawnStep(entry, env, cwd, log);
+    job.process = step.child;
+    const { code } = await step.exited;
+    job.process = undefined;
+    jobStep(job, name, code === 0 ? "success" : "failure", started);
+    return code;
+  }
+
+  private outcome(run: RunRecord, code: number | null): Conclusion {
+    if (run.cancelRequested === "lost") return "failure";
+    if (run.cancelRequested !== undefined) return "cancelled";
+    return code === 0 ? "success" : "failure";
+  }
+
+  private async complete(run: RunRecord, conclusion: Conclusion): Promise<void> {
+    if (run.status === "completed") return;
+    const now = this.deps.world.now();
+    for (const job of run.jobs) {
+      Object.assign(job, { status: "completed", conclusion, completedAt: now });
+      for (const step of job.steps) if (step.status !== "completed") Object.assign(step, { status: "completed", conclusion: "skipped", completedAt: now });
+    }
+    Object.assign(run, { status: "completed", conclusion, updatedAt: now });
+    for (const job of run.jobs) this.emitJob(run, job, "completed");
+    this.emitRun(run, "completed");
+  }
+
+  private emitRun(run: RunRecord, action: string): void {
+    const payload = workflowRunPayload(this.deps.shapes, this.deps.payloads, run, action);
+    this.deps.webhooks.emit("workflow_run", action, () => payload, { repo: run.repo });
+  }
+
+  private emitJob(run: RunRecord, job: JobRecord, action: string): void {
+    const payload = workflowJobPayload(this.deps.shapes, this.deps.payloads, run, job, action);
+    delete payload.deployment;
+    this.deps.webhooks.emit("workflow_job", action, () => payload, { repo: run.repo });
+  }
+}
