@@ -6,7 +6,7 @@
  * Invariants: every ref write is atomic (`update-ref <new> <old>`); commits get fixed identities and dates from the caller.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -24,9 +24,8 @@ export class GitBackend {
   static async init(parent: string, name: string, defaultBranch: string): Promise<GitBackend> {
     const dir = join(parent, `${name}.git`);
     const git = new GitBackend(dir);
-    await git.run(["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir], { cwd: parent, bare: false });
-    await git.run(["config", "http.receivepack", "true"]);
-    await git.run(["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    await git.ok(["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir], { cwd: parent, bare: false });
+    await appendFile(join(dir, "config"), "[http]\n\treceivepack = true\n[uploadpack]\n\tallowAnySHA1InWant = true\n");
     return git;
   }
 

@@ -16,6 +16,9 @@ export interface JobClaims {
   ref: string; ref_type: string; ref_protected: string; sha: string; actor: string; actor_id: string; event_name: string; head_ref: string; base_ref: string; runner_environment: string;
 }
 
+/** One signing key per process: RSA generation is slow and the key carries no test state. */
+let processKey: Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> | undefined;
+
 export class OidcIssuer {
   private key: { privateKey: CryptoKey; jwk: JWK } | undefined;
   private readonly requests = new Map<string, JobClaims>();
@@ -24,7 +27,8 @@ export class OidcIssuer {
   constructor(readonly issuer: string, private readonly now: () => Date) {}
 
   async init(): Promise<void> {
-    const { privateKey, publicKey } = await generateKeyPair("RS256");
+    processKey ??= generateKeyPair("RS256");
+    const { privateKey, publicKey } = await processKey;
     this.key = { privateKey, jwk: { ...(await exportJWK(publicKey)), kid: this.kid, alg: "RS256", use: "sig" } };
   }
 

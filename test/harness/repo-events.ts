@@ -45,16 +45,19 @@ export class RepoEvents {
     this.bus.emit("pull_request", action, () => payload, { repo });
   }
 
-  /** The pull's mergeable flag as GitHub shows it: null on the first look after a change, computed afterwards. */
-  async observeMergeable(repo: RepoRecord, pull: PullRecord): Promise<void> {
-    if (pull.state !== "open") return;
+  /** The pull's mergeable flag as GitHub shows it: null on the first look after a change (which starts the
+   * background computation), the computed value on later looks. */
+  async observeMergeable(repo: RepoRecord, pull: PullRecord): Promise<{ mergeable: boolean | null; state: string }> {
+    const shown = (): { mergeable: boolean | null; state: string } => ({ mergeable: pull.mergeable, state: pull.mergeableState });
+    if (pull.state !== "open") return shown();
     const key = await this.mergeKey(repo, pull);
-    if (pull.mergeableFor === key && pull.mergeable !== null) return;
+    if (pull.mergeableFor === key && pull.mergeable !== null) return shown();
     const pending = this.computing.get(pull.id);
-    if (pending !== undefined) { await pending; this.computing.delete(pull.id); return; }
+    if (pending !== undefined) { await pending; this.computing.delete(pull.id); return shown(); }
     pull.mergeable = null;
     pull.mergeableState = "unknown";
     this.computing.set(pull.id, this.compute(repo, pull));
+    return { mergeable: null, state: "unknown" };
   }
 
   /** Computes mergeable now (the merge endpoint does not wait for the background job). */

@@ -5,6 +5,7 @@
  * Invariants: seeded commits move refs with compare-and-swap and emit `push` like a real push (unless `silent`).
  */
 import { generateKeyPairSync, createPrivateKey, randomBytes } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { SignJWT } from "jose";
@@ -40,6 +41,13 @@ export interface Seeding {
   users: { create(login: string, type?: UserRecord["type"]): UserRecord; token(login: string): string };
   repos: { create(spec: RepoSpec): Promise<RepoHandle>; get(fullName: string): RepoHandle };
   apps: { create(spec?: AppSpec): AppHandle };
+}
+
+/** RSA keys are slow to make on small machines; the n-th App of every stand-in reuses the n-th key of this process. */
+const keyPool: { privateKey: KeyObject; publicKey: KeyObject }[] = [];
+function appKey(index: number): { privateKey: KeyObject; publicKey: KeyObject } {
+  while (keyPool.length <= index) keyPool.push(generateKeyPairSync("rsa", { modulusLength: 2048 }));
+  return keyPool[index] as { privateKey: KeyObject; publicKey: KeyObject };
 }
 
 export function createSeeding(world: World, events: RepoEvents, reposDir: string): Seeding {
@@ -111,7 +119,7 @@ export function createSeeding(world: World, events: RepoEvents, reposDir: string
       create(spec = {}) {
         const id = world.id();
         const slug = spec.slug ?? `app-${id}`;
-        const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const { privateKey, publicKey } = appKey(world.apps.size);
         const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
         const record: AppRecord = {
           id, slug, name: spec.name ?? slug, clientId: `Iv1.${randomBytes(8).toString("hex")}`, owner: world.user(spec.owner ?? "weave-org", "Organization"),

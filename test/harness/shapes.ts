@@ -22,10 +22,11 @@ export class Shapes {
   }
 
   user(user: UserRecord): Json {
-    const url = `${this.api}/users/${user.login}`;
+    const login = encodeURIComponent(user.login);
+    const url = `${this.api}/users/${login}`;
     return {
       login: user.login, id: user.id, node_id: nodeId("U", user.id), avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`, gravatar_id: "",
-      url, html_url: `${this.server}/${user.login}`, followers_url: `${url}/followers`, following_url: `${url}/following{/other_user}`,
+      url, html_url: `${this.server}/${login}`, followers_url: `${url}/followers`, following_url: `${url}/following{/other_user}`,
       gists_url: `${url}/gists{/gist_id}`, starred_url: `${url}/starred{/owner}{/repo}`, subscriptions_url: `${url}/subscriptions`,
       organizations_url: `${url}/orgs`, repos_url: `${url}/repos`, events_url: `${url}/events{/privacy}`, received_events_url: `${url}/received_events`,
       type: user.type, site_admin: false, user_view_type: "public",
@@ -47,7 +48,7 @@ export class Shapes {
       clone_url: `${this.server}/${repo.fullName}.git`, git_url: `${this.server}/${repo.fullName}.git`, ssh_url: `git@localhost:${repo.fullName}.git`,
       svn_url: `${this.server}/${repo.fullName}`, mirror_url: null, homepage: null, language: null, default_branch: repo.defaultBranch,
       created_at: iso(repo.createdAt), updated_at: iso(repo.createdAt), pushed_at: iso(this.world.now()), archived: false, disabled: false,
-      permissions: { admin: true, maintain: true, push: true, triage: true, pull: true }, network_count: 0, subscribers_count: 0,
+      permissions: { admin: true, maintain: true, push: true, triage: true, pull: true }, network_count: 0, subscribers_count: 0, license: null,
     });
   }
 

@@ -49,8 +49,9 @@ export const pullRoutes: RouteTable = {
   "pulls/get": async (ctx) => {
     const repo = ctx.repo("pull_requests", "read");
     const pull = pullOf(repo, ctx);
-    await ctx.events.observeMergeable(repo, pull);
-    return { status: 200, body: await ctx.shapes.pull(repo, pull) };
+    const shown = await ctx.events.observeMergeable(repo, pull);
+    const body = await ctx.shapes.pull(repo, pull);
+    return { status: 200, body: { ...body, mergeable: shown.mergeable, rebaseable: shown.mergeable, mergeable_state: shown.state } };
   },
 
   "pulls/list": async (ctx) => {
