@@ -21,14 +21,34 @@ function loadExamples(): ExampleGroup[] {
   return cachedExamples;
 }
 
-export class WebhookPayloads {
+/** GitHub's webhook schemas, compiled once per process (compiling the pull_request schema alone takes a while). */
+export class WebhookSchemas {
   private readonly ajv: Ajv;
   private readonly spec: { webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: Json }> } } }>; components: Json };
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly shapes: Shapes, private readonly report: (message: string) => void, specPath = new URL("./openapi/webhooks-subset.json", import.meta.url)) {
-    this.spec = convertNullable(JSON.parse(readFileSync(specPath, "utf8"))) as WebhookPayloads["spec"];
+  constructor(specPath = new URL("./openapi/webhooks-subset.json", import.meta.url)) {
+    this.spec = convertNullable(JSON.parse(readFileSync(specPath, "utf8"))) as WebhookSchemas["spec"];
     this.ajv = createSchemaAjv(this.spec.components, "hooks");
+  }
+
+  /** Problems with `payload` as the `key` webhook (e.g. "pull-request-opened"); [] when valid. */
+  check(key: string, payload: Json): string[] {
+    const described = this.spec.webhooks[key]?.post.requestBody.content["application/json"]?.schema;
+    if (described === undefined) return [`webhook ${key} is not in the stand-in's webhook subset (add it to openapi/operations.json)`];
+    let validate = this.compiled.get(key);
+    if (validate === undefined) { validate = this.ajv.compile(rewriteRefs(described, "hooks") as Json); this.compiled.set(key, validate); }
+    return validate(payload) ? [] : [`webhook ${key} payload: ${this.ajv.errorsText(validate.errors, { dataVar: "payload" })}`];
+  }
+}
+
+let sharedSchemas: WebhookSchemas | undefined;
+
+export class WebhookPayloads {
+  private readonly schemas: WebhookSchemas;
+
+  constructor(private readonly shapes: Shapes, private readonly report: (message: string) => void, schemas?: WebhookSchemas) {
+    this.schemas = schemas ?? (sharedSchemas ??= new WebhookSchemas());
   }
 
   /** A deep copy of GitHub's example payload for `event` (and `action`, when given). */
@@ -57,6 +77,8 @@ export class WebhookPayloads {
     const out: Json = { ...(example ?? rest) };
     for (const key of ["id", "node_id", "name", "full_name", "private", "owner", "html_url", "url", "clone_url", "git_url", "svn_url", "default_branch", "visibility", "description", "fork"]) out[key] = rest[key];
     if (event_owner_needs_name(out)) (out.owner as Json).name = repo.owner.login;
+    // The examples predate fields the schema now requires.
+    for (const [key, value] of Object.entries({ has_discussions: false, topics: [], disabled: false, visibility: rest.visibility, is_template: false, web_commit_signoff_required: false })) if (!(key in out)) out[key] = value;
     return out;
   }
 
@@ -65,11 +87,7 @@ export class WebhookPayloads {
     const out: Json = { ...payload, installation: { id: installation.id, node_id: Buffer.from(`I_${installation.id}`).toString("base64") } };
     if (event === "installation") out.installation = this.shapes.installation(installation);
     const key = [event, action].filter((part) => part !== undefined).join("-").replace(/_/g, "-");
-    const described = this.spec.webhooks[key]?.post.requestBody.content["application/json"]?.schema;
-    if (described === undefined) { this.report(`webhook ${key} is not in the stand-in's webhook subset (add it to openapi/operations.json)`); return out; }
-    let validate = this.compiled.get(key);
-    if (validate === undefined) { validate = this.ajv.compile(rewriteRefs(described, "hooks") as Json); this.compiled.set(key, validate); }
-    if (!validate(out)) this.report(`webhook ${key} payload: ${this.ajv.errorsText(validate.errors, { dataVar: "payload" })}`);
+    for (const problem of this.schemas.check(key, out)) this.report(problem);
     return out;
   }
 }

@@ -53,7 +53,8 @@ function checkRunPayload(services: Services, repo: RepoRecord, run: CheckRunReco
   const example = services.payloads.example("check_run", "completed").check_run as Record<string, unknown>;
   const shaped = services.shapes.checkRun(repo, run);
   const suite = { ...(example.check_suite as Record<string, unknown>), id: run.id + 1_000_000, head_sha: run.headSha, app: shaped.app, pull_requests: shaped.pull_requests, status: run.status, conclusion: run.conclusion };
-  return { ...example, ...shaped, check_suite: suite };
+  // Webhook check runs carry strings where REST has nulls (GitHub sends "" and the html URL).
+  return { ...example, ...shaped, details_url: run.detailsUrl ?? shaped.html_url, external_id: run.externalId ?? "", check_suite: suite };
 }
 
 function runOf(repo: RepoRecord, ctx: RouteContext): CheckRunRecord {

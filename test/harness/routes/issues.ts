@@ -9,7 +9,9 @@ import { num, page, str } from "../route-types.js";
 import { HttpError, notFound, validationFailed } from "../world.js";
 import type { CommentRecord, RepoRecord } from "../world.js";
 
+/** Anyone may comment and react on a public repository; Apps need issues (or, on pulls, pull_requests) write. */
 function writableRepo(ctx: RouteContext, number?: number): RepoRecord {
+  if (ctx.caller.kind === "token" && ctx.caller.token.kind === "user") return ctx.repo("issues", "read");
   try {
     return ctx.repo("issues", "write");
   } catch (error) {
@@ -37,12 +39,14 @@ async function issueObject(ctx: RouteContext, repo: RepoRecord, number: number):
     html_url: `${ctx.shapes.server}/${repo.fullName}/${pull === undefined ? "issues" : "pull"}/${number}`, id: pull?.id ?? number, number, title: pull?.title ?? issue?.title ?? "",
     user: ctx.shapes.user(user), labels: [], state: pull?.state ?? issue?.state ?? "open", assignee: null, assignees: [], milestone: null, locked: false,
     comments: [...repo.comments.values()].filter((c) => c.issueNumber === number).length, body: pull?.body ?? null, author_association: "OWNER",
-    ...(pull === undefined ? { pull_request: undefined } : { pull_request: { url: `${ctx.shapes.api}/repos/${repo.fullName}/pulls/${number}`, html_url: `${ctx.shapes.server}/${repo.fullName}/pull/${number}`, diff_url: null, patch_url: null } }),
+    ...(pull === undefined ? { pull_request: undefined } : { pull_request: { url: `${ctx.shapes.api}/repos/${repo.fullName}/pulls/${number}`, html_url: `${ctx.shapes.server}/${repo.fullName}/pull/${number}`, diff_url: `${ctx.shapes.server}/${repo.fullName}/pull/${number}.diff`, patch_url: `${ctx.shapes.server}/${repo.fullName}/pull/${number}.patch` } }),
+    active_lock_reason: null, reactions: { url: `${url}/reactions`, total_count: 0, "+1": 0, "-1": 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 },
   };
 }
 
 async function emitComment(ctx: RouteContext, repo: RepoRecord, comment: CommentRecord, action: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const payload = ctx.payloads.base("issue_comment", action, repo, ctx.actor(), { issue: await issueObject(ctx, repo, comment.issueNumber), comment: ctx.shapes.comment(repo, comment), ...extra });
+  const shaped = ctx.shapes.comment(repo, comment);
+  const payload = ctx.payloads.base("issue_comment", action, repo, ctx.actor(), { issue: await issueObject(ctx, repo, comment.issueNumber), comment: { performed_via_github_app: null, ...shaped }, ...extra });
   if (payload.issue !== undefined && (payload.issue as Record<string, unknown>).pull_request === undefined) delete (payload.issue as Record<string, unknown>).pull_request;
   ctx.webhooks.emit("issue_comment", action, () => payload, { repo });
 }
