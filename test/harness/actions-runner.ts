@@ -31,7 +31,8 @@ export class ActionsRunner {
   private readonly workflowIds = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private root: string | undefined;
-  private runNumbers = new Map<string, number>();
+  private readonly runNumbers = new Map<string, number>();
+  private readonly finishers = new Map<number, () => void>();
 
   constructor(private readonly deps: RunnerDeps, private readonly options: RunnerOptions) {}
 
@@ -76,16 +77,16 @@ export class ActionsRunner {
     this.deps.webhooks.emit("workflow_dispatch", undefined, () => dispatchPayload, { repo });
     this.emitRun(run, "requested");
     this.emitJob(run, job, "queued");
-    let started: () => void = () => undefined;
-    run.done = new Promise<void>((resolve) => { started = resolve; }).then(() => this.execute(run, workflow, jobSpec));
+    run.done = new Promise<void>((resolve) => this.finishers.set(run.id, resolve));
+    const start = (): void => { void this.execute(run, workflow, jobSpec); };
     const blockers = this.sameGroup(run).filter((r) => r.status === "in_progress" || r.status === "queued");
     for (const pending of this.sameGroup(run).filter((r) => r.status === "pending")) this.cancel(pending, "cancel");
     if (blockers.length > 0) {
       run.status = "pending";
       if (run.concurrency?.cancelInProgress === true) for (const b of blockers) this.cancel(b, "cancel");
-      void Promise.all(blockers.map((b) => b.done)).then(() => { if (run.status === "pending") { run.status = "queued"; started(); } });
+      void Promise.all(blockers.map((b) => b.done)).then(() => { if (run.status === "pending") { run.status = "queued"; start(); } });
     } else {
-      setImmediate(started);
+      setImmediate(start);
     }
     return run;
   }
@@ -117,8 +118,11 @@ export class ActionsRunner {
 
   async close(): Promise<void> {
     for (const run of this.runs.values()) for (const job of run.jobs) job.process?.kill("SIGKILL");
-    for (const run of this.runs.values()) if (run.status === "pending" || run.status === "queued") run.cancelRequested = "force";
-    await Promise.all([...this.runs.values()].map((r) => r.done.catch(() => undefined)));
+    for (const run of this.runs.values()) {
+      if (run.status === "pending") await this.complete(run, "cancelled");
+      else if (run.status === "queued") run.cancelRequested = "force";
+    }
+    await Promise.all([...this.runs.values()].map((r) => r.done));
     for (const timer of this.timers) clearTimeout(timer);
     if (this.root !== undefined) await rm(this.root, { recursive: true, force: true });
   }
@@ -212,6 +216,8 @@ export class ActionsRunner {
     Object.assign(run, { status: "completed", conclusion, updatedAt: now });
     for (const job of run.jobs) this.emitJob(run, job, "completed");
     this.emitRun(run, "completed");
+    this.finishers.get(run.id)?.();
+    this.finishers.delete(run.id);
   }
 
   private emitRun(run: RunRecord, action: string): void {

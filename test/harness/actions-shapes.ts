@@ -6,7 +6,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { Shapes } from "./shapes.js";
 import type { WebhookPayloads } from "./webhook-payloads.js";
-import { iso } from "./world.js";
+import { iso, noreplyEmail } from "./world.js";
 import type { RepoRecord, UserRecord } from "./world.js";
 
 export type RunStatus = "queued" | "pending" | "in_progress" | "completed";
@@ -27,7 +27,7 @@ type Json = Record<string, unknown>;
 
 export function runShape(shapes: Shapes, run: RunRecord): Json {
   const url = `${shapes.api}/repos/${run.repo.fullName}/actions/runs/${run.id}`;
-  const commit = { id: run.headSha, tree_id: run.headSha, message: run.workflowName, timestamp: iso(run.createdAt), author: { name: run.actor.login, email: `${run.actor.login}@users.noreply.github.com` }, committer: { name: run.actor.login, email: `${run.actor.login}@users.noreply.github.com` } };
+  const commit = { id: run.headSha, tree_id: run.headSha, message: run.workflowName, timestamp: iso(run.createdAt), author: { name: run.actor.login, email: noreplyEmail(run.actor) }, committer: { name: run.actor.login, email: noreplyEmail(run.actor) } };
   const repository = minimalRepo(shapes, run.repo);
   return shapes.example("workflow-run", {
     id: run.id, name: run.workflowName, node_id: Buffer.from(`WFR_${run.id}`).toString("base64"), check_suite_id: run.id + 2_000_000, check_suite_node_id: Buffer.from(`CS_${run.id}`).toString("base64"),
@@ -56,7 +56,7 @@ export function workflowRunPayload(shapes: Shapes, payloads: WebhookPayloads, ru
   const example = payloads.example("workflow_run", action === "in_progress" ? "requested" : action);
   const rest = runShape(shapes, run);
   const workflowRun = { ...(example.workflow_run as Json), ...rest, repository: rest.repository, head_repository: rest.head_repository };
-  const workflow = { ...(example.workflow as Json), id: run.workflowId, name: run.workflowName, path: run.workflowPath, state: "active", url: rest.workflow_url, html_url: `${shapes.server}/${run.repo.fullName}/blob/${run.headBranch}/${run.workflowPath}`, badge_url: `${shapes.server}/${run.repo.fullName}/workflows/${run.workflowName}/badge.svg` };
+  const workflow = { ...(example.workflow as Json), id: run.workflowId, name: run.workflowName, path: run.workflowPath, state: "active", url: rest.workflow_url, html_url: `${shapes.server}/${run.repo.fullName}/blob/${run.headBranch}/${run.workflowPath}`, badge_url: `${shapes.server}/${run.repo.fullName}/workflows/${encodeURIComponent(run.workflowName)}/badge.svg` };
   return payloads.base("workflow_run", action, run.repo, run.actor, { workflow_run: workflowRun, workflow });
 }
 

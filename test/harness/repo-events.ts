@@ -9,7 +9,7 @@ import { ZERO_SHA } from "./git-backend.js";
 import type { Shapes } from "./shapes.js";
 import type { WebhookPayloads } from "./webhook-payloads.js";
 import type { WebhookBus } from "./webhooks.js";
-import { iso } from "./world.js";
+import { iso, noreplyEmail } from "./world.js";
 import type { PullRecord, RepoRecord, UserRecord, World } from "./world.js";
 
 export interface RefChange { ref: string; before: string; after: string }
@@ -102,7 +102,7 @@ export class RepoEvents {
     const payload = this.payloads.base("push", undefined, repo, pusher, {
       ref: change.ref, before: change.before, after: change.after, created, deleted, forced, base_ref: null,
       compare: `${this.shapes.server}/${repo.fullName}/compare/${change.before.slice(0, 12)}...${change.after.slice(0, 12)}`,
-      commits, head_commit: head, pusher: { name: pusher.login, email: `${pusher.id}+${pusher.login}@users.noreply.github.com` },
+      commits, head_commit: head, pusher: { name: pusher.login, email: noreplyEmail(pusher) },
     });
     delete payload.action;
     this.bus.emit("push", undefined, () => payload, { repo });

@@ -13,6 +13,7 @@ import { mintInstallationToken, mintToken } from "./auth.js";
 import { GitBackend, ZERO_SHA } from "./git-backend.js";
 import type { RepoEvents } from "./repo-events.js";
 import type { AccessLevel, AppRecord, InstallationRecord, Permission, RepoRecord, UserRecord, World } from "./world.js";
+import { noreplyEmail } from "./world.js";
 
 export interface RepoSpec {
   owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean; ownerType?: "User" | "Organization";
@@ -61,7 +62,7 @@ export function createSeeding(world: World, events: RepoEvents, reposDir: string
       const entries = Object.entries(spec.files).map(([path, content]) => (content === null ? { path, sha: null } : { path, content }));
       const tree = await repo.git.writeTree(entries, parent === undefined ? undefined : `${parent}^{tree}`);
       const author = world.user(spec.author ?? repo.owner.login);
-      const identity = { name: author.login, email: `${author.id}+${author.login}@users.noreply.github.com`, date: world.now() };
+      const identity = { name: author.login, email: noreplyEmail(author), date: world.now() };
       const sha = await repo.git.commitTree(tree, parent === undefined ? [] : [parent], spec.message ?? `Update ${Object.keys(spec.files).join(", ")}`, identity);
       const current = await repo.git.readRef(ref);
       if (!(await repo.git.casRef(ref, sha, current ?? ZERO_SHA))) throw new Error(`${ref} moved while seeding`);

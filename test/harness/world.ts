@@ -106,4 +106,7 @@ export function covers(installation: InstallationRecord, repo: RepoRecord): bool
   return installation.repositories === "all" || installation.repositories.has(repo.fullName.toLowerCase());
 }
 
+/** The noreply address GitHub gives an account ("[bot]" spelled "-bot" so it stays a valid email for the schemas). */
+export const noreplyEmail = (user: UserRecord): string => `${user.id}+${user.login.replace(/\[bot\]$/, "-bot")}@users.noreply.github.com`;
+
 export const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString().replace(/\.\d{3}Z$/, "Z"));

@@ -6,7 +6,7 @@
  */
 import type { RouteContext, RouteTable } from "../route-types.js";
 import { page, str } from "../route-types.js";
-import { HttpError, notFound, validationFailed } from "../world.js";
+import { HttpError, notFound, validationFailed, noreplyEmail } from "../world.js";
 import type { RepoRecord } from "../world.js";
 
 export const contentRoutes: RouteTable = {
@@ -73,7 +73,7 @@ export const contentRoutes: RouteTable = {
     const merged = await repo.git.mergeTree(base, head);
     if (!merged.clean) throw new HttpError(409, "Merge conflict");
     const actor = ctx.actor();
-    const identity = { name: actor.login, email: `${actor.id}+${actor.login}@users.noreply.github.com`, date: ctx.world.now() };
+    const identity = { name: actor.login, email: noreplyEmail(actor), date: ctx.world.now() };
     const message = (ctx.body.commit_message as string | undefined) ?? `Merge ${str(ctx, "head")} into ${baseName}`;
     const sha = await repo.git.commitTree(merged.tree, [base, head], message, identity);
     if (!(await repo.git.casRef(`refs/heads/${baseName}`, sha, base))) throw new HttpError(409, "Base branch was modified. Review and try the merge again.");

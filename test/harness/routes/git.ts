@@ -8,7 +8,7 @@
 import { ZERO_SHA } from "../git-backend.js";
 import type { RouteContext, RouteTable } from "../route-types.js";
 import { str } from "../route-types.js";
-import { HttpError, notFound, validationFailed } from "../world.js";
+import { HttpError, notFound, validationFailed, noreplyEmail } from "../world.js";
 import type { RepoRecord } from "../world.js";
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -79,7 +79,7 @@ export const gitRoutes: RouteTable = {
     const actor = ctx.actor();
     const person = (value: unknown): { name: string; email: string; date?: Date } => {
       const p = value as { name?: string; email?: string; date?: string } | undefined;
-      return { name: p?.name ?? actor.login, email: p?.email ?? `${actor.id}+${actor.login}@users.noreply.github.com`, date: p?.date === undefined ? ctx.world.now() : new Date(p.date) };
+      return { name: p?.name ?? actor.login, email: p?.email ?? noreplyEmail(actor), date: p?.date === undefined ? ctx.world.now() : new Date(p.date) };
     };
     const author = person(ctx.body.author);
     const sha = await repo.git.commitTree(tree, parents, str(ctx, "message"), author, ctx.body.committer === undefined ? author : person(ctx.body.committer));

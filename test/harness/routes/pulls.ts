@@ -8,7 +8,7 @@
 import type { RouteContext, RouteTable } from "../route-types.js";
 import { num, page, str } from "../route-types.js";
 import { authorAssociation } from "../shapes.js";
-import { HttpError, iso, notFound, validationFailed } from "../world.js";
+import { HttpError, iso, notFound, validationFailed, noreplyEmail } from "../world.js";
 import type { PullRecord, RepoRecord, ReviewRecord } from "../world.js";
 
 const notMergeable = (): HttpError => new HttpError(405, "Pull Request is not mergeable");
@@ -98,7 +98,7 @@ export const pullRoutes: RouteTable = {
     const merged = await repo.git.mergeTree(base, pull.headSha);
     if (!merged.clean || pull.mergeable !== true) throw notMergeable();
     const actor = ctx.actor();
-    const identity = { name: actor.login, email: `${actor.id}+${actor.login}@users.noreply.github.com`, date: ctx.world.now() };
+    const identity = { name: actor.login, email: noreplyEmail(actor), date: ctx.world.now() };
     const commits = await repo.git.commitsBetween(base, pull.headSha);
     const title = (ctx.body.commit_title as string | undefined) ?? (method === "squash" ? `${pull.title} (#${pull.number})` : `Merge pull request #${pull.number} from ${repo.owner.login}/${pull.head}`);
     const detail = (ctx.body.commit_message as string | undefined) ?? (method === "squash" ? (await Promise.all(commits.map(async (c) => `* ${(await repo.git.readCommit(c)).message.trim()}`))).join("\n\n") : pull.title);
