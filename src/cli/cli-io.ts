@@ -4,12 +4,11 @@
  * Not here: the commands themselves (cli/commands/), rendering (core/render/).
  * Invariants: the only place besides commands that writes to stdout/stderr is cli/main.ts.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { WeaveError } from "../core/errors.js";
-import { parsePlan } from "../core/plan/parse-plan.js";
+import { readPlanFile } from "../local/read-plan-file.js";
 import type { Plan } from "../core/plan/plan.js";
 
 export interface CliIo {
@@ -34,16 +33,7 @@ export function parseOptions<T extends Options>(argv: string[], options: T, usag
 
 /** Reads and validates the plan at `path` (relative to cwd). */
 export async function readPlan(io: CliIo, path: string = DEFAULT_PLAN_PATH): Promise<Plan> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(resolve(io.cwd, path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new WeaveError("plan-not-found", `no plan at ${path}`, { hint: "run `weave init` to write an example plan, or pass the plan's path" });
-    if (code === "EISDIR") throw new WeaveError("plan-not-found", `${path} is a directory, not a plan file`, { hint: `try ${path}/weave.yml` });
-    throw new WeaveError("io-failed", `cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  return parsePlan(bytes, path);
+  return readPlanFile(resolve(io.cwd, path), path);
 }
 
 /** `M1,M2 M3` → ["M1","M2","M3"], each checked against the plan. */

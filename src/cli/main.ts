@@ -8,20 +8,24 @@ import { isWeaveError, toWeaveError, WeaveError } from "../core/errors.js";
 import { renderErrorText } from "../core/render/error-render.js";
 import type { CliIo } from "./cli-io.js";
 import { write } from "./cli-io.js";
-import { runPlanCheck } from "./commands/plan-check.js";
-import { runPlanEligible } from "./commands/plan-eligible.js";
-import { runPlanGraph } from "./commands/plan-graph.js";
-import { runPlanSimulate } from "./commands/plan-simulate.js";
 
 export type { CliIo } from "./cli-io.js";
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  "plan check": runPlanCheck,
-  "plan eligible": runPlanEligible,
-  "plan graph": runPlanGraph,
-  "plan simulate": runPlanSimulate,
+/** Loaded on demand: a worker process or `weave status` must not pay for every command's imports. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  "plan check": async () => (await import("./commands/plan-check.js")).runPlanCheck,
+  "plan eligible": async () => (await import("./commands/plan-eligible.js")).runPlanEligible,
+  "plan graph": async () => (await import("./commands/plan-graph.js")).runPlanGraph,
+  "plan simulate": async () => (await import("./commands/plan-simulate.js")).runPlanSimulate,
+  start: async () => (await import("./commands/start.js")).runStart,
+  status: async () => (await import("./commands/status.js")).runStatus,
+  stop: async () => (await import("./commands/control.js")).controlCommand("stop"),
+  pause: async () => (await import("./commands/control.js")).controlCommand("pause"),
+  resume: async () => (await import("./commands/control.js")).controlCommand("resume"),
+  merge: async () => (await import("./commands/control.js")).controlCommand("merge"),
+  __worker: async () => (await import("./commands/worker.js")).runWorkerCommand,
 };
 
 export const HELP = `weave — run a plan's milestones in parallel, each on its own branch, and merge them back.
@@ -33,6 +37,13 @@ Plan
   plan graph [PATH] --format mermaid|dot      draw the dependency graph
   plan eligible [PATH] --merged IDS …         which milestones may start, and why others wait
   plan simulate [PATH] --workers N            schedule on a virtual clock: makespan, lower bound, Gantt
+
+Run (on this machine, with git worktrees)
+  start [PATH] [--workers N] [--budget USD] [--dry-run] [--detach]
+                                              run the plan; returns when nothing more can happen without you
+  status [PATH] [--json] [--watch]            state, task n/m, cost and heartbeat of every milestone
+  stop|pause|resume [IDS]                     steer workers (all, or the IDs named)
+  merge [IDS] [--force]                       land finished milestones (retry after resolving a conflict)
 
 Options: --debug (stack traces), --help, --version
 `;
@@ -60,7 +71,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       write(io.stdout, HELP);
       return 0;
     }
-    return await command(rest, io);
+    return await (await command())(rest, io);
   } catch (e) {
     const error = toWeaveError(e);
     io.stderr.write(renderErrorText(error, { debug: debug || !isWeaveError(e) && debug }));

@@ -13,8 +13,8 @@ export const MILESTONE_STATES = [
 export type MilestoneState = (typeof MILESTONE_STATES)[number];
 
 const TRANSITIONS: Record<MilestoneState, readonly MilestoneState[]> = {
-  pending: ["eligible", "skipped", "merged"],
-  eligible: ["claimed", "pending", "skipped", "stopped", "merged"],
+  pending: ["eligible", "skipped", "merged", "stopped", "failed"],
+  eligible: ["claimed", "pending", "skipped", "stopped", "merged", "failed"],
   claimed: ["running", "stale", "failed", "stopped", "paused", "finished"],
   running: ["paused", "finished", "failed", "stale", "stopped"],
   paused: ["claimed", "stopped", "failed", "eligible"],
@@ -22,7 +22,7 @@ const TRANSITIONS: Record<MilestoneState, readonly MilestoneState[]> = {
   merging: ["merged", "conflict", "finished", "failed"],
   merged: [],
   conflict: ["merging", "merged", "failed", "finished"],
-  failed: ["eligible", "pending", "merged"],
+  failed: ["eligible", "pending", "merged", "merging"],
   stale: ["eligible", "claimed", "failed", "stopped", "running", "finished"],
   stopped: ["eligible", "pending", "claimed", "merged"],
   skipped: ["pending", "eligible", "merged"],

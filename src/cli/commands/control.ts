@@ -1,0 +1,74 @@
+/**
+ * `weave stop|pause|resume|merge [IDs] [--force]`: steer a run, whether or not its coordinator is running.
+ * Responsibilities: with a live coordinator, hand it a request file (and signal workers at once for stop/pause);
+ * without one, take the lock and apply the request here — merges run right away.
+ * Not here: what each request does (local/run-actions.ts).
+ * Invariants: IDs not in the plan are usage errors; nothing is applied twice.
+ */
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { WeaveError } from "../../core/errors.js";
+import { writeJsonAtomic } from "../../local/atomic-json.js";
+import { isProcessAlive, readLockHolder } from "../../local/locks.js";
+import type { ControlRequest } from "../../local/run-actions.js";
+import { applyRequest, mergeOne, signalWorkers } from "../../local/run-actions.js";
+import { openRun } from "../../local/run-context.js";
+import { loadRunState } from "../../local/state-store.js";
+import { weavePaths } from "../../local/weave-paths.js";
+import type { CliIo } from "../cli-io.js";
+import { DEFAULT_PLAN_PATH, idList, parseOptions, readPlan, write } from "../cli-io.js";
+import { findRepoRoot } from "../repo-root.js";
+
+export function controlCommand(verb: ControlRequest["verb"]) {
+  return async (argv: string[], io: CliIo): Promise<number> => {
+    const { values, positionals } = parseOptions(argv, { plan: { type: "string" }, force: { type: "boolean" } }, `weave ${verb} [IDS…] [--plan PATH]${verb === "merge" ? " [--force]" : ""}`);
+    if (values.force && verb !== "merge") throw new WeaveError("usage", `--force is for \`weave merge\` only`);
+    const planArg = values.plan ?? DEFAULT_PLAN_PATH;
+    const plan = await readPlan(io, planArg);
+    const ids = idList(plan, positionals, `weave ${verb}`);
+    const repo = await findRepoRoot(io.cwd);
+    const paths = weavePaths(repo);
+    const request: ControlRequest = { verb, ids, force: values.force };
+
+    const holder = await readLockHolder(paths.coordinatorLock);
+    if (holder && isProcessAlive(holder.pid)) {
+      await writeJsonAtomic(`${paths.requests}/${Date.now()}-${randomBytes(3).toString("hex")}.json`, request);
+      write(io.stdout, `${verb} sent to the running coordinator (PID ${holder.pid})${ids.length ? ` for ${ids.join(", ")}` : ""}.`);
+      if (verb === "stop" || verb === "pause") {
+        const state = await loadRunState(paths.state);
+        if (state) {
+          // Signal at once: the coordinator may be busy merging.
+          const { sendSignal } = await import("../../local/file-reporter.js");
+          for (const [id, r] of Object.entries(state.milestones)) {
+            if ((ids.length === 0 || ids.includes(id)) && (r.state === "running" || r.state === "claimed")) await sendSignal(paths, id, verb, `${verb} requested`);
+          }
+        }
+      }
+      return 0;
+    }
+
+    const ctx = await openRun({ repo, plan, planPath: resolve(io.cwd, planArg), env: io.env, skipPreflight: verb !== "merge" });
+    try {
+      if (verb === "stop" || verb === "pause") {
+        // No coordinator: workers may still run (it crashed or was interrupted). Signal them directly.
+        const live = Object.entries(ctx.state.milestones).filter(([id, r]) => (ids.length === 0 || ids.includes(id)) && isProcessAlive(r.pid) && ["claimed", "running"].includes(r.state)).map(([id]) => id);
+        await signalWorkers(ctx, live, verb, `${verb} requested`);
+      }
+      const lines = await applyRequest(ctx, request);
+      if (verb === "merge") {
+        for (const [id, r] of Object.entries(ctx.state.milestones)) {
+          if (!r.mergeRequested) continue;
+          await mergeOne(ctx, id);
+          const after = ctx.state.milestones[id]!;
+          lines.push(after.state === "merged" ? `${id}: merged into ${ctx.target}` : `${id}: ${after.state} — ${after.reason}${after.conflictFiles?.length ? `\n    ${after.conflictFiles.join("\n    ")}` : ""}`);
+        }
+      }
+      write(io.stdout, lines.length ? lines.join("\n") : `nothing to ${verb}`);
+      if (verb === "resume" || verb === "merge") write(io.stdout, "Run `weave start` to continue the run.");
+      const conflict = verb === "merge" && Object.values(ctx.state.milestones).some((r) => r.state === "conflict" && ids.length > 0);
+      return conflict ? 1 : 0;
+    } finally {
+      await ctx.lock.release();
+    }
+  };
+}

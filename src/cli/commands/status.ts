@@ -1,0 +1,42 @@
+/**
+ * `weave status [PATH] [--json] [--watch]`: every milestone's state, task n/m, cost, heartbeat age and branch.
+ * Not here: gathering (local/status-rows.ts), layout (core/render/status-table.ts).
+ * Invariants: read-only; `--watch` redraws every second until interrupted.
+ */
+import { renderStatusText } from "../../core/render/status-table.js";
+import { isProcessAlive, readLockHolder } from "../../local/locks.js";
+import { collectStatusRows } from "../../local/status-rows.js";
+import { loadRunState } from "../../local/state-store.js";
+import { weavePaths } from "../../local/weave-paths.js";
+import type { CliIo } from "../cli-io.js";
+import { parseOptions, readPlan, write } from "../cli-io.js";
+import { findRepoRoot } from "../repo-root.js";
+
+export async function runStatus(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(argv, { json: { type: "boolean" }, watch: { type: "boolean" } }, "weave status [PATH] [--json] [--watch]");
+  const plan = await readPlan(io, positionals[0]);
+  const paths = weavePaths(await findRepoRoot(io.cwd));
+  const snapshot = async (): Promise<string> => {
+    const state = await loadRunState(paths.state);
+    const { rows, totals } = await collectStatusRows(plan, state, paths, Date.now());
+    const holder = await readLockHolder(paths.coordinatorLock);
+    const coordinator = holder && isProcessAlive(holder.pid) ? `coordinator running (PID ${holder.pid})` : "no coordinator running";
+    if (values.json) return JSON.stringify({ run: state?.runId ?? null, target: state?.target ?? null, coordinator: holder && isProcessAlive(holder.pid) ? holder.pid : null, milestones: rows, totals }, null, 2);
+    return `${state ? `Run ${state.runId} on ${state.target} — ${coordinator}` : "No run yet: `weave start` begins one."}\n\n${renderStatusText(rows, totals)}`;
+  };
+  if (!values.watch) {
+    write(io.stdout, await snapshot());
+    return 0;
+  }
+  let lines = 0;
+  let stop = false;
+  process.once("SIGINT", () => (stop = true));
+  while (!stop) {
+    const text = await snapshot();
+    if (lines) io.stdout.write(`\x1b[${lines}A\x1b[0J`);
+    io.stdout.write(text);
+    lines = text.split("\n").length - 1;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return 0;
+}

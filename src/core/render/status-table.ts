@@ -1,0 +1,51 @@
+/**
+ * Status table: one row per milestone (ID, state, task n/m, cost, heartbeat age, branch), then totals and budget.
+ * Responsibilities: terminal text and GitHub markdown from plain row data, for `weave status` and the App's comment.
+ * Not here: gathering the rows (local/status-rows.ts, github/), the Mermaid DAG (plan-graph-render.ts).
+ * Invariants: pure; rows keep the order given (plan order).
+ */
+import { formatDuration } from "../plan/duration.js";
+
+export interface StatusRow {
+  id: string;
+  state: string;
+  tasksDone: number;
+  tasks: number;
+  costUsd: number;
+  /** Seconds since the last heartbeat, when a worker is active. */
+  heartbeatAge?: number;
+  branch: string;
+  note?: string;
+}
+
+export interface StatusTotals {
+  costUsd: number;
+  budgetUsd?: number;
+  merged: number;
+  total: number;
+}
+
+function cells(r: StatusRow): string[] {
+  return [r.id, r.state, `${r.tasksDone}/${r.tasks}`, `$${r.costUsd.toFixed(2)}`, r.heartbeatAge === undefined ? "—" : `${formatDuration(r.heartbeatAge)} ago`, r.branch, r.note ?? ""];
+}
+
+const HEAD = ["ID", "STATE", "TASK", "COST", "HEARTBEAT", "BRANCH", "NOTE"];
+
+function totalsLine(t: StatusTotals): string {
+  const budget = t.budgetUsd === undefined ? "no budget ceiling" : `budget $${t.budgetUsd.toFixed(2)} (${Math.round((t.costUsd / t.budgetUsd) * 100)} % used)`;
+  return `${t.merged}/${t.total} merged · cost $${t.costUsd.toFixed(2)} · ${budget}`;
+}
+
+export function renderStatusText(rows: readonly StatusRow[], totals: StatusTotals): string {
+  const table = [HEAD, ...rows.map(cells)];
+  const widths = HEAD.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  const lines = table.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ").trimEnd());
+  return `${lines.join("\n")}\n\n${totalsLine(totals)}\n`;
+}
+
+export function renderStatusMarkdown(rows: readonly StatusRow[], totals: StatusTotals): string {
+  const esc = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const lines = [`| ${HEAD.map((h) => h.toLowerCase()).join(" | ")} |`, `|${HEAD.map(() => "---").join("|")}|`];
+  for (const r of rows) lines.push(`| ${cells(r).map((c, i) => (i === 0 ? `**${esc(c)}**` : i === 5 ? `\`${esc(c)}\`` : esc(c))).join(" | ")} |`);
+  return `${lines.join("\n")}\n\n${totalsLine(totals)}\n`;
+}

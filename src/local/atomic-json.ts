@@ -1,0 +1,60 @@
+/**
+ * Atomic JSON files: write to a temp file in the same directory, then rename, so readers never see half a file.
+ * Responsibilities: atomic write, tolerant read, exclusive create (for claims and locks), clear disk errors.
+ * Not here: what the files mean (state-store.ts, file-reporter.ts, locks.ts).
+ * Invariants: a failed write leaves the previous content intact and throws WeaveError("io-failed") naming the path.
+ */
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { WeaveError } from "../core/errors.js";
+
+let counter = 0;
+
+function ioError(action: string, path: string, e: unknown): WeaveError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : (e as Error).message;
+  return new WeaveError("io-failed", `cannot ${action} ${path}: ${why}`, {
+    cause: e,
+    hint: code === "ENOSPC" ? "free some disk space, then run the command again (nothing finished was lost)" : "check that .weave/ is writable",
+  });
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const temp = `${path}.${process.pid}.${++counter}.tmp`;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw ioError("write", path, e);
+  }
+}
+
+/** The parsed file, or undefined when it does not exist or is not JSON (a torn or foreign file). */
+export async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as T;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || e instanceof SyntaxError) return undefined;
+    throw ioError("read", path, e);
+  }
+}
+
+/** Creates the file only if it does not exist; false when it already does. */
+export async function createExclusive(path: string, content: string): Promise<boolean> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const handle = await open(path, "wx");
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw ioError("create", path, e);
+  }
+}

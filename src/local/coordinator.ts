@@ -1,0 +1,154 @@
+/**
+ * Local coordinator: the observe → decide → act loop that runs a plan on one machine until nothing more can
+ * happen without a person (all merged, or the rest failed, skipped, stopped, in conflict or awaiting a merge).
+ * Responsibilities: wake on worker exits, requests and a tick; budget; adopt live workers after a crash.
+ * Not here: the decisions (reconcile/decide.ts), effects (run-actions.ts), observation (run-context.ts), drawing (run-view.ts).
+ * Invariants: one coordinator per repository (lock); every tick re-reads the world, so duplicated wake-ups are harmless.
+ */
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { ACTIVE_STATES } from "../core/lifecycle.js";
+import { rankMilestones } from "../core/plan/plan-schedule.js";
+import { decide } from "../reconcile/decide.js";
+import type { Action, MilestoneView } from "../reconcile/decide.js";
+import type { ControlRequest } from "./run-actions.js";
+import { applyRequest, mergeOne, signalWorkers, startWorker, workerEnded } from "./run-actions.js";
+import type { RunContext } from "./run-context.js";
+import { observe } from "./run-context.js";
+
+export interface RunView {
+  update(ctx: RunContext): void;
+  event(ctx: RunContext, line: string): void;
+}
+
+export interface CoordinatorOptions {
+  workers: number;
+  budgetUsd?: number;
+  weaveBin: string;
+  view: RunView;
+  tickMs?: number;
+  /** Resolves when the user asks the coordinator to leave (Ctrl-C); workers keep running. */
+  interrupted?: Promise<void>;
+}
+
+export type RunOutcome = "complete" | "waiting" | "interrupted";
+
+export async function runCoordinator(ctx: RunContext, options: CoordinatorOptions): Promise<RunOutcome> {
+  const rank = rankMilestones(ctx.plan, options.workers);
+  const rankOf = (id: string): number => rank.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const children = new Map<string, { alive: boolean }>();
+  let wake: () => void = () => undefined;
+  let interrupted = false;
+  void options.interrupted?.then(() => {
+    interrupted = true;
+    wake();
+  });
+  await mkdir(ctx.paths.requests, { recursive: true });
+  await mkdir(ctx.paths.logs, { recursive: true });
+
+  for (;;) {
+    const seen = await observe(ctx, (id) => children.get(id)?.alive);
+    for (const id of seen.ended) {
+      await workerEnded(ctx, id);
+      const r = ctx.state.milestones[id]!;
+      options.view.event(ctx, `${id} ${r.state}${r.reason && r.state !== "finished" ? `: ${r.reason}` : ""}`);
+    }
+    for (const request of await takeRequests(ctx)) {
+      for (const line of await applyRequest(ctx, request)) options.view.event(ctx, line);
+    }
+    await ctx.save();
+    if (interrupted) return "interrupted";
+
+    const actions = decide({
+      plan: ctx.plan,
+      milestones: new Map(Object.entries(ctx.state.milestones).map(([id, r]) => [id, r satisfies MilestoneView])),
+      rankOf,
+      costUsd: totalCost(ctx),
+      budgetUsd: options.budgetUsd ?? ctx.plan.budget_ceiling,
+      budgetStopped: ctx.state.budgetStopped,
+      workers: options.workers,
+    });
+    for (const action of actions) await act(ctx, action, options, children, () => wake());
+    options.view.update(ctx);
+
+    const active = Object.values(ctx.state.milestones).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused");
+    if (!active && actions.length === 0) {
+      await ctx.save();
+      return Object.values(ctx.state.milestones).every((r) => r.state === "merged") ? "complete" : "waiting";
+    }
+    if (actions.length > 0 && !actions.every((a) => a.kind === "start")) continue;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.tickMs ?? 500);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+function totalCost(ctx: RunContext): number {
+  return Object.values(ctx.state.milestones).reduce((sum, r) => sum + r.costUsd, 0);
+}
+
+async function act(ctx: RunContext, action: Action, options: CoordinatorOptions, children: Map<string, { alive: boolean }>, wake: () => void): Promise<void> {
+  const record = ctx.state.milestones[action.kind === "budget-stop" ? "" : action.id];
+  switch (action.kind) {
+    case "requeue":
+      record!.requeues += 1;
+      ctx.move(action.id, "eligible", `requeued (${record!.requeues}/${ctx.plan.retries})`);
+      options.view.event(ctx, `${action.id} requeued after ${record!.reason ?? "going silent"}; it resumes from its last checkpoint`);
+      break;
+    case "fail":
+      record!.reason = action.reason;
+      ctx.move(action.id, "failed", action.reason);
+      options.view.event(ctx, `${action.id} failed: ${action.reason}`);
+      break;
+    case "skip":
+      record!.reason = action.reason;
+      ctx.move(action.id, "skipped", action.reason);
+      options.view.event(ctx, `${action.id} ${action.reason.toLowerCase()}`);
+      break;
+    case "budget-stop": {
+      ctx.state.budgetStopped = true;
+      const signal = ctx.plan.budget_action === "drain" ? "pause" : "stop";
+      await signalWorkers(ctx, action.ids, signal, "budget reached");
+      options.view.event(ctx, `budget of $${(options.budgetUsd ?? ctx.plan.budget_ceiling)?.toFixed(2)} reached: nothing new starts${action.ids.length ? `; ${signal === "stop" ? "stopping" : "draining"} ${action.ids.join(", ")}` : ""}`);
+      break;
+    }
+    case "merge":
+      await mergeOne(ctx, action.id);
+      options.view.event(ctx, record!.state === "merged" ? `${action.id} merged into ${ctx.target}${record!.scopeWarnings?.length ? ` (outside its declared files: ${record!.scopeWarnings.join(", ")})` : ""}` : `${action.id} ${record!.state}: ${record!.reason}${record!.conflictFiles?.length ? `\n    ${record!.conflictFiles.join("\n    ")}` : ""}`);
+      break;
+    case "start": {
+      const started = await startWorker(ctx, action.id, options.weaveBin);
+      if (started) {
+        const child = { alive: true };
+        children.set(action.id, child);
+        void started.exited.then(() => {
+          child.alive = false;
+          wake();
+        });
+        options.view.event(ctx, `${action.id} started on worker ${record!.slot}${record!.attempts > 1 ? ` (attempt ${record!.attempts}, resuming after task ${record!.tasksDone})` : ""}`);
+      } else options.view.event(ctx, `${action.id} could not start: ${record!.reason}`);
+      break;
+    }
+  }
+  await ctx.save();
+}
+
+/** Requests written by `weave stop|pause|resume|merge` while this coordinator runs; each is applied once. */
+async function takeRequests(ctx: RunContext): Promise<ControlRequest[]> {
+  const names = (await readdir(ctx.paths.requests).catch(() => [])).filter((n) => n.endsWith(".json")).sort();
+  const requests: ControlRequest[] = [];
+  for (const name of names) {
+    const path = join(ctx.paths.requests, name);
+    try {
+      requests.push(JSON.parse(await readFile(path, "utf8")) as ControlRequest);
+    } catch {
+      // torn or foreign file: drop it
+    }
+    await rm(path, { force: true });
+  }
+  return requests;
+}

@@ -1,0 +1,63 @@
+/**
+ * Local worker process (`weave __worker …`, started by the coordinator): one milestone in its worktree.
+ * Responsibilities: wire the shared worker loop to status/signal files, turn SIGTERM/SIGINT into "stop".
+ * Not here: the loop itself (worker/worker-loop.ts), starting this process (local/coordinator.ts).
+ * Invariants: always leaves a final status file, even when it refuses to start.
+ */
+import { readFile } from "node:fs/promises";
+import type { Plan } from "../core/plan/plan.js";
+import { createWorkerGit } from "../worker/worker-git.js";
+import { runWorkerLoop } from "../worker/worker-loop.js";
+import { createSignalBox } from "../worker/signal-box.js";
+import { createFileReporter } from "./file-reporter.js";
+import { writeJsonAtomic } from "./atomic-json.js";
+import { weavePaths } from "./weave-paths.js";
+import type { WorkerStatus } from "../ports/reporter.js";
+
+export interface LocalWorkerArgs {
+  repo: string;
+  /** The validated plan, as JSON written by the coordinator (the worker does not re-parse YAML). */
+  jobPath: string;
+  milestone: string;
+  runId: string;
+  base: string;
+  expectedHead?: string;
+}
+
+export async function runLocalWorker(args: LocalWorkerArgs, env: NodeJS.ProcessEnv): Promise<number> {
+  const paths = weavePaths(args.repo);
+  const signals = createSignalBox();
+  const onSignal = (): void => signals.raise("stop");
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  const startedAt = new Date().toISOString();
+  try {
+    const plan = JSON.parse(await readFile(args.jobPath, "utf8")) as Plan;
+    const status = await runWorkerLoop({
+      plan,
+      milestoneId: args.milestone,
+      runId: args.runId,
+      cwd: paths.worktree(args.milestone),
+      base: args.base,
+      expectedHead: args.expectedHead,
+      git: createWorkerGit(paths.worktree(args.milestone)),
+      reporter: createFileReporter(paths, args.milestone, (e) => process.stderr.write(`weave worker ${args.milestone}: ${(e as Error).message}\n`)),
+      signals,
+      env,
+      costFile: paths.costFile(args.milestone),
+      logPath: paths.log(args.milestone),
+    });
+    return status.state === "failed" ? 1 : 0;
+  } catch (e) {
+    const failed: WorkerStatus = {
+      milestone: args.milestone, runId: args.runId, state: "failed", tasksDone: 0, tasks: 0, costUsd: 0,
+      pid: process.pid, startedAt, updatedAt: new Date().toISOString(), error: (e as Error).message,
+    };
+    await writeJsonAtomic(paths.status(args.milestone), failed).catch(() => undefined);
+    process.stderr.write(`weave worker ${args.milestone}: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Run context: everything the local coordinator and the control commands share while holding the lock.
+ * Responsibilities: open a run (lock, preflight, load or create state, reconcile the record set with the plan),
+ * observe the world (merged trailers in git, worker status files, PIDs, heartbeat ages), and save.
+ * Not here: acting (local/run-actions.ts), the loop (local/coordinator.ts).
+ * Invariants: git is ground truth for "merged"; a record is only changed through moveMilestone.
+ */
+import { randomBytes } from "node:crypto";
+import type { MilestoneState } from "../core/lifecycle.js";
+import { ACTIVE_STATES } from "../core/lifecycle.js";
+import type { Plan } from "../core/plan/plan.js";
+import type { WorkerStatus } from "../ports/reporter.js";
+import { readJson } from "./atomic-json.js";
+import type { HeldLock } from "./locks.js";
+import { acquireCoordinatorLock, isProcessAlive } from "./locks.js";
+import { preflight } from "./preflight.js";
+import type { RepoGit } from "./repo-git.js";
+import { createRepoGit } from "./repo-git.js";
+import type { MilestoneRecord, RunState } from "./state-store.js";
+import { loadRunState, moveMilestone, newRecord, newRunState, saveRunState } from "./state-store.js";
+import type { WeavePaths } from "./weave-paths.js";
+import { weavePaths } from "./weave-paths.js";
+
+export interface RunContext {
+  plan: Plan;
+  planPath: string;
+  git: RepoGit;
+  paths: WeavePaths;
+  target: string;
+  state: RunState;
+  lock: HeldLock;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  /** Last status read per milestone (for the live view and status). */
+  statuses: Map<string, WorkerStatus>;
+  save(): Promise<void>;
+  move(id: string, to: MilestoneState, detail?: string): MilestoneRecord;
+  log(kind: string, id?: string, detail?: string): void;
+}
+
+export async function openRun(options: { repo: string; plan: Plan; planPath: string; env: NodeJS.ProcessEnv; now?: () => Date; skipPreflight?: boolean }): Promise<RunContext> {
+  const now = options.now ?? (() => new Date());
+  const git = createRepoGit(options.repo);
+  const paths = weavePaths(options.repo);
+  const target = options.skipPreflight ? options.plan.target ?? (await git.currentBranch()) ?? "main" : await preflight(git, options.plan.target);
+  const lock = await acquireCoordinatorLock(paths.coordinatorLock);
+  try {
+    const loaded = await loadRunState(paths.state);
+    const state = loaded ?? newRunState(randomBytes(6).toString("hex"), options.planPath, target, options.plan.milestones.map((m) => m.id), options.plan.milestones.map((m) => m.tasks.length), now());
+    for (const m of options.plan.milestones) {
+      state.milestones[m.id] ??= newRecord(m.tasks.length);
+      state.milestones[m.id]!.tasks = m.tasks.length;
+    }
+    for (const id of Object.keys(state.milestones)) if (!options.plan.milestones.some((m) => m.id === id)) delete state.milestones[id];
+    state.target = target;
+    const ctx: RunContext = {
+      plan: options.plan, planPath: options.planPath, git, paths, target, state, lock, env: options.env, now, statuses: new Map(),
+      save: () => saveRunState(paths.state, state, now()),
+      move: (id, to, detail) => moveMilestone(state, id, to, now(), detail),
+      log: (kind, id, detail) => void state.events.push({ at: now().toISOString(), kind, id, detail }),
+    };
+    if (loaded) ctx.log("resumed");
+    return ctx;
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+}
+
+const FINAL_WORKER_STATES = new Set(["finished", "paused", "stopped", "failed"]);
+
+export interface Observation {
+  /** Milestones whose worker ended (finished, paused, stopped, failed) since the last look. */
+  ended: string[];
+}
+
+/** Brings the state in line with git and the workers; returns what changed that the view may announce. */
+export async function observe(ctx: RunContext, isChildAlive: (id: string) => boolean | undefined): Promise<Observation> {
+  const { state } = ctx;
+  const ended: string[] = [];
+  const merged = await ctx.git.mergedMilestones(ctx.target);
+  for (const id of merged) {
+    const record = state.milestones[id];
+    if (record && record.state !== "merged" && !ACTIVE_STATES.has(record.state)) {
+      ctx.move(id, "merged", "found on the target branch");
+      record.mergedAt ??= ctx.now().toISOString();
+    }
+  }
+  for (const [id, record] of Object.entries(state.milestones)) {
+    if (!ACTIVE_STATES.has(record.state) || record.state === "paused" || record.state === "stale") continue;
+    const status = await readJson<WorkerStatus>(ctx.paths.status(id));
+    const mine = status && status.runId === state.runId && status.pid === record.pid ? status : undefined;
+    if (mine) {
+      ctx.statuses.set(id, mine);
+      record.tasksDone = mine.tasksDone;
+      record.costUsd = mine.costUsd;
+      record.headSha = mine.headSha ?? record.headSha;
+      record.verify = mine.verify ?? record.verify;
+    }
+    const alive = isChildAlive(id) ?? isProcessAlive(record.pid);
+    if (mine && FINAL_WORKER_STATES.has(mine.state) && !alive) {
+      ended.push(id);
+      if (record.state === "claimed") ctx.move(id, "running");
+      if (mine.state === "finished") {
+        record.finishedAt = ctx.now().toISOString();
+        ctx.move(id, "finished", `${mine.tasksDone}/${mine.tasks} tasks, $${mine.costUsd.toFixed(2)}`);
+      } else if (mine.state === "paused") ctx.move(id, state.budgetStopped ? "stopped" : "paused", state.budgetStopped ? "budget reached" : undefined);
+      else if (mine.state === "stopped") ctx.move(id, "stopped", record.reason ?? "stopped");
+      else {
+        record.reason = mine.error;
+        record.lastOutput = mine.lastOutput;
+        ctx.move(id, "failed", mine.error);
+      }
+      continue;
+    }
+    if (mine && mine.state !== "starting" && record.state === "claimed") ctx.move(id, "running");
+    if (!alive) {
+      record.reason = "worker process ended without a final report";
+      ctx.move(id, "stale", record.reason);
+      continue;
+    }
+    const beat = Date.parse(mine?.updatedAt ?? record.startedAt ?? "");
+    if (Number.isFinite(beat) && ctx.now().getTime() - beat > ctx.plan.heartbeat_timeout * 1000) {
+      record.reason = `no heartbeat for ${Math.round((ctx.now().getTime() - beat) / 1000)} s`;
+      killGroup(record.pid);
+      ctx.move(id, "stale", record.reason);
+    }
+  }
+  return { ended };
+}
+
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL"): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone
+    }
+  }
+}

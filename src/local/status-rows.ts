@@ -1,0 +1,35 @@
+/**
+ * Status rows of a local run, for `weave status`: the state file joined with the workers' status files.
+ * Not here: the table layout (core/render/status-table.ts).
+ * Invariants: read-only; works whether or not a coordinator is running.
+ */
+import type { Plan } from "../core/plan/plan.js";
+import type { StatusRow, StatusTotals } from "../core/render/status-table.js";
+import type { WorkerStatus } from "../ports/reporter.js";
+import { readJson } from "./atomic-json.js";
+import type { RunState } from "./state-store.js";
+import type { WeavePaths } from "./weave-paths.js";
+
+export async function collectStatusRows(plan: Plan, state: RunState | undefined, paths: WeavePaths, now: number): Promise<{ rows: StatusRow[]; totals: StatusTotals }> {
+  const rows: StatusRow[] = [];
+  for (const m of plan.milestones) {
+    const record = state?.milestones[m.id];
+    const live = record && ["claimed", "running", "stale"].includes(record.state);
+    const status = live ? await readJson<WorkerStatus>(paths.status(m.id)) : undefined;
+    const current = status && status.runId === state?.runId ? status : undefined;
+    rows.push({
+      id: m.id,
+      state: record?.state ?? "pending",
+      tasksDone: current?.tasksDone ?? record?.tasksDone ?? 0,
+      tasks: m.tasks.length,
+      costUsd: current?.costUsd ?? record?.costUsd ?? 0,
+      heartbeatAge: current ? Math.max(0, Math.round((now - Date.parse(current.updatedAt)) / 1000)) : undefined,
+      branch: `weave/${m.id}`,
+      note: record?.state === "conflict" ? (record.conflictFiles ?? []).join(", ") : current?.currentTaskText ?? (record?.state === "failed" || record?.state === "skipped" || record?.state === "stopped" ? record.reason : undefined),
+    });
+  }
+  return {
+    rows,
+    totals: { costUsd: rows.reduce((n, r) => n + r.costUsd, 0), budgetUsd: plan.budget_ceiling, merged: rows.filter((r) => r.state === "merged").length, total: rows.length },
+  };
+}

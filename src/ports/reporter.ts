@@ -1,0 +1,41 @@
+/**
+ * Reporter port: how a worker tells its coordinator where it is, and hears back whether to pause or stop.
+ * Implementations: local status/signal files (local/file-reporter.ts); HTTPS heartbeats to the App (action/).
+ * Invariants: `report` never throws for a transport problem — a worker keeps working when its coordinator is away.
+ */
+
+export type WorkerSignal = "pause" | "stop";
+export type WorkerRunState = "starting" | "running" | "verifying" | "paused" | "stopped" | "finished" | "failed";
+
+export interface VerifyStatus {
+  state: "running" | "passed" | "failed";
+  attempt: number;
+  durationMs?: number;
+  exitCode?: number | null;
+}
+
+export interface WorkerStatus {
+  milestone: string;
+  runId: string;
+  state: WorkerRunState;
+  /** Tasks completed so far, and the total. */
+  tasksDone: number;
+  tasks: number;
+  /** 1-based index and text of the task in flight, if any. */
+  currentTask?: number;
+  currentTaskText?: string;
+  costUsd: number;
+  pid: number;
+  startedAt: string;
+  updatedAt: string;
+  headSha?: string;
+  verify?: VerifyStatus;
+  error?: string;
+  /** Last lines of the failing command's output. */
+  lastOutput?: string[];
+}
+
+export interface Reporter {
+  /** Send a status; the answer says whether the coordinator wants a pause or stop. */
+  report(status: WorkerStatus): Promise<WorkerSignal | undefined>;
+}

@@ -1,0 +1,123 @@
+/**
+ * Decide: from a snapshot of a run, the actions that move it toward "every milestone merged".
+ * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures, order merges
+ * (sequential or by completion, gated by `merge.auto`), and pick what to start (rank, free slots, serialize locks).
+ * Not here: observing the world or acting (local/coordinator.ts; the App's reconcile), eligibility rules (core/eligibility.ts).
+ * Invariants: pure; the same snapshot always gives the same actions; never starts more than the free slots.
+ */
+import { dependencyOrder, findEligibility } from "../core/eligibility.js";
+import type { MilestoneState } from "../core/lifecycle.js";
+import { ACTIVE_STATES } from "../core/lifecycle.js";
+import type { Plan } from "../core/plan/plan.js";
+import { pickToStart } from "../core/schedule/pick.js";
+
+export interface MilestoneView {
+  state: MilestoneState;
+  requeues: number;
+  finishedAt?: string;
+  mergeRequested?: boolean;
+  forceMerge?: boolean;
+  /** The last merge attempt hit an error a person must fix: do not retry on our own. */
+  mergeBlocked?: boolean;
+}
+
+export interface Snapshot {
+  plan: Plan;
+  milestones: ReadonlyMap<string, MilestoneView>;
+  rankOf: (id: string) => number;
+  costUsd: number;
+  /** The run's ceiling (plan or --budget); undefined = none. */
+  budgetUsd?: number;
+  budgetStopped: boolean;
+  workers: number;
+}
+
+export type Action =
+  | { kind: "requeue"; id: string }
+  | { kind: "fail"; id: string; reason: string }
+  | { kind: "budget-stop"; ids: string[] }
+  | { kind: "skip"; id: string; reason: string }
+  | { kind: "merge"; id: string }
+  | { kind: "start"; id: string };
+
+export function decide(snapshot: Snapshot): Action[] {
+  const { plan } = snapshot;
+  const actions: Action[] = [];
+  const states = new Map<string, MilestoneState>();
+  for (const [id, view] of snapshot.milestones) states.set(id, view.state);
+
+  for (const [id, view] of snapshot.milestones) {
+    if (view.state !== "stale") continue;
+    if (view.requeues < plan.retries) {
+      actions.push({ kind: "requeue", id });
+      states.set(id, "eligible");
+    } else {
+      actions.push({ kind: "fail", id, reason: `the worker went silent ${view.requeues + 1} time${view.requeues ? "s" : ""} (heartbeat older than ${plan.heartbeat_timeout} s or process gone)` });
+      states.set(id, "failed");
+    }
+  }
+
+  const overBudget = snapshot.budgetUsd !== undefined && snapshot.costUsd >= snapshot.budgetUsd;
+  if (overBudget && !snapshot.budgetStopped) {
+    const active = [...states].filter(([, s]) => ACTIVE_STATES.has(s) && s !== "paused" && s !== "stale").map(([id]) => id);
+    actions.push({ kind: "budget-stop", ids: active });
+  }
+
+  const report = findEligibility(plan, states);
+  for (const m of report.ineligible) {
+    if (m.kind === "skipped" && states.get(m.id) !== "skipped") {
+      actions.push({ kind: "skip", id: m.id, reason: m.reason });
+      states.set(m.id, "skipped");
+    }
+  }
+
+  actions.push(...decideMerges(snapshot, states));
+
+  if (overBudget || snapshot.budgetStopped) return actions;
+  const busy = [...states.values()].filter((s) => ACTIVE_STATES.has(s) && s !== "paused").length;
+  const freeSlots = Math.max(0, snapshot.workers - busy);
+  if (freeSlots === 0 || report.eligible.length === 0) return actions;
+  const ranked = pickToStart({ eligible: report.eligible.map((m) => m.id), rankOf: snapshot.rankOf, freeSlots: report.eligible.length }).start;
+  const serialized = new Map<string, Set<string>>();
+  for (const o of report.overlaps) {
+    if (!o.serialized) continue;
+    serialized.set(o.a, (serialized.get(o.a) ?? new Set()).add(o.b));
+    serialized.set(o.b, (serialized.get(o.b) ?? new Set()).add(o.a));
+  }
+  const chosen: string[] = [];
+  for (const id of ranked) {
+    if (chosen.length >= freeSlots) break;
+    if (chosen.some((c) => serialized.get(id)?.has(c))) continue;
+    chosen.push(id);
+  }
+  for (const id of chosen) actions.push({ kind: "start", id });
+  return actions;
+}
+
+function decideMerges(snapshot: Snapshot, states: ReadonlyMap<string, MilestoneState>): Action[] {
+  const { plan, milestones } = snapshot;
+  const wants = (id: string): boolean => {
+    const view = milestones.get(id)!;
+    if (view.mergeBlocked && !view.mergeRequested) return false;
+    if (view.state === "finished") return plan.merge.auto === "auto" || view.mergeRequested === true;
+    if (view.state === "conflict") return view.mergeRequested === true;
+    if (view.state === "failed") return view.forceMerge === true;
+    return false;
+  };
+  const candidates = plan.milestones.map((m) => m.id).filter((id) => milestones.has(id) && wants(id));
+  if (plan.merge.order === "completion") {
+    const finishedAt = (id: string): string => milestones.get(id)?.finishedAt ?? "";
+    return candidates.sort((a, b) => finishedAt(a).localeCompare(finishedAt(b))).map((id) => ({ kind: "merge", id }));
+  }
+  // Sequential: in dependency-consistent plan order, a milestone lands only after every earlier one has landed
+  // (or can never land: failed, skipped). An explicit `weave merge` request jumps the queue.
+  const out: Action[] = [];
+  let blocked = false;
+  for (const m of dependencyOrder(plan)) {
+    const state = states.get(m.id) ?? "pending";
+    const view = milestones.get(m.id);
+    if (wants(m.id) && (!blocked || view?.mergeRequested || view?.forceMerge)) out.push({ kind: "merge", id: m.id });
+    if (state !== "merged" && state !== "failed" && state !== "skipped") blocked = true;
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * Checkpoint commits: the branch history is the progress record of a milestone.
+ * Responsibilities: write commit messages with `Weave-Milestone`, `Weave-Task: n/m`, `Weave-Cost-USD` trailers and
+ * read progress (tasks done, cost so far) back from them.
+ * Not here: running git (worker/worker-git.ts), deciding what to run (worker/worker-loop.ts).
+ * Invariants: pure; a task counts as done only through a non-partial `Weave-Task` trailer of its milestone.
+ */
+
+export interface CheckpointInfo {
+  milestone: string;
+  task: number;
+  of: number;
+  costUsd: number;
+  partial: boolean;
+}
+
+export function formatCheckpointMessage(input: { milestone: string; task: number; of: number; taskText: string; costUsd: number; partial?: boolean; subject?: string }): string {
+  const summary = input.taskText.split("\n")[0]!.slice(0, 60);
+  const subject = input.subject ?? `weave(${input.milestone}): ${input.partial ? "partial " : ""}task ${input.task}/${input.of} — ${summary}`;
+  const trailers = [
+    `Weave-Milestone: ${input.milestone}`,
+    `Weave-Task: ${input.task}/${input.of}${input.partial ? " partial" : ""}`,
+    `Weave-Cost-USD: ${input.costUsd.toFixed(4)}`,
+  ];
+  return `${subject}\n\n${trailers.join("\n")}\n`;
+}
+
+/** Trailers of one commit message, or undefined when it is not a checkpoint. */
+export function parseCheckpoint(message: string): CheckpointInfo | undefined {
+  const milestone = /^Weave-Milestone: *(\S+) *$/m.exec(message)?.[1];
+  const task = /^Weave-Task: *(\d+)\/(\d+)( partial)? *$/m.exec(message);
+  if (!milestone || !task) return undefined;
+  const cost = Number(/^Weave-Cost-USD: *([0-9.]+) *$/m.exec(message)?.[1] ?? 0);
+  return { milestone, task: Number(task[1]), of: Number(task[2]), costUsd: Number.isFinite(cost) ? cost : 0, partial: task[3] !== undefined };
+}
+
+export interface Progress {
+  /** Highest task number completed (0 = none). */
+  tasksDone: number;
+  /** Cost recorded by all checkpoints of this milestone, partial ones included. */
+  costUsd: number;
+}
+
+/** Progress of `milestone` from commit messages (any order). */
+export function progressFrom(messages: readonly string[], milestone: string): Progress {
+  let tasksDone = 0;
+  let costUsd = 0;
+  for (const message of messages) {
+    const c = parseCheckpoint(message);
+    if (!c || c.milestone !== milestone) continue;
+    costUsd += c.costUsd;
+    if (!c.partial) tasksDone = Math.max(tasksDone, c.task);
+  }
+  return { tasksDone, costUsd };
+}

@@ -1,0 +1,205 @@
+/**
+ * Worker loop: run one milestone's tasks in its checkout, checkpoint after each, then the verify gate.
+ * Responsibilities: refuse a wrong checkout, resume after the last checkpoint, retry a failing task, heartbeat, read
+ * cost, obey pause (after the task) and stop (SIGTERM the task, checkpoint what exists), report the outcome.
+ * Not here: creating the checkout (local/worktrees.ts, the workflow), transport (ports/reporter.ts), OS signals (worker-main).
+ * Invariants: a finished task is committed before the next starts, so a crash loses at most the task in flight;
+ * plan text reaches commands only through the environment.
+ */
+import { createWriteStream } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { WeaveError } from "../core/errors.js";
+import type { Milestone, Plan } from "../core/plan/plan.js";
+import { findMilestone, titleOf } from "../core/plan/plan.js";
+import type { Reporter, WorkerStatus } from "../ports/reporter.js";
+import { formatCheckpointMessage, progressFrom } from "./checkpoint.js";
+import { COST_READERS } from "./cost.js";
+import type { SignalBox } from "./signal-box.js";
+import { startTaskProcess } from "./task-process.js";
+import type { TaskProcessResult } from "./task-process.js";
+import type { WorkerGit } from "./worker-git.js";
+
+export interface WorkerLoopOptions {
+  plan: Plan;
+  milestoneId: string;
+  runId: string;
+  cwd: string;
+  /** The target ref: commits on HEAD but not on it are this milestone's checkpoints. */
+  base: string;
+  /** When set, HEAD must be exactly this commit before anything runs. */
+  expectedHead?: string;
+  git: WorkerGit;
+  reporter: Reporter;
+  signals: SignalBox;
+  env: NodeJS.ProcessEnv;
+  costFile: string;
+  logPath?: string;
+  commandOverride?: string;
+  now?: () => Date;
+}
+
+/** Marks a process as a weave worker: `weave start` refuses to run inside one. */
+export const WORKER_ENV_MARK = "WEAVE_WORKER";
+
+export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerStatus> {
+  const { plan, git, reporter, signals } = options;
+  const now = options.now ?? (() => new Date());
+  const milestone = findMilestone(plan, options.milestoneId);
+  if (!milestone) throw new WeaveError("unknown-milestone", `${options.milestoneId} is not in ${plan.file}`);
+  const command = options.commandOverride ?? plan.worker.command;
+  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
+  const status: WorkerStatus = {
+    milestone: milestone.id, runId: options.runId, state: "starting", tasksDone: 0, tasks: milestone.tasks.length,
+    costUsd: 0, pid: process.pid, startedAt: now().toISOString(), updatedAt: now().toISOString(),
+  };
+  const send = async (patch: Partial<WorkerStatus> = {}): Promise<void> => {
+    Object.assign(status, patch, { updatedAt: now().toISOString() });
+    const answer = await reporter.report({ ...status });
+    if (answer) signals.raise(answer);
+  };
+
+  try {
+    await verifyCheckout(milestone, git, options.expectedHead);
+    const progress = progressFrom(await git.messagesSince(options.base), milestone.id);
+    await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: await git.head() });
+
+    for (let task = progress.tasksDone + 1; task <= milestone.tasks.length; task++) {
+      if (signals.current) return await finish(signals.current === "stop" ? "stopped" : "paused");
+      const text = milestone.tasks[task - 1]!;
+      let result: TaskRun | undefined;
+      for (let attempt = 0; attempt <= plan.retries; attempt++) {
+        if (attempt > 0) await git.discardChanges();
+        await send({ state: "running", currentTask: task, currentTaskText: text });
+        result = await runTask(command, taskEnv(task, text));
+        if (result.ok || result.interrupted) break;
+      }
+      if (result!.interrupted) {
+        await checkpoint(task, text, result!.costUsd, true);
+        return await finish("stopped");
+      }
+      if (!result!.ok) return await finish("failed", { error: `task ${task}/${milestone.tasks.length} failed after ${plan.retries + 1} attempt${plan.retries ? "s" : ""}: ${describeExit(result!.process)}`, lastOutput: result!.process.tail.slice(-20) });
+      await checkpoint(task, text, result!.costUsd, false);
+      await send({ tasksDone: task, currentTask: undefined, currentTaskText: undefined });
+    }
+    return await verifyGate();
+  } catch (e) {
+    if (e instanceof WeaveError && e.code === "wrong-checkout") throw e;
+    return await finish("failed", { error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    log?.end();
+  }
+
+  interface TaskRun {
+    ok: boolean;
+    interrupted: boolean;
+    costUsd: number;
+    process: TaskProcessResult;
+  }
+
+  function taskEnv(task: number, text: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      ...options.env,
+      [WORKER_ENV_MARK]: "1",
+      WEAVE_MILESTONE: milestone!.id,
+      WEAVE_MILESTONE_TITLE: titleOf(milestone!),
+      WEAVE_TASK: text,
+      WEAVE_TASK_INDEX: String(task),
+      WEAVE_TASK_COUNT: String(milestone!.tasks.length),
+      WEAVE_RUN_ID: options.runId,
+      WEAVE_COST_FILE: options.costFile,
+      WEAVE_FILES: milestone!.files.join("\n"),
+      ...extra,
+    };
+  }
+
+  async function runTask(shellCommand: string, env: NodeJS.ProcessEnv): Promise<TaskRun> {
+    await writeFile(options.costFile, "");
+    const proc = startTaskProcess(shellCommand, { cwd: options.cwd, env, log });
+    const grace = plan.worker.stop_grace * 1000;
+    let interrupted = false;
+    const unsubscribe = signals.onRaise((s) => {
+      if (s === "stop") {
+        interrupted = true;
+        proc.stop(grace);
+      }
+    });
+    if (signals.current === "stop") {
+      interrupted = true;
+      proc.stop(grace);
+    }
+    const beat = setInterval(() => void send().catch(() => undefined), plan.worker.heartbeat_interval * 1000);
+    const timeout = plan.worker.task_timeout ? setTimeout(() => proc.stop(grace), plan.worker.task_timeout * 1000) : undefined;
+    try {
+      const result = await proc.done;
+      const costUsd = COST_READERS[plan.worker.cost]({ stdout: result.stdout, costFile: await readFile(options.costFile, "utf8").catch(() => "") });
+      return { ok: !interrupted && result.exitCode === 0, interrupted, costUsd, process: result };
+    } finally {
+      unsubscribe();
+      clearInterval(beat);
+      if (timeout) clearTimeout(timeout);
+    }
+  }
+
+  async function checkpoint(task: number, text: string, costUsd: number, partial: boolean, subject?: string): Promise<void> {
+    const sha = await git.commitAll(formatCheckpointMessage({ milestone: milestone!.id, task, of: milestone!.tasks.length, taskText: text, costUsd, partial, subject }));
+    await git.publish();
+    status.costUsd += costUsd;
+    status.headSha = sha;
+  }
+
+  async function verifyGate(): Promise<WorkerStatus> {
+    const verify = plan.worker.verify;
+    if (!verify) return await finish("finished");
+    const m = milestone!.tasks.length;
+    for (let attempt = 1; ; attempt++) {
+      if (signals.current === "stop") return await finish("stopped");
+      const started = Date.now();
+      await send({ state: "verifying", verify: { state: "running", attempt } });
+      const check = await runTask(verify, taskEnv(m, "verify", { WEAVE_VERIFY: "1" }));
+      const durationMs = Date.now() - started;
+      if (check.interrupted) return await finish("stopped", { verify: { state: "failed", attempt, durationMs, exitCode: null } });
+      if (check.ok) return await finish("finished", { verify: { state: "passed", attempt, durationMs, exitCode: 0 } });
+      const output = check.process.tail.slice(-30);
+      if (attempt > plan.worker.verify_retries) {
+        return await finish("failed", {
+          verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode },
+          error: `verify \`${verify}\` failed (${describeExit(check.process)}) after ${attempt - 1} fix pass${attempt === 2 ? "" : "es"}`,
+          lastOutput: output,
+        });
+      }
+      await send({ state: "running", verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode }, currentTask: m, currentTaskText: "fix the verify failure" });
+      const fixText = `Fix what makes \`${verify}\` fail. Its output is in $WEAVE_VERIFY_OUTPUT.`;
+      const fix = await runTask(command, taskEnv(m, fixText, { WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) }));
+      if (fix.interrupted) {
+        await checkpoint(m, fixText, fix.costUsd, true, `weave(${milestone!.id}): partial verify fix pass ${attempt}`);
+        return await finish("stopped");
+      }
+      await checkpoint(m, fixText, fix.costUsd, false, `weave(${milestone!.id}): verify fix pass ${attempt}`);
+    }
+  }
+
+  async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
+    const headSha = await git.head().catch(() => status.headSha);
+    await send({ ...patch, state, headSha, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
+    return { ...status };
+  }
+}
+
+async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<void> {
+  const branch = await git.currentBranch();
+  const want = `weave/${milestone.id}`;
+  if (branch !== want) {
+    throw new WeaveError("wrong-checkout", `the checkout is on ${branch ? `branch ${branch}` : "a detached HEAD"}, not ${want}: refusing to start the agent`, { hint: `check out ${want} first` });
+  }
+  if (expectedHead) {
+    const head = await git.head();
+    if (head !== expectedHead) throw new WeaveError("wrong-checkout", `${want} is at ${head.slice(0, 12)}, not at the expected ${expectedHead.slice(0, 12)}: refusing to start the agent`, { hint: "the branch moved since the run was dispatched; start it again" });
+  }
+}
+
+function describeExit(result: TaskProcessResult): string {
+  if (result.spawnError) return `could not start: ${result.spawnError}`;
+  if (result.signal) return `killed by ${result.signal}`;
+  if (result.exitCode === 127) return "exit 127 (command not found)";
+  return `exit ${result.exitCode}`;
+}
