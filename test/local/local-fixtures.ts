@@ -1,0 +1,101 @@
+/**
+ * Fixtures for local-orchestrator tests: a real git repository in a temp dir with a plan and a scripted agent,
+ * and the real `weave` CLI run as a child process.
+ */
+import { execFile, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const BIN = join(ROOT, "bin/weave.js");
+
+/**
+ * A stand-in agent: for each task it writes `<dir>/<milestone>-<task>.txt` (or the file named by $AGENT_FILE),
+ * sleeps $AGENT_SLEEP_MS, reports $AGENT_COST USD, and fails when $AGENT_FAIL names the milestone.
+ */
+export const AGENT = `
+import { appendFileSync, mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+const e = process.env;
+const id = e.WEAVE_MILESTONE, n = e.WEAVE_TASK_INDEX;
+const fails = (e.AGENT_FAIL || "").split(",");
+if (fails.includes(id) || fails.includes(id + ":" + n)) { console.log("agent: cannot do " + id + " task " + n); console.error("boom: " + e.WEAVE_TASK); process.exit(3); }
+const file = (e.AGENT_FILES && JSON.parse(e.AGENT_FILES)[id]) || ("out/" + id + "-" + n + ".txt");
+mkdirSync(dirname(file), { recursive: true });
+const prev = existsSync(file) ? readFileSync(file, "utf8") : "";
+writeFileSync(file, prev + id + " task " + n + ": " + e.WEAVE_TASK + "\\n");
+const sleep = Number((e.AGENT_SLEEP_BY && JSON.parse(e.AGENT_SLEEP_BY)[id]) ?? e.AGENT_SLEEP_MS ?? 0);
+if (sleep) await new Promise((r) => setTimeout(r, sleep));
+appendFileSync(e.WEAVE_COST_FILE, JSON.stringify({ usd: Number(e.AGENT_COST ?? 0.01) }) + "\\n");
+`;
+
+export interface TestRepo {
+  dir: string;
+  git(...args: string[]): string;
+  weave(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }>;
+  spawnWeave(args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
+  state(): Promise<{ runId: string; milestones: Record<string, { state: string; attempts: number; requeues: number; reason?: string; conflictFiles?: string[]; lastOutput?: string[]; costUsd: number; tasksDone: number; pid?: number; verify?: { state: string } }>; events: { at: string; kind: string; id?: string; detail?: string }[] }>;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestRepo(plan: string, options: { ignoreWeave?: boolean } = {}): Promise<TestRepo> {
+  const dir = await mkdtemp(join(tmpdir(), "weave-local-"));
+  const git = (...args: string[]): string => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "test@weave.local");
+  git("config", "user.name", "weave test");
+  await mkdir(join(dir, ".github"), { recursive: true });
+  await writeFile(join(dir, ".github/weave.yml"), plan);
+  await writeFile(join(dir, "agent.mjs"), AGENT);
+  if (options.ignoreWeave !== false) await writeFile(join(dir, ".gitignore"), ".weave/\n");
+  git("add", "-A");
+  git("commit", "-q", "-m", "init");
+  const baseEnv = { ...process.env, WEAVE_WORKER: "", GIT_AUTHOR_NAME: "weave test", GIT_AUTHOR_EMAIL: "t@w", GIT_COMMITTER_NAME: "weave test", GIT_COMMITTER_EMAIL: "t@w" };
+  delete baseEnv.WEAVE_WORKER;
+  return {
+    dir,
+    git,
+    weave: (args, env = {}) =>
+      new Promise((done) => {
+        execFile(process.execPath, [BIN, ...args], { cwd: dir, env: { ...baseEnv, ...env }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+          done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+        });
+      }),
+    spawnWeave: (args, env = {}) => spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...baseEnv, ...env }, stdio: ["ignore", "pipe", "pipe"] }),
+    state: async () => JSON.parse(await readFile(join(dir, ".weave/state.json"), "utf8")),
+    cleanup: async () => {
+      try {
+        execFileSync("pkill", ["-f", dir]);
+      } catch {
+        // nothing left running
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function planYaml(body: string, header = ""): string {
+  return `version: 1\nmax_workers: 2\nretries: 1\nheartbeat_timeout: 30s\nmerge: { via: direct, auto: auto, order: completion }\n${header}worker:\n  command: node agent.mjs\n  heartbeat_interval: 200ms\n  stop_grace: 1s\nmilestones:\n${body}`;
+}
+
+export const DIAMOND = planYaml(`  - { id: data, tasks: [model, repo], files: ["out/data-*"] }
+  - { id: api, depends_on: [data], tasks: [routes, validation], files: ["out/api-*"] }
+  - { id: ui, depends_on: [data], tasks: [list, detail], files: ["out/ui-*"] }
+  - { id: integration, depends_on: [api, ui], tasks: [wire], files: ["out/integration-*"] }
+`);
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = "condition"): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
