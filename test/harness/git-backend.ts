@@ -71,6 +71,20 @@ export class GitBackend {
     }
   }
 
+  /** One `git fast-import` writing files on top of `parent` as a commit on `ref` (seeding: one process, not ten).
+   * fast-import refuses to move `ref` unless the new commit descends from its current tip. */
+  async commitFiles(ref: string, parent: string | undefined, files: Record<string, string | null>, message: string, author: Identity): Promise<string> {
+    const when = `${Math.floor((author.date ?? new Date()).getTime() / 1000)} +0000`;
+    const data = (text: string): string => `data ${Buffer.byteLength(text)}\n${text}\n`;
+    const lines = [`commit ${ref}`, `author ${author.name} <${author.email}> ${when}`, `committer ${author.name} <${author.email}> ${when}`, data(message).trimEnd()];
+    if (parent !== undefined) lines.push(`from ${parent}`);
+    for (const [path, content] of Object.entries(files)) lines.push(content === null ? `D ${path}` : `M 100644 inline ${path}\n${data(content).trimEnd()}`);
+    await this.ok(["fast-import", "--quiet", "--date-format=raw"], { input: lines.join("\n") + "\n\n" });
+    const sha = await this.readRef(ref);
+    if (sha === undefined) throw new Error(`fast-import did not write ${ref}`);
+    return sha;
+  }
+
   async commitTree(tree: string, parents: string[], message: string, author: Identity, committer: Identity = author): Promise<string> {
     const env = {
       GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_AUTHOR_DATE: (author.date ?? new Date()).toISOString(),

@@ -19,7 +19,7 @@ export interface RepoSpec {
   owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean; ownerType?: "User" | "Organization";
   collaborators?: Record<string, Permission>; secrets?: Record<string, string>; vars?: Record<string, string>;
 }
-export interface CommitSpec { branch: string; files: Record<string, string | null>; message?: string; author?: string; silent?: boolean; parent?: string }
+export interface CommitSpec { branch: string; files: Record<string, string | null>; message?: string; author?: string; silent?: boolean }
 export interface RepoHandle {
   record: RepoRecord; fullName: string; cloneUrl: string; git: GitBackend;
   commit(spec: CommitSpec): Promise<string>;
@@ -58,15 +58,11 @@ export function createSeeding(world: World, events: RepoEvents, reposDir: string
     record: repo, fullName: repo.fullName, cloneUrl: `${world.baseUrl}/_git/${repo.fullName}.git`, git: repo.git,
     async commit(spec) {
       const ref = `refs/heads/${spec.branch}`;
-      const parent = spec.parent ?? (await repo.git.readRef(ref));
-      const entries = Object.entries(spec.files).map(([path, content]) => (content === null ? { path, sha: null } : { path, content }));
-      const tree = await repo.git.writeTree(entries, parent === undefined ? undefined : `${parent}^{tree}`);
+      const current = await repo.git.readRef(ref);
       const author = world.user(spec.author ?? repo.owner.login);
       const identity = { name: author.login, email: noreplyEmail(author), date: world.now() };
-      const sha = await repo.git.commitTree(tree, parent === undefined ? [] : [parent], spec.message ?? `Update ${Object.keys(spec.files).join(", ")}`, identity);
-      const current = await repo.git.readRef(ref);
-      if (!(await repo.git.casRef(ref, sha, current ?? ZERO_SHA))) throw new Error(`${ref} moved while seeding`);
-      if (spec.silent !== true) await events.refsChanged(repo, [{ ref, before: current ?? ZERO_SHA, after: sha }], author, current !== undefined && current !== parent);
+      const sha = await repo.git.commitFiles(ref, current, spec.files, spec.message ?? `Update ${Object.keys(spec.files).join(", ")}`, identity);
+      if (spec.silent !== true) await events.refsChanged(repo, [{ ref, before: current ?? ZERO_SHA, after: sha }], author);
       return sha;
     },
     async createBranch(name, from = repo.defaultBranch) {
