@@ -27,12 +27,11 @@ export function rankByKeys(n: number, keys: readonly ArrayLike<number>[]): Float
 }
 
 /** Number of descendants and their total duration per node, or undefined when the graph is too big to count exactly. */
-function descendantMeasures(g: ScheduleGraph): { count: Float64Array; work: Float64Array } | undefined {
+function descendantMeasures(g: ScheduleGraph, order: readonly number[]): { count: Float64Array; work: Float64Array } | undefined {
   const n = g.durations.length;
   if (n > EXACT_DESCENDANTS_MAX_NODES) return undefined;
   const words = (n + 31) >>> 5;
   const bits = new Int32Array(n * words);
-  const order = topologicalOrder(g);
   const count = new Float64Array(n);
   const work = new Float64Array(n);
   for (let k = n - 1; k >= 0; k--) {
@@ -67,28 +66,39 @@ function negate(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** Levels shared by every rule, computed once per graph. */
+export interface GraphLevels {
+  order: readonly number[];
+  bottom: readonly number[];
+}
+
+export function graphLevels(g: ScheduleGraph): GraphLevels {
+  const order = topologicalOrder(g);
+  return { order, bottom: bottomLevels(g, g.durations, order) };
+}
+
 /** The default rank: highest bottom level first, then more dependents, then longer duration, then plan order. */
-export function criticalPathRank(g: ScheduleGraph): Float64Array {
+export function criticalPathRank(g: ScheduleGraph, levels: GraphLevels = graphLevels(g)): Float64Array {
   const n = g.durations.length;
   const outDegree = Float64Array.from(g.dependents, (d) => d.length);
-  return rankByKeys(n, [negate(bottomLevels(g)), negate(outDegree), negate(g.durations)]);
+  return rankByKeys(n, [negate(levels.bottom), negate(outDegree), negate(g.durations)]);
 }
 
 /** Classic priority functions, the default first; used as starting points of the search. */
-export function candidateRanks(g: ScheduleGraph, workers: number): Float64Array[] {
+export function candidateRanks(g: ScheduleGraph, workers: number, levels: GraphLevels = graphLevels(g)): Float64Array[] {
   const n = g.durations.length;
-  const bl = negate(bottomLevels(g));
-  const tl = Float64Array.from(topLevels(g));
+  const bl = negate(levels.bottom);
+  const tl = Float64Array.from(topLevels(g, g.durations, levels.order));
   const outDegree = negate(Float64Array.from(g.dependents, (d) => d.length));
   const duration = negate(g.durations);
   const ranks = [
-    criticalPathRank(g),
+    criticalPathRank(g, levels),
     rankByKeys(n, [bl, duration, outDegree]),
     rankByKeys(n, [bl, tl]),
     rankByKeys(n, [outDegree, bl]),
     rankByKeys(n, [duration, bl]),
   ];
-  const desc = descendantMeasures(g);
+  const desc = descendantMeasures(g, levels.order);
   if (desc !== undefined) {
     const count = negate(desc.count);
     const work = negate(desc.work);

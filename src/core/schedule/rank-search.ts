@@ -9,6 +9,7 @@
 import type { ListScheduler, ScheduleTrace } from "./list-scheduler.js";
 import { createTrace } from "./list-scheduler.js";
 import type { ScheduleGraph } from "./schedule-graph.js";
+import { bottomLevels } from "./schedule-graph.js";
 
 export interface SearchOptions {
   /** Maximum number of simulations, starting ranks included. */
@@ -16,6 +17,8 @@ export interface SearchOptions {
   seed: number;
   /** Stop as soon as a makespan at or below this is found (a lower bound). */
   target: number;
+  /** bottomLevels(g), when the caller has them. */
+  bottom?: readonly number[];
 }
 
 export interface SearchResult {
@@ -47,6 +50,10 @@ class PriorityList {
     this.rank = Float64Array.from(rank);
     this.order = new Int32Array(n);
     for (let i = 0; i < n; i++) this.order[this.rank[i] ?? 0] = i;
+  }
+  setRank(rank: ArrayLike<number>): void {
+    this.rank.set(rank);
+    for (let i = 0; i < rank.length; i++) this.order[this.rank[i] ?? 0] = i;
   }
   copyFrom(other: PriorityList): void {
     this.order.set(other.order);
@@ -93,6 +100,17 @@ function delayedOnChain(g: ScheduleGraph, trace: ScheduleTrace, makespan: number
   }
 }
 
+/** Lateness against the target: Σ max(0, end + tail − target), tail = longest path after the node. Guides plateaus. */
+function tardiness(trace: ScheduleTrace, tail: Float64Array, target: number): number {
+  let sum = 0;
+  const { end } = trace;
+  for (let i = 0; i < tail.length; i++) {
+    const late = (end[i] ?? 0) + (tail[i] ?? 0) - target;
+    if (late > 0) sum += late;
+  }
+  return sum;
+}
+
 export function searchRank(
   g: ScheduleGraph,
   scheduler: ListScheduler,
@@ -101,75 +119,92 @@ export function searchRank(
 ): SearchResult {
   const n = scheduler.size;
   const durations = g.durations;
-  let best = { rank: starts[0] ?? new Float64Array(n), makespan: Number.POSITIVE_INFINITY };
-  let evaluations = 0;
   const budget = Math.max(1, options.budget);
-  const done = (): boolean => best.makespan <= options.target + EPS || evaluations >= budget;
+  const { target } = options;
+  let here = createTrace(n); // the current list's schedule
+  let scratch = createTrace(n);
+  let evaluations = 0;
+  const evaluate = (rank: Float64Array, into: ScheduleTrace): { makespan: number; late: number } => {
+    evaluations++;
+    const makespan = scheduler.run(rank, durations, into);
+    return { makespan, late: tardiness(into, tail, target) };
+  };
+  const isBetter = (a: { makespan: number; late: number }, b: { makespan: number; late: number }): boolean =>
+    a.makespan < b.makespan - EPS || (a.makespan <= b.makespan + EPS && a.late < b.late - EPS);
+  const tail = Float64Array.from(options.bottom ?? bottomLevels(g), (level, i) => level - (durations[i] ?? 0));
 
+  const bestList = new PriorityList(starts[0] ?? Float64Array.from({ length: n }, (_, i) => i));
+  let best = { makespan: Number.POSITIVE_INFINITY, late: Number.POSITIVE_INFINITY };
+  const done = (): boolean => best.makespan <= target + EPS || evaluations >= budget;
   for (const rank of starts) {
     if (done()) break;
-    const makespan = scheduler.run(rank, durations);
-    evaluations++;
-    if (makespan < best.makespan) best = { rank, makespan };
+    const score = evaluate(rank, scratch);
+    if (isBetter(score, best)) {
+      best = score;
+      bestList.setRank(rank);
+    }
   }
-  if (done() || n < 2) return { rank: best.rank, makespan: best.makespan, evaluations };
+  if (done() || n < 2) return { rank: bestList.rank, makespan: best.makespan, evaluations };
 
   const random = createRandom(options.seed);
-  const current = new PriorityList(best.rank);
-  const candidate = new PriorityList(best.rank);
-  let trace = createTrace(n);
-  let scratch = createTrace(n);
+  const current = new PriorityList(bestList.rank);
+  const candidate = new PriorityList(bestList.rank);
+  let score = evaluate(current.rank, here);
   const chain: number[] = [];
   const movers: number[] = [];
-  let currentMakespan = scheduler.run(current.rank, durations, trace);
-  evaluations++;
   let stall = 0;
-  const stallLimit = Math.max(20, 2 * n);
+  const stallLimit = Math.max(8, n >> 3);
 
   while (!done()) {
-    delayedOnChain(g, trace, currentMakespan, chain);
-    candidate.copyFrom(current);
+    delayedOnChain(g, here, score.makespan, chain);
     const v = chain[Math.floor(random() * chain.length)];
     if (v === undefined || stall > stallLimit) {
       // Kick: a few random shifts away from the best list found so far.
-      candidate.copyFrom(new PriorityList(best.rank));
-      const kicks = 1 + Math.floor(random() * 3);
+      candidate.copyFrom(bestList);
+      const kicks = 3 + Math.floor(random() * 6);
       for (let k = 0; k < kicks; k++) {
         const from = Math.floor(random() * n);
         const to = Math.max(0, Math.min(n - 1, from + Math.floor((random() - 0.5) * 16)));
         candidate.move(from, to);
       }
       stall = 0;
-      currentMakespan = scheduler.run(candidate.rank, durations, trace);
-      evaluations++;
+      score = evaluate(candidate.rank, here);
       current.copyFrom(candidate);
-      if (currentMakespan < best.makespan) best = { rank: Float64Array.from(candidate.rank), makespan: currentMakespan };
+      if (isBetter(score, best)) {
+        best = score;
+        bestList.copyFrom(candidate);
+      }
       continue;
     }
     // Nodes that started while v was waiting and outranked it: move v just ahead of one of them.
     movers.length = 0;
     const rv = current.rank[v] ?? 0;
+    const from = here.ready[v] ?? 0;
+    const until = here.start[v] ?? 0;
     for (let i = 0; i < n; i++) {
-      const s = trace.start[i] ?? 0;
-      if ((current.rank[i] ?? 0) < rv && s >= (trace.ready[v] ?? 0) - EPS && s <= (trace.start[v] ?? 0) + EPS) movers.push(i);
+      const s = here.start[i] ?? 0;
+      if ((current.rank[i] ?? 0) < rv && s >= from - EPS && s <= until + EPS) movers.push(i);
     }
     const u = movers[Math.floor(random() * movers.length)];
     if (u === undefined) {
       stall++;
       continue;
     }
+    candidate.copyFrom(current);
     candidate.move(rv, current.rank[u] ?? 0);
-    const makespan = scheduler.run(candidate.rank, durations, scratch);
-    evaluations++;
-    if (makespan <= currentMakespan + EPS) {
-      stall = makespan < currentMakespan - EPS ? 0 : stall + 1;
-      currentMakespan = makespan;
+    const next = evaluate(candidate.rank, scratch);
+    if (!isBetter(score, next)) {
+      stall = isBetter(next, score) ? 0 : stall + 1;
+      score = next;
+      [here, scratch] = [scratch, here];
       current.copyFrom(candidate);
-      [trace, scratch] = [scratch, trace];
-      if (makespan < best.makespan - EPS) best = { rank: Float64Array.from(candidate.rank), makespan };
+      if (isBetter(score, best)) {
+        best = score;
+        bestList.copyFrom(candidate);
+      }
     } else {
       stall++;
     }
   }
-  return { rank: best.rank, makespan: best.makespan, evaluations };
+  return { rank: bestList.rank, makespan: best.makespan, evaluations };
 }

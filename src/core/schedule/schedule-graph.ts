@@ -61,9 +61,8 @@ export function topologicalOrder(g: ScheduleGraph): number[] {
   return order;
 }
 
-/** Longest path from each node to any sink, counting the node's own duration. */
-export function bottomLevels(g: ScheduleGraph, durations: readonly number[] = g.durations): number[] {
-  const order = topologicalOrder(g);
+/** Longest path from each node to any sink, counting the node's own duration (`order`: a precomputed topologicalOrder). */
+export function bottomLevels(g: ScheduleGraph, durations: readonly number[] = g.durations, order: readonly number[] = topologicalOrder(g)): number[] {
   const level = new Array<number>(order.length).fill(0);
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k] ?? 0;
@@ -75,8 +74,7 @@ export function bottomLevels(g: ScheduleGraph, durations: readonly number[] = g.
 }
 
 /** Longest path from any source to each node, excluding the node's own duration (earliest start). */
-export function topLevels(g: ScheduleGraph, durations: readonly number[] = g.durations): number[] {
-  const order = topologicalOrder(g);
+export function topLevels(g: ScheduleGraph, durations: readonly number[] = g.durations, order: readonly number[] = topologicalOrder(g)): number[] {
   const level = new Array<number>(order.length).fill(0);
   for (const i of order) {
     let head = 0;
