@@ -42,13 +42,14 @@ export async function mergeMilestoneLocally(options: MergeOptions): Promise<Merg
   const head = await git.revParse(branch);
   if (!head) throw new WeaveError("git-failed", `branch ${branch} does not exist`, { hint: `start the milestone again with \`weave resume ${milestone.id}\`` });
 
+  const onTarget = (await git.currentBranch()) === target;
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const base = await git.revParse(target);
     if (!base) throw new WeaveError("git-failed", `target branch ${target} does not exist`);
-    const scopeWarnings = filesOutsideScope(milestone, await git.changedFiles(base, head));
+    const [changed, merged] = await Promise.all([git.changedFiles(base, head), git.mergeTree(base, head)]);
+    const scopeWarnings = filesOutsideScope(milestone, changed);
     if (scopeWarnings.length > 0 && plan.merge.scope === "strict" && !options.force) return { kind: "out-of-scope", files: scopeWarnings };
 
-    const merged = await git.mergeTree(base, head);
     let tree = merged.tree;
     if (!merged.clean) {
       const code = merged.conflicts.filter((f) => !f.startsWith(".weave/"));
@@ -65,7 +66,7 @@ export async function mergeMilestoneLocally(options: MergeOptions): Promise<Merg
       `Weave-Cost-USD: ${options.costUsd.toFixed(4)}`,
     ].join("\n");
     const commit = await git.commitTree(tree, [base, head], message);
-    const moved = (await git.currentBranch()) === target ? await fastForward(git, commit) : await git.updateRef(`refs/heads/${target}`, commit, base);
+    const moved = onTarget ? await fastForward(git, commit) : await git.updateRef(`refs/heads/${target}`, commit, base);
     if (!moved) continue; // the target moved under us: recompute on the new head
     const pushed = plan.merge.via === "direct" ? await pushWithBackoff(git, target, options.sleep) : undefined;
     return { kind: "merged", commit, scopeWarnings, pushed };

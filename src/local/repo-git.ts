@@ -73,8 +73,7 @@ export function createRepoGit(root: string): RepoGit {
       await raw(startPoint ? ["worktree", "add", "-q", "-b", branch, path, startPoint] : ["worktree", "add", "-q", path, branch]);
     },
     removeWorktree: async (path) => {
-      await quiet(["worktree", "remove", "--force", path]);
-      await quiet(["worktree", "prune"]);
+      if ((await quiet(["worktree", "remove", "--force", path])) === undefined) await quiet(["worktree", "prune"]);
     },
     listWorktrees: async () => {
       const out = await raw(["worktree", "list", "--porcelain"]);

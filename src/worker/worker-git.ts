@@ -3,10 +3,10 @@
  * Responsibilities: where HEAD is, commit everything as a checkpoint, discard a failed attempt, read checkpoint
  * messages since the target, publish (push) the branch when the home needs it.
  * Not here: merging (local/local-merge.ts, github/), worktree creation (local/worktrees.ts).
- * Invariants: commits never skip hooks silently failing: a failed commit throws WeaveError("git-failed").
+ * Invariants: a failed git command throws WeaveError("git-failed") with git's own words.
+ * Why execFile and not simple-git here: every worker process pays its imports at start-up; this keeps it lean.
  */
-import { simpleGit } from "simple-git";
-import type { SimpleGit } from "simple-git";
+import { execFile } from "node:child_process";
 import { WeaveError } from "../core/errors.js";
 
 export interface WorkerGit {
@@ -27,35 +27,36 @@ export function gitFailure(action: string, e: unknown): WeaveError {
   return new WeaveError("git-failed", `git ${action} failed: ${detail}`, { cause: e, hint: "run the same git command by hand to see the whole error" });
 }
 
-export function createWorkerGit(cwd: string, options: { publish?: (git: SimpleGit) => Promise<void>; env?: NodeJS.ProcessEnv } = {}): WorkerGit {
-  const git = simpleGit({ baseDir: cwd });
-  if (options.env) git.env(options.env);
-  const wrap = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw gitFailure(action, e);
-    }
-  };
+export type GitRunner = (args: string[]) => Promise<string>;
+
+export function createGitRunner(cwd: string, env?: NodeJS.ProcessEnv): GitRunner {
+  return (args) =>
+    new Promise((resolve, reject) => {
+      execFile("git", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) reject(gitFailure(args[0] ?? "", new Error(stderr.trim() || error.message)));
+        else resolve(stdout);
+      });
+    });
+}
+
+export function createWorkerGit(cwd: string, options: { publish?: (git: GitRunner) => Promise<void>; env?: NodeJS.ProcessEnv } = {}): WorkerGit {
+  const git = createGitRunner(cwd, options.env);
   return {
-    currentBranch: () => wrap("rev-parse", async () => (await git.raw(["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(() => "")).trim()),
-    head: () => wrap("rev-parse", async () => (await git.raw(["rev-parse", "HEAD"])).trim()),
-    commitAll: (message) =>
-      wrap("commit", async () => {
-        await git.raw(["add", "-A"]);
-        await git.raw(["commit", "--allow-empty", "--no-verify", "-q", "-m", message]);
-        return (await git.raw(["rev-parse", "HEAD"])).trim();
-      }),
-    discardChanges: () =>
-      wrap("reset", async () => {
-        await git.raw(["reset", "-q", "--hard", "HEAD"]);
-        await git.raw(["clean", "-q", "-fd"]);
-      }),
-    messagesSince: (base) =>
-      wrap("log", async () => {
-        const out = await git.raw(["log", "--format=%B%x00", `${base}..HEAD`]);
-        return out.split("\0").map((m) => m.trim()).filter(Boolean);
-      }),
-    publish: () => wrap("push", async () => options.publish?.(git)),
+    currentBranch: async () => (await git(["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(() => "")).trim(),
+    head: async () => (await git(["rev-parse", "HEAD"])).trim(),
+    commitAll: async (message) => {
+      await git(["add", "-A"]);
+      await git(["commit", "--allow-empty", "--no-verify", "-q", "-m", message]);
+      return (await git(["rev-parse", "HEAD"])).trim();
+    },
+    discardChanges: async () => {
+      await git(["reset", "-q", "--hard", "HEAD"]);
+      await git(["clean", "-q", "-fd"]);
+    },
+    messagesSince: async (base) => {
+      const out = await git(["log", "--format=%B%x00", `${base}..HEAD`]);
+      return out.split("\0").map((m) => m.trim()).filter(Boolean);
+    },
+    publish: async () => options.publish?.(git),
   };
 }
