@@ -37,6 +37,7 @@ export class GitBackend {
         if (code === -1) reject(error ?? new Error("git failed"));
         else resolve({ code, stdout: stdout.toString("utf8"), stderr: stderr.toString("utf8") });
       });
+      child.stdin?.on("error", () => undefined); // git may exit before reading its input; the exit code tells.
       if (options.input !== undefined) child.stdin?.end(options.input);
     });
   }

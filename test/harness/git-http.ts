@@ -81,6 +81,7 @@ function runBackend(req: IncomingMessage, url: URL, pathInfo: string, root: stri
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.on("error", reject);
     child.on("close", () => resolve(Buffer.concat(chunks)));
+    child.stdin.on("error", () => undefined); // http-backend may answer without reading the body
     child.stdin.end(body);
   });
 }

@@ -46,7 +46,7 @@ export function rewriteRefs(node: unknown, id = "rest"): unknown {
 
 /** An Ajv instance that knows GitHub's components under `id` (OpenAPI keywords tolerated, formats checked). */
 export function createSchemaAjv(components: unknown, id: string): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false, inlineRefs: false });
   addFormats(ajv);
   ajv.addSchema({ $id: id, components });
   return ajv;

@@ -51,7 +51,10 @@ function appKey(index: number): { privateKey: KeyObject; publicKey: KeyObject } 
   return keyPool[index] as { privateKey: KeyObject; publicKey: KeyObject };
 }
 
-export function createSeeding(world: World, events: RepoEvents, reposDir: string): Seeding {
+/** Fires GitHub's `installation.created` when a test installs an App. */
+export type OnInstalled = (installation: InstallationRecord) => void;
+
+export function createSeeding(world: World, events: RepoEvents, reposDir: string, onInstalled: OnInstalled): Seeding {
   const handles = new Map<string, RepoHandle>();
 
   const handle = (repo: RepoRecord): RepoHandle => ({
@@ -137,6 +140,7 @@ export function createSeeding(world: World, events: RepoEvents, reposDir: string
               repositories: options.repositories === undefined ? "all" : new Set(options.repositories.map((r) => (r.includes("/") ? r : `${owner}/${r}`).toLowerCase())),
             };
             world.installations.set(installation.id, installation);
+            onInstalled(installation);
             return { id: installation.id, record: installation, token: (permissions) => mintInstallationToken(world, installation, permissions).token };
           },
           setWebhookUrl(url) { record.webhookUrl = url; },

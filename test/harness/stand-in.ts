@@ -35,7 +35,7 @@ import type { Seeding } from "./seeding.js";
 import { Shapes } from "./shapes.js";
 import { WebhookPayloads } from "./webhook-payloads.js";
 import { WebhookBus } from "./webhooks.js";
-import { World } from "./world.js";
+import { covers, World } from "./world.js";
 import type { AccessLevel, AppRecord } from "./world.js";
 
 export interface StandInOptions {
@@ -91,8 +91,15 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   };
   const action = options.action ?? { dir: join(repoRoot, "action") };
   let entry: ActionEntry | undefined;
-  const loadEntry = async (): Promise<ActionEntry> => (entry ??= "dir" in action ? await readActionEntry(action.dir)
-    : { main: action.main, ...(action.post === undefined ? {} : { post: action.post }), inputDefaults: action.inputDefaults ?? {} });
+  const loadEntry = async (): Promise<ActionEntry> => {
+    try {
+      return (entry ??= "dir" in action ? await readActionEntry(action.dir)
+        : { main: action.main, ...(action.post === undefined ? {} : { post: action.post }), inputDefaults: action.inputDefaults ?? {} });
+    } catch (error) {
+      report("runner")(`cannot load the action to run (${"dir" in action ? action.dir : action.main}): ${String(error)}`);
+      throw error;
+    }
+  };
   const defaultPermissions: Record<string, AccessLevel> = { actions: "write", checks: "write", contents: "write", deployments: "write", issues: "write", packages: "write", pages: "write", pull_requests: "write", statuses: "write", metadata: "read" };
   const runner = new ActionsRunner({ world, shapes, payloads, webhooks, oidc, report: report("runner") }, { entry: loadEntry, timeScale: options.timeScale ?? 1, tokenPermissions: options.tokenPermissions ?? defaultPermissions });
   const limiter = new RateLimiter(now, options.rateLimits);
@@ -113,7 +120,12 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   Object.assign(oidc, { issuer: `${url}/_oidc` });
   await oidc.init();
   const api = server;
-  const seeding = createSeeding(world, events, join(root, "repos"));
+  const seeding = createSeeding(world, events, join(root, "repos"), (installation) => {
+    const covered = [...world.repos.values()].filter((r) => covers(installation, r));
+    const payload = { ...payloads.example("installation", "created"), sender: shapes.user(installation.account), requester: null,
+      repositories: covered.map((r) => ({ id: r.id, node_id: shapes.repository(r).node_id, name: r.name, full_name: r.fullName, private: r.private })) };
+    webhooks.emit("installation", "created", () => payload, { installation });
+  });
 
   return {
     ...seeding, url, apiUrl: url, serverUrl: shapes.server, oidcIssuer: oidc.issuer, webhooks, rateLimits: limiter, runner, oidc,

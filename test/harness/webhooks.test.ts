@@ -39,7 +39,8 @@ describe("deliveries", () => {
     await repo.commit({ branch: "weave/M1", files: { "a.txt": "b\n" } });
     await gh.settled();
     const names = receiver.received.map((r) => `${r.name}${r.action === undefined ? "" : `.${r.action}`}`);
-    expect(names).toEqual(["push", "push", "pull_request.opened", "issue_comment.created", "push", "pull_request.synchronize"]);
+    expect(receiver.received[0]?.payload).toMatchObject({ action: "created", installation: { id: installation.id, app_id: app.id }, repositories: [{ full_name: "acme/widgets" }] });
+    expect(names).toEqual(["installation.created", "push", "push", "pull_request.opened", "issue_comment.created", "push", "pull_request.synchronize"]);
     const comment = receiver.received.find((r) => r.name === "issue_comment");
     expect(comment?.payload).toMatchObject({ comment: { body: "/weave status", user: { login: "alice" } }, issue: { number: pull.number }, installation: { id: installation.id }, repository: { full_name: "acme/widgets" } });
     expect(comment?.headers["x-github-hook-installation-target-id"]).toBe(String(app.id));
@@ -86,10 +87,12 @@ describe("faults", () => {
     const pushes = receiver.received.filter((r) => r.name === "push");
     expect(pushes).toHaveLength(3);
     expect(pushes[0]?.id).toBe(pushes[1]?.id);
-    expect(gh.webhooks.deliveries.map((d) => d.status)).toEqual(["delivered", "delivered", "dropped", "delivered"]);
+    expect(gh.webhooks.deliveries.filter((d) => d.event === "push").map((d) => d.status)).toEqual(["delivered", "delivered", "dropped", "delivered"]);
   });
 
   it("holds deliveries and releases them reversed; redelivers with the same id", async () => {
+    await receiver.waitFor((r) => r.name === "installation");
+    receiver.received.length = 0;
     gh.webhooks.hold();
     await repo.commit({ branch: "main", files: { "1.txt": "1\n" }, message: "one" });
     await repo.commit({ branch: "main", files: { "2.txt": "2\n" }, message: "two" });
@@ -97,7 +100,7 @@ describe("faults", () => {
     gh.webhooks.release("reverse");
     await gh.settled();
     expect(receiver.received.map((r) => (r.payload.head_commit as { message: string }).message)).toEqual(["two", "one"]);
-    const first = gh.webhooks.deliveries[0];
+    const first = gh.webhooks.deliveries.find((d) => d.event === "push");
     await gh.webhooks.redeliver(first?.id ?? "");
     expect(receiver.received.at(-1)?.id).toBe(first?.id);
   });
