@@ -48,6 +48,8 @@ export function computeRankDetails(g: ScheduleGraph, options: RankOptions): Rank
   const { workers } = options;
   if (!Number.isInteger(workers) || workers < 1) throw new WeaveError("internal", `workers must be a positive integer, got ${workers}`);
   const n = g.durations.length;
+  const bad = g.durations.findIndex((d) => !Number.isFinite(d) || d < 0);
+  if (bad >= 0) throw new WeaveError("internal", `estimate of node ${bad} is ${g.durations[bad]}; estimates must be finite and >= 0`);
   const scheduler = createListScheduler(g, workers);
   const levels = graphLevels(g);
   let total = 0;

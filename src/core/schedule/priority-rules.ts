@@ -11,18 +11,15 @@ import { bottomLevels, topLevels, topologicalOrder } from "./schedule-graph.js";
 /** Descendant sets are exact (bitsets) up to this many nodes; above it the rules that need them are skipped. */
 const EXACT_DESCENDANTS_MAX_NODES = 3000;
 
-/** rank[i] = position of i when sorting by keys lexicographically (lower first), then index. */
+const NONE = new Float64Array(0);
+
+/** rank[i] = position of i when sorting by up to three keys lexicographically (lower first), then index. */
 export function rankByKeys(n: number, keys: readonly ArrayLike<number>[]): Float64Array {
+  const [k0 = NONE, k1 = NONE, k2 = NONE] = keys;
   const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => {
-    for (const key of keys) {
-      const d = (key[a] ?? 0) - (key[b] ?? 0);
-      if (d !== 0) return d;
-    }
-    return a - b;
-  });
+  order.sort((a, b) => (k0[a] ?? 0) - (k0[b] ?? 0) || (k1[a] ?? 0) - (k1[b] ?? 0) || (k2[a] ?? 0) - (k2[b] ?? 0) || a - b);
   const rank = new Float64Array(n);
-  order.forEach((node, position) => (rank[node] = position));
+  for (let position = 0; position < n; position++) rank[order[position] ?? 0] = position;
   return rank;
 }
 

@@ -48,16 +48,23 @@ export function buildScheduleGraph(
 export function topologicalOrder(g: ScheduleGraph): number[] {
   const n = g.durations.length;
   const pending = new Int32Array(n);
-  for (let i = 0; i < n; i++) pending[i] = g.deps[i]?.length ?? 0;
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (pending[i] === 0) order.push(i);
-  for (let head = 0; head < order.length; head++) {
-    for (const s of g.dependents[order[head] ?? 0] ?? []) {
-      pending[s] = (pending[s] ?? 0) - 1;
-      if (pending[s] === 0) order.push(s);
+  const order = new Array<number>(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    const count = g.deps[i]?.length ?? 0;
+    pending[i] = count;
+    if (count === 0) order[tail++] = i;
+  }
+  for (let head = 0; head < tail; head++) {
+    const next = g.dependents[order[head] ?? 0] ?? [];
+    for (let k = 0; k < next.length; k++) {
+      const s = next[k] ?? 0;
+      const left = (pending[s] ?? 0) - 1;
+      pending[s] = left;
+      if (left === 0) order[tail++] = s;
     }
   }
-  if (order.length !== n) throw new WeaveError("internal", `schedule graph has a cycle (${n - order.length} nodes unordered)`);
+  if (tail !== n) throw new WeaveError("internal", `schedule graph has a cycle (${n - tail} nodes unordered)`);
   return order;
 }
 
@@ -66,8 +73,12 @@ export function bottomLevels(g: ScheduleGraph, durations: readonly number[] = g.
   const level = new Array<number>(order.length).fill(0);
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k] ?? 0;
+    const next = g.dependents[i] ?? [];
     let tail = 0;
-    for (const s of g.dependents[i] ?? []) tail = Math.max(tail, level[s] ?? 0);
+    for (let j = 0; j < next.length; j++) {
+      const l = level[next[j] ?? 0] ?? 0;
+      if (l > tail) tail = l;
+    }
     level[i] = (durations[i] ?? 0) + tail;
   }
   return level;
