@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runLocalOverheadBench } from "./local-overhead.js";
 import { runScaleBench } from "./scale.js";
 import { runStgBench } from "./stg.js";
 
@@ -13,6 +14,7 @@ type Bench = () => Promise<{ table: string; results: unknown }>;
 const BENCHES: Record<string, Bench> = {
   stg: () => runStgBench(),
   scale: () => runScaleBench(),
+  local: () => runLocalOverheadBench(),
 };
 
 const resultsDir = fileURLToPath(new URL("../../bench/results/", import.meta.url));

@@ -12,7 +12,7 @@ import { rankMilestones } from "../core/plan/plan-schedule.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
 import type { ControlRequest } from "./run-actions.js";
-import { applyRequest, mergeOne, signalWorkers, startWorker, workerEnded } from "./run-actions.js";
+import { applyRequest, freeSlot, mergeOne, signalWorkers, startWorker, workerEnded } from "./run-actions.js";
 import type { RunContext } from "./run-context.js";
 import { observe } from "./run-context.js";
 
@@ -43,6 +43,11 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
     interrupted = true;
     wake();
   });
+  // Cleanups (worktree removal, branch deletion) run one after another, off the merge → start path.
+  let background: Promise<void> = Promise.resolve();
+  const defer = (task: () => Promise<void>): void => {
+    background = background.then(task).catch((e: unknown) => options.view.event(ctx, `cleanup failed: ${(e as Error).message}`));
+  };
   await mkdir(ctx.paths.requests, { recursive: true });
   await mkdir(ctx.paths.logs, { recursive: true });
 
@@ -57,7 +62,10 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
       for (const line of await applyRequest(ctx, request)) options.view.event(ctx, line);
     }
     await ctx.save();
-    if (interrupted) return "interrupted";
+    if (interrupted) {
+      await background;
+      return "interrupted";
+    }
 
     const actions = decide({
       plan: ctx.plan,
@@ -68,11 +76,17 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
       budgetStopped: ctx.state.budgetStopped,
       workers: options.workers,
     });
-    for (const action of actions) await act(ctx, action, options, children, () => wake());
+    // Effects in order, except that worker starts (independent worktrees) run side by side.
+    const starts = actions.filter((a) => a.kind === "start");
+    for (const action of actions) if (action.kind !== "start") await act(ctx, action, options, children, () => wake(), defer);
+    const slots: number[] = [];
+    for (const a of starts) slots.push(freeSlot(ctx, a.id, slots));
+    await Promise.all(starts.map((a, i) => act(ctx, a, options, children, () => wake(), defer, slots[i])));
     options.view.update(ctx);
 
     const active = Object.values(ctx.state.milestones).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused");
     if (!active && actions.length === 0) {
+      await background;
       await ctx.save();
       return Object.values(ctx.state.milestones).every((r) => r.state === "merged") ? "complete" : "waiting";
     }
@@ -91,7 +105,10 @@ function totalCost(ctx: RunContext): number {
   return Object.values(ctx.state.milestones).reduce((sum, r) => sum + r.costUsd, 0);
 }
 
-async function act(ctx: RunContext, action: Action, options: CoordinatorOptions, children: Map<string, { alive: boolean }>, wake: () => void): Promise<void> {
+async function act(
+  ctx: RunContext, action: Action, options: CoordinatorOptions, children: Map<string, { alive: boolean }>, wake: () => void,
+  defer: (task: () => Promise<void>) => void, slot?: number,
+): Promise<void> {
   const record = ctx.state.milestones[action.kind === "budget-stop" ? "" : action.id];
   switch (action.kind) {
     case "requeue":
@@ -117,11 +134,11 @@ async function act(ctx: RunContext, action: Action, options: CoordinatorOptions,
       break;
     }
     case "merge":
-      await mergeOne(ctx, action.id);
+      await mergeOne(ctx, action.id, defer);
       options.view.event(ctx, record!.state === "merged" ? `${action.id} merged into ${ctx.target}${record!.scopeWarnings?.length ? ` (outside its declared files: ${record!.scopeWarnings.join(", ")})` : ""}` : `${action.id} ${record!.state}: ${record!.reason}${record!.conflictFiles?.length ? `\n    ${record!.conflictFiles.join("\n    ")}` : ""}`);
       break;
     case "start": {
-      const started = await startWorker(ctx, action.id, options.weaveBin);
+      const started = await startWorker(ctx, action.id, options.weaveBin, slot);
       if (started) {
         const child = { alive: true };
         children.set(action.id, child);

@@ -25,7 +25,7 @@ export interface SpawnedWorker {
 }
 
 /** Creates (or reuses) the milestone's worktree and starts its worker process. */
-export async function startWorker(ctx: RunContext, id: string, weaveBin: string): Promise<SpawnedWorker | undefined> {
+export async function startWorker(ctx: RunContext, id: string, weaveBin: string, slot?: number): Promise<SpawnedWorker | undefined> {
   const record = ctx.state.milestones[id]!;
   const branch = `weave/${id}`;
   const path = ctx.paths.worktree(id);
@@ -63,7 +63,7 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string)
     record.attempts += 1;
     record.startedAt = ctx.now().toISOString();
     record.reason = undefined;
-    record.slot = freeSlot(ctx, id);
+    record.slot = slot ?? freeSlot(ctx, id);
     ctx.move(id, "claimed", `attempt ${record.attempts}`);
     await ctx.save();
     return { id, pid: child.pid ?? 0, exited };
@@ -75,9 +75,9 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string)
   }
 }
 
-/** The lowest lane number not used by another active milestone (for the live view). */
-function freeSlot(ctx: RunContext, id: string): number {
-  const used = new Set(Object.entries(ctx.state.milestones).filter(([other, r]) => other !== id && ["claimed", "running", "stale"].includes(r.state)).map(([, r]) => r.slot));
+/** The lowest lane number not used by another active milestone nor in `taken` (for the live view). */
+export function freeSlot(ctx: RunContext, id: string, taken: readonly number[] = []): number {
+  const used = new Set([...taken, ...Object.entries(ctx.state.milestones).filter(([other, r]) => other !== id && ["claimed", "running", "stale"].includes(r.state)).map(([, r]) => r.slot)]);
   let slot = 1;
   while (used.has(slot)) slot++;
   return slot;
@@ -87,8 +87,11 @@ export async function workerEnded(ctx: RunContext, id: string): Promise<void> {
   await releaseClaim(ctx.paths.claim(id));
 }
 
-/** Merges one milestone now and cleans up after it; the outcome is recorded on its record. */
-export async function mergeOne(ctx: RunContext, id: string): Promise<void> {
+/**
+ * Merges one milestone now and cleans up after it; the outcome is recorded on its record.
+ * `defer` takes the worktree/branch cleanup off the critical path (the coordinator awaits it before it returns).
+ */
+export async function mergeOne(ctx: RunContext, id: string, defer?: (task: () => Promise<void>) => void): Promise<void> {
   const record = ctx.state.milestones[id]!;
   const milestone = findMilestone(ctx.plan, id)!;
   const force = record.forceMerge === true;
@@ -105,7 +108,9 @@ export async function mergeOne(ctx: RunContext, id: string): Promise<void> {
       record.mergeBlocked = false;
       ctx.move(id, "merged", `${outcome.commit.slice(0, 12)}${outcome.pushed ? ` pushed to ${outcome.pushed}` : ""}`);
       await ctx.save();
-      await removeWorkspace(ctx, id, !ctx.plan.merge.keep_branches);
+      const cleanup = (): Promise<void> => removeWorkspace(ctx, id, !ctx.plan.merge.keep_branches);
+      if (defer) defer(cleanup);
+      else await cleanup();
     } else {
       record.conflictFiles = outcome.files;
       record.reason = outcome.kind === "conflict" ? `merge conflict in ${outcome.files.length} file${outcome.files.length === 1 ? "" : "s"}` : `files outside the declared scope (merge.scope: strict): ${outcome.files.join(", ")}`;

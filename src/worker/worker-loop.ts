@@ -59,9 +59,9 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   };
 
   try {
-    await verifyCheckout(milestone, git, options.expectedHead);
-    const progress = progressFrom(await git.messagesSince(options.base), milestone.id);
-    await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: await git.head() });
+    const [head, messages] = await Promise.all([verifyCheckout(milestone, git, options.expectedHead), git.messagesSince(options.base)]);
+    const progress = progressFrom(messages, milestone.id);
+    await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: head });
 
     for (let task = progress.tasksDone + 1; task <= milestone.tasks.length; task++) {
       if (signals.current) return await finish(signals.current === "stop" ? "stopped" : "paused");
@@ -179,22 +179,23 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   }
 
   async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
-    const headSha = await git.head().catch(() => status.headSha);
+    const headSha = status.headSha ?? (await git.head().catch(() => undefined));
     await send({ ...patch, state, headSha, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
     return { ...status };
   }
 }
 
-async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<void> {
-  const branch = await git.currentBranch();
+/** HEAD's commit, once the checkout is known to be the milestone's branch at the expected commit. */
+async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<string> {
+  const [branch, head] = await Promise.all([git.currentBranch(), git.head()]);
   const want = `weave/${milestone.id}`;
   if (branch !== want) {
     throw new WeaveError("wrong-checkout", `the checkout is on ${branch ? `branch ${branch}` : "a detached HEAD"}, not ${want}: refusing to start the agent`, { hint: `check out ${want} first` });
   }
-  if (expectedHead) {
-    const head = await git.head();
-    if (head !== expectedHead) throw new WeaveError("wrong-checkout", `${want} is at ${head.slice(0, 12)}, not at the expected ${expectedHead.slice(0, 12)}: refusing to start the agent`, { hint: "the branch moved since the run was dispatched; start it again" });
+  if (expectedHead && head !== expectedHead) {
+    throw new WeaveError("wrong-checkout", `${want} is at ${head.slice(0, 12)}, not at the expected ${expectedHead.slice(0, 12)}: refusing to start the agent`, { hint: "the branch moved since the run was dispatched; start it again" });
   }
+  return head;
 }
 
 function describeExit(result: TaskProcessResult): string {
