@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pause: async () => (await import("./commands/control.js")).controlCommand("pause"),
   resume: async () => (await import("./commands/control.js")).controlCommand("resume"),
   merge: async () => (await import("./commands/control.js")).controlCommand("merge"),
+  doctor: async () => (await import("./commands/doctor.js")).runDoctor,
+  cleanup: async () => (await import("./commands/doctor.js")).runCleanup,
   __worker: async () => (await import("./commands/worker.js")).runWorkerCommand,
 };
 
@@ -44,6 +46,8 @@ Run (on this machine, with git worktrees)
   status [PATH] [--json] [--watch]            state, task n/m, cost and heartbeat of every milestone
   stop|pause|resume [IDS]                     steer workers (all, or the IDs named)
   merge [IDS] [--force]                       land finished milestones (retry after resolving a conflict)
+  doctor [--fix]                              find (and clean) stale locks, dead workers, orphan worktrees/branches
+  cleanup [--older-than 7d] [--dry-run]       remove old worktrees and logs of finished milestones
 
 Options: --debug (stack traces), --help, --version
 `;

@@ -129,6 +129,7 @@ export async function removeWorkspace(ctx: RunContext, id: string, deleteBranch:
   await ctx.git.removeWorktree(ctx.paths.worktree(id));
   if (deleteBranch) await ctx.git.deleteBranch(`weave/${id}`);
   await releaseClaim(ctx.paths.claim(id));
+  await Promise.all([ctx.paths.status(id), ctx.paths.signal(id), ctx.paths.job(id), ctx.paths.costFile(id)].map((f) => rm(f, { force: true })));
 }
 
 /** Pause or stop running workers: a signal file, and for stop also SIGTERM so a task in flight ends now. */
