@@ -172,7 +172,8 @@ export class ActionsRunner {
       conclusion = this.outcome(run, main);
       if (entry.post !== undefined && run.cancelRequested !== "force" && run.cancelRequested !== "lost") {
         const state = parseFileCommand(await readFile(dirs.files.state, "utf8"));
-        const postEnv = { ...prepared.env, ...Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) };
+        const exported = parseFileCommand(await readFile(dirs.files.env, "utf8"));
+        const postEnv = { ...prepared.env, ...exported, ...Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) };
         const post = await this.runStep(job, entry.post, postEnv, dirs.workspace, log, `Post Run ${prepared.uses}`);
         if (conclusion === "success" && post !== 0) conclusion = "failure";
       }

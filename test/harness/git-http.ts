@@ -46,13 +46,7 @@ export function createGitHttp(world: World, root: string, events: RepoEvents) {
     const output = await runBackend(req, url, `/${repo.owner.login}/${repo.name}.git${rest}`, root, body, callerUser(world, caller)?.login ?? "anonymous");
     const split = output.indexOf("\r\n\r\n") >= 0 ? output.indexOf("\r\n\r\n") : output.indexOf("\n\n");
     const headerText = output.subarray(0, split).toString("utf8");
-    res.statusCode = 200;
-    for (const line of headerText.split(/\r?\n/)) {
-      const [key = "", ...value] = line.split(":");
-      if (key.toLowerCase() === "status") res.statusCode = Number(value.join(":").trim().split(" ")[0]);
-      else if (key !== "") res.setHeader(key, value.join(":").trim());
-    }
-    res.end(output.subarray(split + (output[split] === 13 ? 4 : 2)));
+    // Follow the push (PR heads, `push` events) before answering, so a client that saw its push succeed sees its effects.
     if (before !== undefined) {
       const after = await repo.git.listRefs();
       const changes: RefChange[] = [];
@@ -65,6 +59,13 @@ export function createGitHttp(world: World, root: string, events: RepoEvents) {
       const forced = await Promise.all(changes.map(async (c) => c.before !== ZERO_SHA && c.after !== ZERO_SHA && !(await repo.git.isAncestor(c.before, c.after))));
       if (changes.length > 0) await events.refsChanged(repo, changes, pusher, forced.some(Boolean));
     }
+    res.statusCode = 200;
+    for (const line of headerText.split(/\r?\n/)) {
+      const [key = "", ...value] = line.split(":");
+      if (key.toLowerCase() === "status") res.statusCode = Number(value.join(":").trim().split(" ")[0]);
+      else if (key !== "") res.setHeader(key, value.join(":").trim());
+    }
+    res.end(output.subarray(split + (output[split] === 13 ? 4 : 2)));
   };
 }
 

@@ -28,9 +28,13 @@ export class ApiServer {
   readonly violations: Violation[] = [];
   readonly calls: CallRecord[] = [];
   private readonly server: Server;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: ApiServerOptions) {
-    this.server = createServer((req, res) => { void this.handle(req, res); });
+    this.server = createServer((req, res) => {
+      const handling = this.handle(req, res).finally(() => this.inFlight.delete(handling));
+      this.inFlight.add(handling);
+    });
   }
 
   async listen(): Promise<string> {
@@ -40,7 +44,13 @@ export class ApiServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
+  /** Waits for the requests being handled now (and their side effects) to finish. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   async close(): Promise<void> {
+    await this.drain();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

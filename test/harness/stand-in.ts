@@ -145,9 +145,10 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
       run: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); return run; },
       loseRunner: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); runner.cancel(run, "lost"); },
     },
-    settled: async () => { await runner.settled(); await webhooks.settled(); },
+    settled: async () => { await runner.settled(); await api.drain(); await webhooks.settled(); },
     close: async () => {
       await runner.close();
+      await api.drain();
       await webhooks.settled();
       await api.close();
       await rm(root, { recursive: true, force: true });
