@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pause: async () => (await import("./commands/control.js")).controlCommand("pause"),
   resume: async () => (await import("./commands/control.js")).controlCommand("resume"),
   merge: async () => (await import("./commands/control.js")).controlCommand("merge"),
+  init: async () => (await import("./commands/init.js")).runInit,
   doctor: async () => (await import("./commands/doctor.js")).runDoctor,
   cleanup: async () => (await import("./commands/doctor.js")).runCleanup,
   __worker: async () => (await import("./commands/worker.js")).runWorkerCommand,
@@ -39,6 +40,9 @@ Plan
   plan graph [PATH] --format mermaid|dot      draw the dependency graph
   plan eligible [PATH] --merged IDS …         which milestones may start, and why others wait
   plan simulate [PATH] --workers N            schedule on a virtual clock: makespan, lower bound, Gantt
+
+Set up
+  init [--force] [--action REF]               write an example plan, the worker workflow, and .weave/ to .gitignore
 
 Run (on this machine, with git worktrees)
   start [PATH] [--workers N] [--budget USD] [--dry-run] [--detach]
