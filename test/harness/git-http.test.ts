@@ -51,7 +51,7 @@ it("clones a public repository anonymously but pushes only with a token that may
 it("moves an open pull request's head when its branch is pushed", async () => {
   await repo.createBranch("topic");
   await repo.commit({ branch: "topic", files: { "t.txt": "1\n" } });
-  const octokit = new Octokit({ baseUrl: gh.url, auth: installation.token(), request: { retries: 0 } });
+  const octokit = new Octokit({ baseUrl: gh.url, auth: installation.token(), request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } });
   const { data: pull } = await octokit.pulls.create({ owner: "acme", repo: "widgets", head: "topic", base: "main", title: "topic" });
   const url = withToken(repo.cloneUrl, installation.token());
   expect((await git(["clone", "--quiet", "--branch", "topic", url, "work"], dir)).code).toBe(0);

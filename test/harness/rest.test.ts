@@ -12,7 +12,7 @@ let app: AppHandle;
 let installation: InstallationHandle;
 let octokit: Octokit;
 
-const client = (token: string): Octokit => new Octokit({ baseUrl: gh.url, auth: token, request: { retries: 0 } });
+const client = (token: string): Octokit => new Octokit({ baseUrl: gh.url, auth: token, request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } });
 
 async function status(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
   try { await promise; return { status: 200, message: "" }; } catch (error) {
@@ -150,6 +150,9 @@ describe("pull requests", () => {
     expect([first.status, again.status]).toEqual([201, 200]);
     const { data: list } = await octokit.issues.listComments({ owner: "acme", repo: "widgets", issue_number: number });
     expect(list.map((c) => [c.body, c.reactions?.rocket])).toEqual([["status v2", 1]]);
+    for (let i = 0; i < 4; i++) await octokit.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: `more ${i}` });
+    const all = await octokit.paginate(octokit.issues.listComments, { owner: "acme", repo: "widgets", issue_number: number, per_page: 2 });
+    expect(all.map((c) => c.body)).toEqual(["status v2", "more 0", "more 1", "more 2", "more 3"]);
     const { data: reviews } = await octokit.pulls.listReviews({ owner: "acme", repo: "widgets", pull_number: number });
     expect(reviews.map((r) => r.state)).toEqual(["APPROVED"]);
   });

@@ -23,6 +23,10 @@ export interface RouteContext extends Services {
   caller: Caller;
   params: Record<string, unknown>;
   body: Record<string, unknown>;
+  /** The request's own URL (for Link headers). */
+  url: URL;
+  /** Headers added to a successful answer (e.g. Link from page()). */
+  responseHeaders: Record<string, string>;
   /** The repository named by the owner/repo path parameters (404 if unknown), after checking the caller's access. */
   repo(permission: string, level: AccessLevel): RepoRecord;
   /** The acting user (the App's bot for installation tokens), or 401. */
@@ -43,8 +47,17 @@ export function num(ctx: RouteContext, name: string): number {
   return Number(ctx.params[name] ?? ctx.body[name]);
 }
 
+/** One page of `items` as GitHub pages them (per_page ≤ 100, default 30), with GitHub's Link header. */
 export function page<T>(ctx: RouteContext, items: T[]): T[] {
   const perPage = Math.min(100, Number(ctx.params.per_page ?? 30));
   const pageNo = Number(ctx.params.page ?? 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const link = (n: number, rel: string): string => {
+    const url = new URL(ctx.url);
+    url.searchParams.set("page", String(n));
+    return `<${url.toString()}>; rel="${rel}"`;
+  };
+  const links = [...(pageNo < last ? [link(pageNo + 1, "next"), link(last, "last")] : []), ...(pageNo > 1 ? [link(1, "first"), link(pageNo - 1, "prev")] : [])];
+  if (links.length > 0) ctx.responseHeaders.link = links.join(", ");
   return items.slice((pageNo - 1) * perPage, pageNo * perPage);
 }

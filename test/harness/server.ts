@@ -103,11 +103,11 @@ export class ApiServer {
       caller = await resolveCaller(services.world, req.headers.authorization);
       const [key, budget] = credentialKey(caller);
       headers = limiter.take(key, budget, match.operationId);
-      const ctx = this.context(match, caller, check.params, (body ?? {}) as Record<string, unknown>);
+      const ctx = this.context(match, caller, check.params, (body ?? {}) as Record<string, unknown>, new URL(url.pathname + url.search, services.world.baseUrl));
       const result = await handler(ctx);
       status = result.status;
       answer = result.body;
-      headers = { ...headers, ...result.headers };
+      headers = { ...headers, ...ctx.responseHeaders, ...result.headers };
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       status = error.status;
@@ -121,10 +121,10 @@ export class ApiServer {
     send(res, status, answer, headers);
   }
 
-  private context(match: OperationMatch, caller: Caller, params: Record<string, unknown>, body: Record<string, unknown>): RouteContext {
+  private context(match: OperationMatch, caller: Caller, params: Record<string, unknown>, body: Record<string, unknown>, url: URL): RouteContext {
     const { services } = this.options;
     return {
-      ...services, operationId: match.operationId, caller, params, body,
+      ...services, operationId: match.operationId, caller, params, body, url, responseHeaders: {},
       repo: (permission, level) => {
         const repo = services.world.repo(String(params.owner), String(params.repo));
         requireAccess(services.world, caller, repo, permission, level);
