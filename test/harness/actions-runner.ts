@@ -64,10 +64,11 @@ export class ActionsRunner {
     this.runNumbers.set(`${repo.fullName}:${workflow.path}`, runNumber);
     const run: RunRecord = {
       id: this.deps.world.id(), runNumber, attempt: 1, repo, workflowId: this.workflowId(repo, workflow.path), workflowPath: workflow.path, workflowName: workflow.name,
-      headBranch: branch, headSha: sha, event: "workflow_dispatch", status: "queued", conclusion: null, actor, inputs, createdAt: now, updatedAt: now, startedAt: null,
+      displayTitle: workflow.name, headBranch: branch, headSha: sha, event: "workflow_dispatch", status: "queued", conclusion: null, actor, inputs, createdAt: now, updatedAt: now, startedAt: null,
       concurrency: undefined, jobs: [], cancelRequested: undefined, done: Promise.resolve(),
     };
     const context = this.context(run, workflow, "");
+    if (workflow.runName !== undefined) run.displayTitle = interpolate(workflow.runName, context);
     if (workflow.concurrency !== undefined) run.concurrency = { group: interpolate(workflow.concurrency.group, context), cancelInProgress: workflow.concurrency.cancelInProgress };
     const job: JobRecord = { id: this.deps.world.id(), runId: run.id, key: jobKey, name: jobSpec.name ?? jobKey, status: "queued", conclusion: null, createdAt: now, startedAt: null, completedAt: null, steps: [], process: undefined, workspace: "", env: {}, outputs: {}, summary: "", log: "" };
     run.jobs.push(job);
@@ -161,8 +162,10 @@ export class ActionsRunner {
       const dirs = await makeJobDirs(join(this.root, `run-${run.id}`), context.github && (context.github as { event: unknown }).event);
       job.workspace = dirs.workspace;
       jobStep(job, "Set up job", "success", this.deps.world.now());
-      await cloneWorkspace(`${this.deps.shapes.server}/${run.repo.fullName}.git`, run.headBranch, token.token, dirs);
-      jobStep(job, "Run actions/checkout@v4", "success", this.deps.world.now());
+      const checkout = (jobSpec.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@") === true);
+      const checkoutRef = checkout?.with?.ref === undefined ? run.headBranch : interpolate(checkout.with.ref, context).replace(/^refs\/heads\//, "");
+      await cloneWorkspace(`${this.deps.shapes.server}/${run.repo.fullName}.git`, checkoutRef, token.token, dirs);
+      jobStep(job, `Run ${checkout?.uses ?? "actions/checkout@v4"}`, "success", this.deps.world.now());
       const entry = await this.options.entry();
       const prepared = jobEnvironment({ run, job, workflow, jobSpec, dirs, entry, context, shapes: this.deps.shapes, oidc: this.deps.oidc, permissions });
       requestToken = prepared.requestToken;

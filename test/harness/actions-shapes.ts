@@ -18,7 +18,7 @@ export interface JobRecord {
   steps: StepRecord[]; process: ChildProcess | undefined; workspace: string; env: Record<string, string>; outputs: Record<string, string>; summary: string; log: string;
 }
 export interface RunRecord {
-  id: number; runNumber: number; attempt: number; repo: RepoRecord; workflowId: number; workflowPath: string; workflowName: string; headBranch: string; headSha: string;
+  id: number; runNumber: number; attempt: number; repo: RepoRecord; workflowId: number; workflowPath: string; workflowName: string; displayTitle: string; headBranch: string; headSha: string;
   event: string; status: RunStatus; conclusion: Conclusion; actor: UserRecord; inputs: Record<string, string>; createdAt: Date; updatedAt: Date; startedAt: Date | null;
   concurrency: { group: string; cancelInProgress: boolean } | undefined; jobs: JobRecord[]; cancelRequested: "cancel" | "force" | "lost" | undefined; done: Promise<void>;
 }
@@ -31,7 +31,7 @@ export function runShape(shapes: Shapes, run: RunRecord): Json {
   const repository = minimalRepo(shapes, run.repo);
   return shapes.example("workflow-run", {
     id: run.id, name: run.workflowName, node_id: Buffer.from(`WFR_${run.id}`).toString("base64"), check_suite_id: run.id + 2_000_000, check_suite_node_id: Buffer.from(`CS_${run.id}`).toString("base64"),
-    head_branch: run.headBranch, head_sha: run.headSha, path: `${run.workflowPath}@${run.headBranch}`, run_number: run.runNumber, event: run.event, display_title: run.workflowName,
+    head_branch: run.headBranch, head_sha: run.headSha, path: `${run.workflowPath}@${run.headBranch}`, run_number: run.runNumber, event: run.event, display_title: run.displayTitle,
     status: run.status, conclusion: run.conclusion, workflow_id: run.workflowId, url, html_url: `${shapes.server}/${run.repo.fullName}/actions/runs/${run.id}`, pull_requests: [],
     created_at: iso(run.createdAt), updated_at: iso(run.updatedAt), actor: shapes.user(run.actor), triggering_actor: shapes.user(run.actor), run_attempt: run.attempt, referenced_workflows: [],
     run_started_at: iso(run.startedAt ?? run.createdAt), jobs_url: `${url}/jobs`, logs_url: `${url}/logs`, check_suite_url: `${shapes.api}/repos/${run.repo.fullName}/check-suites/${run.id + 2_000_000}`,

@@ -4,6 +4,7 @@ import { Octokit } from "@octokit/rest";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
 import { createGitHubStandIn } from "./stand-in.js";
 import type { GitHubStandIn } from "./stand-in.js";
 import type { RepoHandle } from "./seeding.js";
@@ -126,6 +127,25 @@ describe("a dispatched run", () => {
     expect(gh.actions.run(runId).conclusion).toBe("failure");
     await receiver.waitFor((r) => r.name === "workflow_run" && r.action === "completed");
     expect(receiver.received.find((r) => r.name === "workflow_run" && r.action === "completed")?.payload).toMatchObject({ workflow_run: { conclusion: "failure" } });
+  });
+});
+
+describe("weave's own worker workflow", () => {
+  it("runs as `weave init` writes it: dispatched on main, checking out weave/<milestone>, inputs through with:", async () => {
+    await repo.commit({ branch: "main", files: { ".github/workflows/weave.yml": renderWorkerWorkflow({ actionRef: "./action" }) } });
+    const sha = (await repo.head("weave/M1")) ?? "";
+    const { data } = await octokit.actions.createWorkflowDispatch({ owner: "acme", repo: "widgets", workflow_id: "weave.yml", ref: "main", return_run_details: true,
+      inputs: { milestone: "M1", dispatch_id: "d-1", sha, app_url: "http://127.0.0.1:9/weave" } });
+    const runId = (data as { workflow_run_id: number }).workflow_run_id;
+    await gh.settled();
+    const run = gh.actions.run(runId);
+    expect(run.conclusion, run.jobs[0]?.log).toBe("success");
+    const env = JSON.parse(run.jobs[0]?.outputs.env ?? "{}") as Record<string, string>;
+    expect(env).toMatchObject({ INPUT_MILESTONE: "M1", "INPUT_DISPATCH-ID": "d-1", INPUT_SHA: sha, GITHUB_REF: "refs/heads/main" });
+    expect(env.ACTIONS_ID_TOKEN_REQUEST_URL).toBeDefined();
+    expect(await repo.head("weave/M1")).toBe(run.jobs[0]?.outputs.pushed);
+    const { data: shown } = await octokit.actions.getWorkflowRun({ owner: "acme", repo: "widgets", run_id: runId });
+    expect(shown.display_title).toBe("weave M1 (d-1)");
   });
 });
 

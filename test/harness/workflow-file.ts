@@ -13,7 +13,7 @@ export interface Step { name?: string; uses?: string; run?: string; with?: Recor
 export interface Job { name?: string; "runs-on"?: unknown; steps?: Step[]; env?: Record<string, unknown>; permissions?: unknown; concurrency?: unknown; "timeout-minutes"?: number }
 export interface InputSpec { description?: string; required?: boolean; default?: unknown; type?: string; options?: string[] }
 export interface Workflow {
-  path: string; name: string; dispatchInputs: Record<string, InputSpec> | undefined; env: Record<string, unknown>;
+  path: string; name: string; runName: string | undefined; dispatchInputs: Record<string, InputSpec> | undefined; env: Record<string, unknown>;
   concurrency: { group: string; cancelInProgress: boolean } | undefined; permissions: unknown; jobs: [string, Job][];
 }
 export type ExpressionContext = Record<string, unknown>;
@@ -28,7 +28,7 @@ export function parseWorkflow(path: string, text: string): Workflow {
   const dispatch = "workflow_dispatch" in triggers ? ((triggers.workflow_dispatch as { inputs?: Record<string, InputSpec> } | null)?.inputs ?? {}) : undefined;
   const concurrency = doc.concurrency;
   return {
-    path, name: typeof doc.name === "string" ? doc.name : path, dispatchInputs: dispatch, env: (doc.env as Record<string, unknown> | undefined) ?? {},
+    path, name: typeof doc.name === "string" ? doc.name : path, runName: typeof doc["run-name"] === "string" ? doc["run-name"] : undefined, dispatchInputs: dispatch, env: (doc.env as Record<string, unknown> | undefined) ?? {},
     concurrency: concurrency === undefined ? undefined : typeof concurrency === "string" ? { group: concurrency, cancelInProgress: false }
       : { group: String((concurrency as { group?: unknown }).group ?? ""), cancelInProgress: (concurrency as { "cancel-in-progress"?: unknown })["cancel-in-progress"] === true },
     permissions: doc.permissions, jobs: Object.entries((doc.jobs as Record<string, Job> | undefined) ?? {}),

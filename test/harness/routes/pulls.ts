@@ -88,6 +88,7 @@ export const pullRoutes: RouteTable = {
     const repo = ctx.repo("contents", "write");
     const pull = pullOf(repo, ctx);
     if (pull.merged || pull.state !== "open") throw notMergeable();
+    if (pull.draft) throw new HttpError(405, "Pull Request is still a draft");
     const expected = ctx.body.sha as string | undefined;
     if (expected !== undefined && expected !== pull.headSha) throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
     const method = (ctx.body.merge_method as string | undefined) ?? "merge";
