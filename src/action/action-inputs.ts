@@ -1,0 +1,48 @@
+/**
+ * Action inputs: read and check what the worker workflow passes to the Action.
+ * Responsibilities: every input by name, errors that name the bad input, secrets masked before anything is logged.
+ * Not here: running the milestone (action/run-milestone.ts).
+ * Invariants: pure over the `getInput` it is given (tests pass their own).
+ */
+import { WeaveError } from "../core/errors.js";
+import { parseDuration } from "../core/plan/duration.js";
+import { MILESTONE_ID_PATTERN } from "../core/plan/schema.js";
+
+export interface ActionInputs {
+  milestone: string;
+  dispatchId: string;
+  sha?: string;
+  appUrl?: string;
+  command?: string;
+  heartbeatIntervalSec?: number;
+  token?: string;
+}
+
+export type GetInput = (name: string) => string;
+
+export function readActionInputs(getInput: GetInput, setSecret: (value: string) => void): ActionInputs {
+  const problems: string[] = [];
+  const token = getInput("token").trim() || undefined;
+  if (token) setSecret(token);
+  const milestone = getInput("milestone").trim();
+  if (!milestone) problems.push("input `milestone` is required");
+  else if (!MILESTONE_ID_PATTERN.test(milestone)) problems.push(`input \`milestone\` is not a milestone ID: ${JSON.stringify(milestone)}`);
+  const dispatchId = getInput("dispatch-id").trim();
+  if (!dispatchId) problems.push("input `dispatch-id` is required");
+  const sha = getInput("sha").trim() || undefined;
+  if (sha && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) problems.push(`input \`sha\` must be a full commit SHA, not ${JSON.stringify(sha)}`);
+  const appUrl = getInput("app-url").trim() || undefined;
+  if (appUrl) {
+    try {
+      const url = new URL(appUrl);
+      if (url.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) problems.push("input `app-url` must be an https:// URL");
+    } catch {
+      problems.push(`input \`app-url\` is not a URL: ${JSON.stringify(appUrl)}`);
+    }
+  }
+  const interval = getInput("heartbeat-interval").trim();
+  const heartbeatIntervalSec = interval ? parseDuration(interval) : undefined;
+  if (interval && (heartbeatIntervalSec === undefined || heartbeatIntervalSec <= 0)) problems.push(`input \`heartbeat-interval\` must be a duration like 30s, not ${JSON.stringify(interval)}`);
+  if (problems.length > 0) throw new WeaveError("usage", problems.join("; "), { hint: "check the `with:` block of the weave step in the worker workflow" });
+  return { milestone, dispatchId, sha, appUrl, command: getInput("command").trim() || undefined, heartbeatIntervalSec, token };
+}

@@ -1,0 +1,146 @@
+/**
+ * The worker Action's main step: run one milestone's tasks inside its GitHub Actions job.
+ * Responsibilities: read the plan from the default branch (never the PR head), refuse a checkout that is not
+ * `weave/<milestone>` at the dispatched commit, run the shared worker loop with checkpoint pushes and HTTPS
+ * heartbeats, set outputs, write the job summary, and leave a status file for the post step.
+ * Not here: the loop (worker/worker-loop.ts), the transport (action/https-reporter.ts), the entries (action/main.ts, post.ts).
+ * Invariants: everything from the outside world is injected (env, core functions, signals), so tests drive it directly.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { WeaveError } from "../core/errors.js";
+import { formatDuration } from "../core/plan/duration.js";
+import { parsePlan } from "../core/plan/parse-plan.js";
+import type { Plan } from "../core/plan/plan.js";
+import type { Reporter, WorkerStatus } from "../ports/reporter.js";
+import type { SignalBox } from "../worker/signal-box.js";
+import { createGitRunner, createWorkerGit } from "../worker/worker-git.js";
+import { runWorkerLoop } from "../worker/worker-loop.js";
+import { readActionInputs } from "./action-inputs.js";
+import type { GetInput } from "./action-inputs.js";
+import { createHttpsReporter } from "./https-reporter.js";
+import { statusFilePath } from "./status-file.js";
+
+export interface ActionCore {
+  getInput: GetInput;
+  setSecret(value: string): void;
+  setOutput(name: string, value: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  getIDToken(audience: string): Promise<string>;
+  saveState(name: string, value: string): void;
+  writeSummary(markdown: string): Promise<void>;
+}
+
+export interface ActionContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  core: ActionCore;
+  signals: SignalBox;
+  fetchImpl?: typeof fetch;
+}
+
+export const PLAN_PATH = ".github/weave.yml";
+/** The runner gives 7.5 s between SIGINT and SIGTERM: the agent gets less, so the checkpoint and report fit. */
+export const ACTION_STOP_GRACE_SEC = 4;
+const BOT = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
+
+export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStatus> {
+  const { core, env } = ctx;
+  const inputs = readActionInputs(core.getInput, core.setSecret);
+  const gitEnv = { ...env, GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? BOT.name, GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? BOT.email, GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? BOT.name, GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? BOT.email, GIT_TERMINAL_PROMPT: "0" };
+  const git = createGitRunner(ctx.cwd, gitEnv);
+  const defaultBranch = await readDefaultBranch(env);
+  const plan = await readDefaultBranchPlan(git, defaultBranch);
+  const target = plan.target ?? defaultBranch;
+  if (target !== defaultBranch) await git(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${target}:refs/remotes/origin/${target}`]);
+  const effective: Plan = {
+    ...plan,
+    worker: { ...plan.worker, heartbeat_interval: inputs.heartbeatIntervalSec ?? plan.worker.heartbeat_interval, stop_grace: Math.min(plan.worker.stop_grace, ACTION_STOP_GRACE_SEC) },
+  };
+
+  core.saveState("milestone", inputs.milestone);
+  core.saveState("dispatch-id", inputs.dispatchId);
+  if (inputs.appUrl) core.saveState("app-url", inputs.appUrl);
+  const statusFile = statusFilePath(env, inputs.milestone);
+  const remote = inputs.appUrl
+    ? createHttpsReporter({ appUrl: inputs.appUrl, dispatchId: inputs.dispatchId, getIdToken: () => core.getIDToken("weave"), log: core.warning, fetchImpl: ctx.fetchImpl })
+    : undefined;
+  if (!remote) core.warning("weave: no `app-url` input: progress is only in this job's log and summary");
+  let finalDelivered = false;
+  const reporter: Reporter = {
+    async report(status) {
+      await writeFile(statusFile, JSON.stringify(status)).catch(() => undefined);
+      const answer = remote ? await remote.report(status) : undefined;
+      if (["finished", "failed", "stopped", "paused"].includes(status.state) && (!remote || remote.lastError === undefined || remote.delivered > 0)) finalDelivered = true;
+      return answer;
+    },
+  };
+
+  const started = Date.now();
+  const status = await runWorkerLoop({
+    plan: effective,
+    milestoneId: inputs.milestone,
+    runId: env.GITHUB_RUN_ID ?? inputs.dispatchId,
+    cwd: ctx.cwd,
+    base: `refs/remotes/origin/${target}`,
+    expectedHead: inputs.sha,
+    git: createWorkerGit(ctx.cwd, { env: gitEnv, publish: async (run) => void (await run(["push", "-q", "origin", `HEAD:refs/heads/weave/${inputs.milestone}`])) }),
+    reporter,
+    signals: ctx.signals,
+    env: { ...env, INPUT_TOKEN: "" },
+    costFile: join(env.RUNNER_TEMP ?? "/tmp", `weave-${inputs.milestone}.cost.jsonl`),
+    commandOverride: inputs.command,
+  });
+  if (finalDelivered) core.saveState("final-sent", "true");
+
+  core.setOutput("state", status.state);
+  core.setOutput("tasks-done", String(status.tasksDone));
+  core.setOutput("cost-usd", status.costUsd.toFixed(4));
+  core.setOutput("head-sha", status.headSha ?? "");
+  const commits = (await git(["log", "--format=- `%h` %s", `refs/remotes/origin/${target}..HEAD`]).catch(() => "")).trim();
+  await core.writeSummary(renderJobSummary(status, (Date.now() - started) / 1000, commits)).catch((e: unknown) => core.warning(`weave: cannot write the job summary: ${(e as Error).message}`));
+  return status;
+}
+
+export function renderJobSummary(status: WorkerStatus, seconds: number, commits: string): string {
+  const rows = [
+    ["milestone", status.milestone], ["state", status.state], ["tasks", `${status.tasksDone}/${status.tasks}`],
+    ["cost", `$${status.costUsd.toFixed(4)}`], ["time", formatDuration(seconds)], ["head", status.headSha ? `\`${status.headSha.slice(0, 12)}\`` : "—"],
+    ...(status.verify ? [["verify", `${status.verify.state}${status.verify.durationMs !== undefined ? ` in ${formatDuration(status.verify.durationMs / 1000)}` : ""}`]] : []),
+  ];
+  const out = [`## weave: ${status.milestone}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+  if (status.error) out.push("", `**${status.error}**`);
+  if (status.lastOutput?.length) out.push("", "```", ...status.lastOutput, "```");
+  if (commits) out.push("", "### Commits", "", commits);
+  return `${out.join("\n")}\n`;
+}
+
+async function readDefaultBranch(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      const { readFile } = await import("node:fs/promises");
+      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as { repository?: { default_branch?: string } };
+      if (event.repository?.default_branch) return event.repository.default_branch;
+    } catch {
+      // fall through
+    }
+  }
+  return env.WEAVE_DEFAULT_BRANCH ?? "main";
+}
+
+/** The plan as the default branch has it: a milestone branch or PR head cannot rewrite its own instructions. */
+async function readDefaultBranchPlan(git: (args: string[]) => Promise<string>, branch: string): Promise<Plan> {
+  try {
+    await git(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+  } catch (e) {
+    throw new WeaveError("git-failed", `cannot fetch the default branch ${branch}: ${(e as Error).message}`, { hint: "the checkout needs `fetch-depth: 0` and read access to the repository" });
+  }
+  let text: string;
+  try {
+    text = await git(["show", `refs/remotes/origin/${branch}:${PLAN_PATH}`]);
+  } catch {
+    throw new WeaveError("plan-not-found", `no plan at ${PLAN_PATH} on the default branch ${branch}`, { hint: "commit the plan to the default branch (`weave init` writes one)" });
+  }
+  return parsePlan(text, `${PLAN_PATH}@${branch}`);
+}

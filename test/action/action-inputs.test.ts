@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { readActionInputs } from "../../src/action/action-inputs.js";
+
+const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? "";
+
+describe("readActionInputs", () => {
+  it("reads every input and masks the token", () => {
+    const secrets: string[] = [];
+    const read = readActionInputs(inputs({ milestone: "M1", "dispatch-id": "d-1", sha: "a".repeat(40), "app-url": "https://weave.example", "heartbeat-interval": "30s", token: "ghs_secret", command: "echo hi" }), (s) => secrets.push(s));
+    expect(read).toEqual({ milestone: "M1", dispatchId: "d-1", sha: "a".repeat(40), appUrl: "https://weave.example", heartbeatIntervalSec: 30, token: "ghs_secret", command: "echo hi" });
+    expect(secrets).toEqual(["ghs_secret"]);
+  });
+
+  it("names every missing or bad input at once", () => {
+    expect(() => readActionInputs(inputs({}), () => undefined)).toThrow(/input `milestone` is required; input `dispatch-id` is required/);
+    expect(() => readActionInputs(inputs({ milestone: "a b", "dispatch-id": "x", sha: "abc", "app-url": "http://evil.example", "heartbeat-interval": "soon" }), () => undefined)).toThrow(
+      /`milestone` is not a milestone ID.*`sha` must be a full commit SHA.*`app-url` must be an https:\/\/ URL.*`heartbeat-interval` must be a duration/,
+    );
+  });
+});
