@@ -78,6 +78,10 @@ export class ApiServer {
       this.violations.push({ kind, method, path, message, ...(operationId === undefined ? {} : { operationId }) });
       send(res, status, new HttpError(status, status === 404 ? "Not Found" : message).body());
     };
+    if (req.headers["user-agent"] === undefined) {
+      fail("invalid-request", 403, "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).");
+      return;
+    }
     let body: unknown;
     const hasBody = raw.length > 0;
     if (hasBody) {

@@ -55,6 +55,15 @@ describe("requests are checked against GitHub's OpenAPI description", () => {
     expect(gh.takeViolations()[0]?.message).toContain("must NOT have more than 25 properties");
   });
 
+  it("answers 403 to a request without a User-Agent, as GitHub does", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve) => {
+      request(`${gh.url}/repos/acme/widgets`, { headers: { authorization: `token ${token}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).end();
+    });
+    expect(status).toBe(403);
+    expect(gh.takeViolations()[0]?.message).toContain("User-Agent");
+  });
+
   it("makes close() fail while violations are unread", async () => {
     const other = await createGitHubStandIn();
     await fetch(`${other.url}/nope`);
