@@ -160,8 +160,11 @@ describe("cancellation and concurrency", () => {
     const log = run.jobs[0]?.log ?? "";
     const at = (signal: string): number => Number(new RegExp(`got ${signal} at (\\d+)`).exec(log)?.[1] ?? 0) - started;
     expect(run.conclusion).toBe("cancelled");
-    expect(at("SIGINT")).toBeLessThan(100);
-    expect(at("SIGTERM")).toBeGreaterThanOrEqual(140);
+    expect(at("SIGINT")).toBeGreaterThanOrEqual(0);
+    expect(at("SIGINT")).toBeLessThan(2000);
+    expect(at("SIGTERM") - at("SIGINT")).toBeGreaterThanOrEqual(140);
+    expect(log).not.toContain("got SIGKILL");
+    expect(run.jobs[0]?.steps.find((s) => s.name === "Run ./action")?.conclusion).toBe("failure");
     expect(run.jobs[0]?.summary).toContain("post ran with state yes");
     expect(receiver.received.find((r) => r.name === "workflow_job" && r.action === "completed")?.payload).toMatchObject({ workflow_job: { conclusion: "cancelled" } });
     const status = await octokit.actions.cancelWorkflowRun({ owner: "acme", repo: "widgets", run_id: runId }).then(() => 202, (e: { status: number }) => e.status);

@@ -25,6 +25,7 @@ export class WebhookBus {
   readonly deliveries: Delivery[] = [];
   private readonly faults: (WebhookFault & { left: number })[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly chains = new Map<number, Promise<void>>();
   private holding = false;
 
   constructor(private readonly world: World, private readonly payloads: WebhookPayloads, private readonly fetchImpl: typeof fetch = fetch) {}
@@ -39,7 +40,8 @@ export class WebhookBus {
     this.holding = false;
     const held = this.deliveries.filter((d) => d.status === "held");
     const ordered = order === "fifo" ? held : order === "reverse" ? held.reverse() : shuffle(held, order.seed);
-    for (const delivery of ordered) this.track(this.post(delivery));
+    // One after another, so the receiver sees exactly this order.
+    this.track(ordered.reduce<Promise<void>>((previous, delivery) => previous.then(() => this.post(delivery)), Promise.resolve()));
   }
 
   /** Delivers the same payload again with the same X-GitHub-Delivery id, as GitHub's "Redeliver" button does. */
@@ -75,8 +77,11 @@ export class WebhookBus {
       const record: Delivery = { ...delivery, ...(fault === undefined ? {} : { fault: fault.fault }) };
       this.deliveries.push(record);
       if (this.holding) { record.status = "held"; continue; }
-      const delay = fault?.fault === "delay" ? fault.ms : 0;
-      this.track((delay > 0 ? sleep(delay) : Promise.resolve()).then(() => this.post(record)));
+      if (fault?.fault === "delay") { this.track(sleep(fault.ms).then(() => this.post(record))); continue; }
+      // In emission order per App (GitHub promises no order; tests want a deterministic default, faults break it).
+      const chained = (this.chains.get(record.appId) ?? Promise.resolve()).then(() => this.post(record));
+      this.chains.set(record.appId, chained);
+      this.track(chained);
     }
   }
 
