@@ -142,6 +142,7 @@ export function searchRank(
     if (isBetter(score, best)) {
       best = score;
       bestList.setRank(rank);
+      [here, scratch] = [scratch, here];
     }
   }
   if (done() || n < 2) return { rank: bestList.rank, makespan: best.makespan, evaluations };
@@ -149,7 +150,7 @@ export function searchRank(
   const random = createRandom(options.seed);
   const current = new PriorityList(bestList.rank);
   const candidate = new PriorityList(bestList.rank);
-  let score = evaluate(current.rank, here);
+  let score = best;
   const chain: number[] = [];
   const movers: number[] = [];
   let stall = 0;
