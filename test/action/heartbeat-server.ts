@@ -1,0 +1,60 @@
+/**
+ * A stand-in for the weave App's heartbeat endpoint in Action tests: a real HTTP server that verifies each job's
+ * OIDC token against the stand-in's issuer (signature, issuer, audience `weave`) and answers pause/stop on demand.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRemoteJWKSet, jwtVerify } from "jose";
+import type { JWTPayload } from "jose";
+import type { WorkerStatus } from "../../src/ports/reporter.js";
+
+export interface Heartbeat {
+  status: WorkerStatus;
+  dispatchId: string;
+  claims: JWTPayload & { repository?: string; run_id?: string };
+}
+
+export interface HeartbeatServer {
+  url: string;
+  beats: Heartbeat[];
+  rejected: string[];
+  /** Answer this signal to every heartbeat of `milestone` from now on. */
+  answer(milestone: string, signal: "pause" | "stop" | undefined): void;
+  close(): Promise<void>;
+}
+
+export async function startHeartbeatServer(issuer: string): Promise<HeartbeatServer> {
+  const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks`));
+  const beats: Heartbeat[] = [];
+  const rejected: string[] = [];
+  const answers = new Map<string, "pause" | "stop" | undefined>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void (async () => {
+        try {
+          if (req.method !== "POST" || req.url !== "/weave/heartbeat") throw new Error(`unexpected ${req.method} ${req.url}`);
+          const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+          if (!token) throw new Error("no bearer token");
+          const { payload } = await jwtVerify(token, jwks, { issuer, audience: "weave" });
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { dispatch_id: string; status: WorkerStatus };
+          beats.push({ status: body.status, dispatchId: body.dispatch_id, claims: payload });
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ signal: answers.get(body.status.milestone) ?? null }));
+        } catch (e) {
+          rejected.push((e as Error).message);
+          res.writeHead(401).end();
+        }
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    beats,
+    rejected,
+    answer: (milestone, signal) => void answers.set(milestone, signal),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
