@@ -115,14 +115,10 @@ export class GitBackend {
     return new Map(out.split("\n").filter(Boolean).map((line) => line.split(" ") as [string, string]));
   }
 
-  /** Resolves a sha, branch, tag or full ref to a commit sha. */
+  /** Resolves a sha, branch, tag or full ref to a commit sha (git's own DWIM order), in one process. */
   async resolveCommit(rev: string): Promise<string | undefined> {
-    for (const candidate of [rev, `refs/heads/${rev}`, `refs/tags/${rev}`]) {
-      if (candidate.startsWith("-")) return undefined;
-      const sha = await this.readRef(candidate);
-      if (sha !== undefined) return sha;
-    }
-    return undefined;
+    if (rev.startsWith("-") || rev.includes("..")) return undefined;
+    return this.readRef(rev);
   }
 
   async objectType(sha: string): Promise<string | undefined> {

@@ -40,6 +40,7 @@ export class RepoEvents {
   }
 
   async emitPull(repo: RepoRecord, pull: PullRecord, action: string, sender: UserRecord, extra: Record<string, unknown> = {}): Promise<void> {
+    if (!this.bus.hasSubscribers("pull_request", repo)) return;
     const body = await this.shapes.pull(repo, pull);
     const payload = this.payloads.base("pull_request", action, repo, sender, { number: pull.number, pull_request: body, ...extra });
     this.bus.emit("pull_request", action, () => payload, { repo });
@@ -94,6 +95,7 @@ export class RepoEvents {
   }
 
   private async push(repo: RepoRecord, change: RefChange, pusher: UserRecord, forced: boolean): Promise<void> {
+    if (!this.bus.hasSubscribers("push", repo)) return;
     const created = change.before === ZERO_SHA;
     const deleted = change.after === ZERO_SHA;
     const shas = deleted ? [] : created ? [change.after] : await repo.git.commitsBetween(change.before, change.after).catch(() => [change.after]);

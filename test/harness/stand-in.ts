@@ -35,6 +35,7 @@ import type { Seeding } from "./seeding.js";
 import { Shapes } from "./shapes.js";
 import { WebhookPayloads } from "./webhook-payloads.js";
 import { WebhookBus } from "./webhooks.js";
+import type { Delivery } from "./webhooks.js";
 import { covers, World } from "./world.js";
 import type { AccessLevel, AppRecord } from "./world.js";
 
@@ -58,6 +59,8 @@ export interface GitHubStandIn extends Seeding {
   /** Calls per operationId (e.g. "pulls/merge"), optionally only for one credential ("installation:<id>", "actions:<owner/repo>", "user:<login>"). */
   callCounts(credential?: string): Record<string, number>;
   webhooks: WebhookBus;
+  /** Every webhook delivery so far (same as webhooks.deliveries). */
+  deliveries: readonly Delivery[];
   rateLimits: RateLimiter;
   runner: ActionsRunner;
   oidc: OidcIssuer;
@@ -130,6 +133,7 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   return {
     ...seeding, url, apiUrl: url, serverUrl: shapes.server, oidcIssuer: oidc.issuer, webhooks, rateLimits: limiter, runner, oidc,
     get violations() { return api.violations; },
+    get deliveries() { return webhooks.deliveries; },
     takeViolations: () => api.violations.splice(0),
     get calls() { return api.calls; },
     callCounts: (credential) => {

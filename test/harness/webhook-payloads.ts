@@ -76,7 +76,7 @@ export class WebhookPayloads {
     const rest = this.shapes.repository(repo);
     const out: Json = { ...(example ?? rest) };
     for (const key of ["id", "node_id", "name", "full_name", "private", "owner", "html_url", "url", "clone_url", "git_url", "svn_url", "default_branch", "visibility", "description", "fork"]) out[key] = rest[key];
-    if (event_owner_needs_name(out)) (out.owner as Json).name = repo.owner.login;
+    if (isPushRepository(out)) (out.owner as Json).name = repo.owner.login;
     // The examples predate fields the schema now requires.
     for (const [key, value] of Object.entries({ has_discussions: false, topics: [], disabled: false, visibility: rest.visibility, is_template: false, web_commit_signoff_required: false })) if (!(key in out)) out[key] = value;
     return out;
@@ -93,6 +93,6 @@ export class WebhookPayloads {
 }
 
 /** Push payloads describe the owner with a `name` as well as a login. */
-function event_owner_needs_name(repository: Json): boolean {
+function isPushRepository(repository: Json): boolean {
   return typeof repository.pushed_at === "number" && typeof repository.owner === "object" && repository.owner !== null;
 }

@@ -46,7 +46,7 @@ describe("deliveries", () => {
     expect(comment?.headers["x-github-hook-installation-target-id"]).toBe(String(app.id));
     expect(new Set(receiver.received.map((r) => r.id)).size).toBe(receiver.received.length);
     expect(receiver.rejected).toEqual([]);
-    expect(gh.webhooks.deliveries.every((d) => d.status === "delivered")).toBe(true);
+    expect(gh.deliveries.every((d) => d.status === "delivered")).toBe(true);
   });
 
   it("sends requested_action and rerequested only to the App that created the check run", async () => {

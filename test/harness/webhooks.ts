@@ -56,6 +56,11 @@ export class WebhookBus {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Whether any App would receive `event` from `repo` (lets callers skip building costly payloads). */
+  hasSubscribers(event: string, repo: RepoRecord): boolean {
+    return this.world.installationsCovering(repo).some(({ app }) => app.webhookUrl !== undefined && (app.events === "all" || app.events.includes(event)));
+  }
+
   /** Fans `event` out to every App installed on `repo` (or only `onlyApp`) that subscribes to it. */
   emit(event: string, action: string | undefined, build: (installation: InstallationRecord) => Record<string, unknown>, options: EmitOptions = {}): void {
     const targets = options.installation !== undefined ? [options.installation]

@@ -17,8 +17,8 @@ export const gitRoutes: RouteTable = {
   "git/get-ref": async (ctx) => {
     const repo = ctx.repo("contents", "read");
     const ref = `refs/${str(ctx, "ref")}`;
-    const sha = await repo.git.readRef(ref);
-    if (sha === undefined || !(await repo.git.listRefs(ref)).has(ref)) throw notFound();
+    const sha = (await repo.git.listRefs(ref)).get(ref);
+    if (sha === undefined) throw notFound();
     return { status: 200, body: ctx.shapes.gitRef(repo, ref, sha) };
   },
 
