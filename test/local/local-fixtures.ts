@@ -4,6 +4,7 @@
  */
 import { execFile, execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,29 +15,62 @@ export const BIN = join(ROOT, "bin/weave.js");
 /**
  * A stand-in agent: for each task it writes `<dir>/<milestone>-<task>.txt` (or the file named by $AGENT_FILE),
  * sleeps $AGENT_SLEEP_MS, reports $AGENT_COST USD, and fails when $AGENT_FAIL names the milestone.
+ * Every invocation appends `<milestone>:<task>[:fix]` to $AGENT_LOG (an absolute path) when set, so tests can count
+ * attempts; in a verify fix pass ($WEAVE_FIX_PASS) it also writes `fixed.txt` with the verify output it was given.
  */
 export const AGENT = `
 import { appendFileSync, mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 const e = process.env;
 const id = e.WEAVE_MILESTONE, n = e.WEAVE_TASK_INDEX;
+if (e.AGENT_LOG) appendFileSync(e.AGENT_LOG, id + ":" + n + (e.WEAVE_FIX_PASS ? ":fix" : "") + "\\n");
 const fails = (e.AGENT_FAIL || "").split(",");
 if (fails.includes(id) || fails.includes(id + ":" + n)) { console.log("agent: cannot do " + id + " task " + n); console.error("boom: " + e.WEAVE_TASK); process.exit(3); }
 const file = (e.AGENT_FILES && JSON.parse(e.AGENT_FILES)[id]) || ("out/" + id + "-" + n + ".txt");
 mkdirSync(dirname(file), { recursive: true });
 const prev = existsSync(file) ? readFileSync(file, "utf8") : "";
 writeFileSync(file, prev + id + " task " + n + ": " + e.WEAVE_TASK + "\\n");
+if (e.WEAVE_FIX_PASS) writeFileSync("fixed.txt", "fix pass " + e.WEAVE_FIX_PASS + "\\n" + (e.WEAVE_VERIFY_OUTPUT ?? "") + "\\n");
 const sleep = Number((e.AGENT_SLEEP_BY && JSON.parse(e.AGENT_SLEEP_BY)[id]) ?? e.AGENT_SLEEP_MS ?? 0);
 if (sleep) await new Promise((r) => setTimeout(r, sleep));
 appendFileSync(e.WEAVE_COST_FILE, JSON.stringify({ usd: Number(e.AGENT_COST ?? 0.01) }) + "\\n");
 `;
+
+export interface MilestoneRecordFile {
+  state: string;
+  attempts: number;
+  requeues: number;
+  reason?: string;
+  conflictFiles?: string[];
+  lastOutput?: string[];
+  costUsd: number;
+  tasksDone: number;
+  tasks: number;
+  pid?: number;
+  verify?: { state: string; attempt?: number; exitCode?: number | null };
+}
+
+export interface RunEventFile {
+  at: string;
+  kind: string;
+  id?: string;
+  detail?: string;
+}
+
+/** The parts of `.weave/state.json` tests look at. */
+export interface RunStateFile {
+  runId: string;
+  budgetStopped: boolean;
+  milestones: Record<string, MilestoneRecordFile>;
+  events: RunEventFile[];
+}
 
 export interface TestRepo {
   dir: string;
   git(...args: string[]): string;
   weave(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }>;
   spawnWeave(args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
-  state(): Promise<{ runId: string; milestones: Record<string, { state: string; attempts: number; requeues: number; reason?: string; conflictFiles?: string[]; lastOutput?: string[]; costUsd: number; tasksDone: number; pid?: number; verify?: { state: string } }>; events: { at: string; kind: string; id?: string; detail?: string }[] }>;
+  state(): Promise<RunStateFile>;
   cleanup(): Promise<void>;
 }
 
@@ -52,8 +86,8 @@ export async function createTestRepo(plan: string, options: { ignoreWeave?: bool
   if (options.ignoreWeave !== false) await writeFile(join(dir, ".gitignore"), ".weave/\n");
   git("add", "-A");
   git("commit", "-q", "-m", "init");
-  const baseEnv = { ...process.env, WEAVE_WORKER: "", GIT_AUTHOR_NAME: "weave test", GIT_AUTHOR_EMAIL: "t@w", GIT_COMMITTER_NAME: "weave test", GIT_COMMITTER_EMAIL: "t@w" };
-  delete baseEnv.WEAVE_WORKER;
+  const { WEAVE_WORKER: _insideWorker, ...outer } = process.env;
+  const baseEnv = { ...outer, GIT_AUTHOR_NAME: "weave test", GIT_AUTHOR_EMAIL: "t@w", GIT_COMMITTER_NAME: "weave test", GIT_COMMITTER_EMAIL: "t@w" };
   return {
     dir,
     git,
@@ -74,6 +108,13 @@ export async function createTestRepo(plan: string, options: { ignoreWeave?: bool
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A test repo removed (and its processes killed) when the current test finishes; safe in concurrent tests. */
+export async function repoForTest(test: { onTestFinished(fn: () => Promise<void>): void }, plan: string, options: { ignoreWeave?: boolean } = {}): Promise<TestRepo> {
+  const repo = await createTestRepo(plan, options);
+  test.onTestFinished(() => repo.cleanup());
+  return repo;
 }
 
 export function planYaml(body: string, header = ""): string {
@@ -98,4 +139,67 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Time (ms) of the first event of `kind` for `id`; throws when there is none, naming what the log holds. */
+export function eventAt(state: RunStateFile, kind: string, id: string): number {
+  const event = state.events.find((e) => e.kind === kind && e.id === id);
+  if (!event) throw new Error(`no "${kind}" event for ${id}; events: ${state.events.map((e) => `${e.kind}:${e.id ?? ""}`).join(" ")}`);
+  return Date.parse(event.at);
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Collects a spawned command's output; `done` resolves when it exits. */
+export function collect(child: ChildProcess): { done: Promise<Finished>; output(): string } {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const done = new Promise<Finished>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { done, output: () => stdout + stderr };
+}
+
+/** Values of one trailer over the history of `ref` (newest first), one per commit that has it. */
+export function trailerValues(repo: TestRepo, ref: string, key: string): string[] {
+  return repo.git("log", ref, `--format=%(trailers:key=${key},valueonly,separator=%x2C)`).split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+/** Checkpoints on `ref`, newest first, as "<milestone> <n>/<m>[ partial]" (merge commits are left out). */
+export function checkpoints(repo: TestRepo, ref: string): string[] {
+  return repo.git("log", ref, "--format=%(trailers:key=Weave-Milestone,valueonly,separator=%x2C)|%(trailers:key=Weave-Task,valueonly,separator=%x2C)")
+    .split("\n").map((l) => l.trim().split("|")).filter(([, task]) => task).map(([id, task]) => `${id} ${task}`);
+}
+
+/** True while the process exists (a zombie counts: it is gone for every purpose that matters here once reaped). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** PIDs of live (non-zombie) processes whose working directory is `cwd` and whose command line contains `needle` (Linux /proc). */
+export function processesIn(cwd: string, needle: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readlinkSync(`/proc/${name}/cwd`) !== cwd) continue;
+      if (!readFileSync(`/proc/${name}/cmdline`, "utf8").includes(needle)) continue;
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      if (stat[stat.lastIndexOf(")") + 2] === "Z") continue;
+      pids.push(Number(name));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
 }
