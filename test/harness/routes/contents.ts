@@ -1,5 +1,5 @@
 /**
- * Repository content routes: the repository itself, file contents at a ref, branches, commits, compare and
+ * Repository content routes: the repository itself, file contents at a ref, branches, commits (one or a list), compare and
  * `POST /merges` (a real `git merge-tree`, 409 "Merge conflict", 204 when nothing to merge).
  * Not here: low-level git objects and refs (routes/git.ts), pull request merges (routes/pulls.ts).
  * Invariants: every answer is read from git at request time; nothing is cached.
@@ -44,6 +44,15 @@ export const contentRoutes: RouteTable = {
     const repo = ctx.repo("contents", "read");
     const refs = [...(await repo.git.listRefs("refs/heads/")).entries()];
     return { status: 200, body: page(ctx, refs.map(([ref, sha]) => ({ name: ref.slice("refs/heads/".length), commit: { sha, url: `${ctx.shapes.api}/repos/${repo.fullName}/commits/${sha}` }, protected: false }))) };
+  },
+
+  "repos/list-commits": async (ctx) => {
+    const repo = ctx.repo("contents", "read");
+    const ref = (ctx.params.sha as string | undefined) ?? repo.defaultBranch;
+    const sha = await repo.git.resolveCommit(ref);
+    if (sha === undefined) throw new HttpError(404, `No commit found for SHA: ${ref}`);
+    const shas = (await repo.git.ok(["rev-list", sha])).split("\n").filter(Boolean);
+    return { status: 200, body: await Promise.all(page(ctx, shas).map((s) => ctx.shapes.commit(repo, s))) };
   },
 
   "repos/get-commit": async (ctx) => {
