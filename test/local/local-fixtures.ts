@@ -105,7 +105,15 @@ export async function createTestRepo(plan: string, options: { ignoreWeave?: bool
       } catch {
         // nothing left running
       }
-      await rm(dir, { recursive: true, force: true });
+      // Coordinators and agents do not name the directory on their command line: find them by working directory.
+      for (const pid of processesIn(dir, "", { below: true })) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }
@@ -186,13 +194,17 @@ export function processExists(pid: number): boolean {
   }
 }
 
-/** PIDs of live (non-zombie) processes whose working directory is `cwd` and whose command line contains `needle` (Linux /proc). */
-export function processesIn(cwd: string, needle: string): number[] {
+/**
+ * PIDs of live (non-zombie) processes whose working directory is `cwd` (or, with `below`, anywhere under it) and
+ * whose command line contains `needle` (Linux /proc).
+ */
+export function processesIn(cwd: string, needle: string, options: { below?: boolean } = {}): number[] {
   const pids: number[] = [];
   for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      if (readlinkSync(`/proc/${name}/cwd`) !== cwd) continue;
+      const at = readlinkSync(`/proc/${name}/cwd`);
+      if (at !== cwd && !(options.below && at.startsWith(`${cwd}/`))) continue;
       if (!readFileSync(`/proc/${name}/cmdline`, "utf8").includes(needle)) continue;
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       if (stat[stat.lastIndexOf(")") + 2] === "Z") continue;
