@@ -43,7 +43,7 @@ export interface ActionContext {
 export const PLAN_PATH = ".github/weave.yml";
 /** The runner gives 7.5 s between SIGINT and SIGTERM: the agent gets less, so the checkpoint and report fit. */
 export const ACTION_STOP_GRACE_SEC = 4;
-const BOT = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
+const BOT = { name: "weave", email: "weave@users.noreply.github.com" };
 
 export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStatus> {
   const { core, env } = ctx;

@@ -1,0 +1,177 @@
+/**
+ * Comment commands: `/weave start|status|stop|pause|resume|merge|doctor|help` said on an issue or PR.
+ * Responsibilities: only people with write, maintain or admin permission (one polite refusal for anyone else;
+ * bots ignored), a reaction when a command is taken, the plan from the default branch (errors with file, line,
+ * column), the eligibility report and tracking issue on start, and control requests written to the ledger.
+ * Not here: parsing (core/commands.ts), running the plan (github/reconcile-repo.ts).
+ * Invariants: every ledger change goes through a CAS update; a refused command changes nothing.
+ */
+import { randomBytes } from "node:crypto";
+import { COMMAND_HELP, parseCommands } from "../core/commands.js";
+import type { WeaveCommand } from "../core/commands.js";
+import { findEligibility } from "../core/eligibility.js";
+import { isWeaveError } from "../core/errors.js";
+import type { MilestoneState } from "../core/lifecycle.js";
+import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
+import type { Plan } from "../core/plan/plan.js";
+import { renderEligibilityMarkdown } from "../core/render/eligibility-report.js";
+import { renderErrorMarkdown } from "../core/render/error-render.js";
+import type { Ledger } from "./ledger.js";
+import { readLedger, writeLedger } from "./ledger.js";
+import { moveRecord } from "./mutate-record.js";
+import { loadPlan } from "./plan-source.js";
+import type { RepoClient } from "./repo-client.js";
+import type { RepoSession } from "./repo-session.js";
+import { renderStatusComment } from "./status-comment.js";
+
+export interface CommentEvent {
+  issueNumber: number;
+  commentId: number;
+  body: string;
+  login: string;
+  isBot: boolean;
+}
+
+export interface CommandDeps {
+  now: () => Date;
+  reconcile(): Promise<void>;
+  refreshComment(): Promise<void>;
+  doctor(fix: boolean): Promise<string>;
+}
+
+const WRITERS = new Set(["write", "maintain", "admin"]);
+
+/** Handles one comment; returns the verbs it carried out (for logs and tests). */
+export async function handleComment(session: RepoSession, client: RepoClient, event: CommentEvent, deps: CommandDeps): Promise<string[]> {
+  if (event.isBot || !/\/weave\b/i.test(event.body)) return [];
+  const first = parseCommands(event.body)[0];
+  if (!first) return [];
+  if (!WRITERS.has(await client.permission(event.login))) {
+    await client.createComment(event.issueNumber, `@${event.login} thanks — weave commands can only be run by people with write access to this repository, so I have not acted on this one.`);
+    return [];
+  }
+  let plan: Plan;
+  try {
+    plan = await loadPlan(session, client, true);
+  } catch (e) {
+    if (!isWeaveError(e)) throw e;
+    await client.createComment(event.issueNumber, renderErrorMarkdown(e));
+    return [];
+  }
+  const done: string[] = [];
+  for (const result of parseCommands(event.body, plan.milestones.map((m) => m.id))) {
+    if (!result.ok) {
+      await client.createComment(event.issueNumber, result.reply);
+      continue;
+    }
+    await client.react(event.commentId, "+1");
+    await runCommand(session, client, plan, event, result.command, deps);
+    done.push(result.command.verb);
+  }
+  return done;
+}
+
+async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, command: WeaveCommand, deps: CommandDeps): Promise<void> {
+  const ids = command.ids.length ? command.ids : plan.milestones.map((m) => m.id);
+  switch (command.verb) {
+    case "help":
+      await client.createComment(event.issueNumber, COMMAND_HELP);
+      return;
+    case "doctor":
+      await client.createComment(event.issueNumber, await deps.doctor(command.flags.includes("--fix")));
+      return;
+    case "status":
+      await deps.reconcile();
+      await deps.refreshComment();
+      return;
+    case "start":
+      await start(session, client, plan, event, deps);
+      return;
+  }
+  const lines: string[] = [];
+  await updateLedger(client, session, (ledger) => {
+    lines.length = 0;
+    if (!ledger.run) {
+      lines.push("No run yet: say `/weave start` first.");
+      return;
+    }
+    for (const id of ids) {
+      const r = ledger.milestones[id];
+      if (!r) continue;
+      if (command.verb === "pause" || command.verb === "stop") {
+        if (ACTIVE_STATES.has(r.state) && r.state !== "paused") {
+          r.signal = command.verb;
+          lines.push(`- **${id}**: ${command.verb === "stop" ? "stopping" : "pausing after the task in flight"}`);
+        } else if (command.verb === "stop" && (r.state === "pending" || r.state === "eligible" || r.state === "paused")) {
+          moveRecord(id, r, "stopped", `stopped by @${event.login}`);
+          lines.push(`- **${id}**: stopped`);
+        }
+      } else if (command.verb === "resume") {
+        if (r.state === "paused" || r.state === "stopped" || (r.state === "failed" && command.ids.length > 0)) {
+          moveRecord(id, r, "eligible", `resumed by @${event.login}`);
+          r.signal = undefined;
+          r.requeues = 0;
+          ledger.run.budgetStopped = false;
+          lines.push(`- **${id}**: resumes from its last checkpoint`);
+        }
+      } else if (command.verb === "merge") {
+        if (r.state === "finished" || r.state === "conflict" || (r.state === "failed" && command.flags.includes("--force") && r.verify?.state === "failed")) {
+          r.mergeRequested = true;
+          r.mergeBlocked = false;
+          if (command.flags.includes("--force")) r.forceMerge = true;
+          lines.push(`- **${id}**: merging`);
+        } else if (command.ids.length) lines.push(`- **${id}**: ${r.state} — nothing to merge${r.verify?.state === "failed" ? " (its verify failed: `/weave merge " + id + " --force` lands it anyway)" : ""}`);
+      }
+    }
+  });
+  if (command.verb === "stop") {
+    for (const id of ids) {
+      const runId = session.ledger?.milestones[id]?.runId;
+      if (runId && session.ledger?.milestones[id]?.signal === "stop") await client.cancelRun(runId);
+    }
+  }
+  await client.createComment(event.issueNumber, lines.length ? lines.join("\n") : `Nothing to ${command.verb}.`);
+  await deps.reconcile();
+}
+
+async function start(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, deps: CommandDeps): Promise<void> {
+  const current = await readLedger(client);
+  const run = current.ledger.run;
+  if (run && Object.values(current.ledger.milestones).some((r) => !SETTLED_STATES.has(r.state) && r.state !== "pending" && r.state !== "eligible")) {
+    await client.createComment(event.issueNumber, `A weave run is already in progress (tracking #${run.trackingIssue}). \`/weave status\` shows it.`);
+    return;
+  }
+  const states = new Map<string, MilestoneState>(Object.entries(current.ledger.milestones).map(([id, r]) => [id, r.state === "merged" ? "merged" : "pending"]));
+  await client.createComment(event.issueNumber, renderEligibilityMarkdown(findEligibility(plan, states)));
+  const target = plan.target ?? (await client.defaultBranch());
+  const placeholder: Ledger = { version: 1, run: { id: randomBytes(4).toString("hex"), trackingIssue: event.issueNumber, startedBy: event.login, startedAt: deps.now().toISOString(), target, budgetStopped: false }, milestones: {} };
+  const commentId = await client.createComment(event.issueNumber, renderStatusComment(plan, placeholder, deps.now()));
+  await updateLedger(client, session, (ledger) => {
+    ledger.run = { ...placeholder.run!, commentId };
+    for (const m of plan.milestones) {
+      const before = ledger.milestones[m.id];
+      ledger.milestones[m.id] = before?.state === "merged" ? before : { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
+    }
+  });
+  session.lastComment = undefined;
+  await deps.reconcile();
+}
+
+/** Read–modify–write of the ledger with compare-and-swap, retried when someone else wrote in between. */
+export async function updateLedger(client: RepoClient, session: RepoSession, mutate: (ledger: Ledger) => void): Promise<Ledger> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const base = await readLedger(client);
+    const ledger = structuredClone(base.ledger);
+    mutate(ledger);
+    if (JSON.stringify(ledger) === JSON.stringify(base.ledger)) {
+      session.ledger = ledger;
+      return ledger;
+    }
+    const written = await writeLedger(client, base, ledger, "command");
+    if (written) {
+      session.ledger = written.ledger;
+      return written.ledger;
+    }
+  }
+  throw new Error(`the weave ledger of ${client.fullName} kept changing; try again`);
+}

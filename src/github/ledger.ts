@@ -1,0 +1,92 @@
+/**
+ * Run ledger: what the App knows of a repository's run, kept in the repository itself at `refs/weave/state` as a
+ * commit holding `state.json`, and moved only by fast-forward — a compare-and-swap, so two handlers (or two App
+ * processes) racing cannot both win.
+ * Responsibilities: the ledger's shape, read (cached by commit), write (commit on the sha read + non-forced update).
+ * Not here: deciding what goes in it (github/reconcile-repo.ts).
+ * Invariants: a write either lands on exactly the version it read or fails with `stale`; never force-moves the ref.
+ */
+import type { MilestoneState } from "../core/lifecycle.js";
+import type { VerifyStatus } from "../ports/reporter.js";
+import type { RepoClient } from "./repo-client.js";
+
+export const LEDGER_REF = "weave/state";
+const LEDGER_FILE = "state.json";
+
+export interface LedgerMilestone {
+  state: MilestoneState;
+  attempts: number;
+  requeues: number;
+  tasks: number;
+  tasksDone: number;
+  costUsd: number;
+  dispatchId?: string;
+  runId?: number;
+  checkRunId?: number;
+  /** Commit weave/<ID> was at when its job was dispatched. */
+  sha?: string;
+  headSha?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  lastHeartbeat?: string;
+  signal?: "pause" | "stop";
+  reason?: string;
+  verify?: VerifyStatus;
+  mergeRequested?: boolean;
+  forceMerge?: boolean;
+  mergeBlocked?: boolean;
+  conflictFiles?: string[];
+  pr?: number;
+}
+
+export interface LedgerRun {
+  id: string;
+  trackingIssue: number;
+  commentId?: number;
+  startedBy: string;
+  startedAt: string;
+  target: string;
+  budgetStopped: boolean;
+}
+
+export interface Ledger {
+  version: 1;
+  run?: LedgerRun;
+  milestones: Record<string, LedgerMilestone>;
+}
+
+export interface LedgerVersion {
+  ledger: Ledger;
+  /** The ledger commit this version was read from (undefined: no ledger yet). */
+  commit: string | undefined;
+}
+
+export function emptyLedger(): Ledger {
+  return { version: 1, milestones: {} };
+}
+
+const cache = new Map<string, { commit: string; json: string }>();
+
+export async function readLedger(client: RepoClient): Promise<LedgerVersion> {
+  const commit = await client.getRef(LEDGER_REF);
+  if (!commit) return { ledger: emptyLedger(), commit: undefined };
+  const cached = cache.get(client.fullName);
+  if (cached?.commit === commit) return { ledger: JSON.parse(cached.json) as Ledger, commit };
+  const file = await client.readFile(LEDGER_FILE, commit);
+  const json = file?.text ?? JSON.stringify(emptyLedger());
+  cache.set(client.fullName, { commit, json });
+  return { ledger: JSON.parse(json) as Ledger, commit };
+}
+
+/** Writes `ledger` on top of `base`; false when the ledger moved since (re-read and decide again). */
+export async function writeLedger(client: RepoClient, base: LedgerVersion, ledger: Ledger, message: string): Promise<LedgerVersion | undefined> {
+  const json = `${JSON.stringify(ledger, null, 2)}\n`;
+  const commit = await client.createCommit(`weave: ${message}`, { [LEDGER_FILE]: json }, base.commit ? [base.commit] : []);
+  const moved = base.commit ? await client.updateRef(`refs/${LEDGER_REF}`.replace(/^refs\//, ""), commit) : await client.createRef(LEDGER_REF, commit);
+  if (!moved) {
+    cache.delete(client.fullName);
+    return undefined;
+  }
+  cache.set(client.fullName, { commit, json });
+  return { ledger: JSON.parse(json) as Ledger, commit };
+}

@@ -1,0 +1,165 @@
+/**
+ * Reconcile one repository: observe (ledger, target commits, heartbeats, finished runs) → decide (the same pure
+ * decide() the local coordinator uses) → act (claim, check run, dispatch, cancel) → write the ledger by CAS.
+ * Responsibilities: every webhook, heartbeat and tick of a repository ends here; duplicates and reorderings are
+ * harmless because each pass recomputes from what is true now.
+ * Not here: comment commands (github/comment-commands.ts), starting a milestone's job (github/dispatch.ts),
+ * merge-back (github/merge-back.ts).
+ * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly.
+ */
+import { dependencyOrder } from "../core/eligibility.js";
+import { ACTIVE_STATES } from "../core/lifecycle.js";
+import type { Plan } from "../core/plan/plan.js";
+import { findMilestone } from "../core/plan/plan.js";
+import { rankMilestones } from "../core/plan/plan-schedule.js";
+import { decide } from "../reconcile/decide.js";
+import type { MilestoneView } from "../reconcile/decide.js";
+import type { AppConfig } from "./app-config.js";
+import { checkRunUpdate } from "./check-runs.js";
+import { startMilestone } from "./dispatch.js";
+import type { Ledger, LedgerMilestone } from "./ledger.js";
+import { readLedger, writeLedger } from "./ledger.js";
+import { applyHeartbeat, moveRecord } from "./mutate-record.js";
+import { loadPlan } from "./plan-source.js";
+import type { RepoClient } from "./repo-client.js";
+import type { RepoSession } from "./repo-session.js";
+import { renderStatusComment } from "./status-comment.js";
+
+export interface ReconcileDeps {
+  config: AppConfig;
+  now: () => Date;
+  log: (message: string) => void;
+  /** Merge-back hook (github/merge-back.ts); absent = finished milestones wait for a person to merge. */
+  merge?: (client: RepoClient, plan: Plan, ledger: Ledger, id: string) => Promise<void>;
+}
+
+const MAX_PASSES = 4;
+/** A stop that the worker did not obey within this long is enforced by cancelling its run. */
+const STOP_GRACE_MS = 30_000;
+
+export function mergedOnTarget(messages: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const message of messages) for (const match of message.matchAll(/^Weave-(?:Merged|Milestone): *(\S+) *$/gm)) ids.add(match[1]!);
+  return ids;
+}
+
+export async function reconcileRepo(session: RepoSession, client: RepoClient, deps: ReconcileDeps): Promise<void> {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const base = await readLedger(client);
+    session.ledger = base.ledger;
+    if (!base.ledger.run) return;
+    const ledger: Ledger = structuredClone(base.ledger);
+    const run = ledger.run!;
+    const plan = await loadPlan(session, client);
+    const now = deps.now();
+    const changed = new Set<string>();
+    for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
+
+    // Observe: what landed on the target, what workers said, which runs ended.
+    const merged = mergedOnTarget(await client.recentCommitMessages(run.target));
+    for (const id of merged) {
+      const r = ledger.milestones[id];
+      if (r && r.state !== "merged" && !ACTIVE_STATES.has(r.state)) {
+        moveRecord(id, r, "merged", undefined);
+        r.reason = undefined;
+        changed.add(id);
+      }
+    }
+    for (const [id, r] of Object.entries(ledger.milestones)) {
+      const beat = session.heartbeats.get(id);
+      if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), run.budgetStopped)) changed.add(id);
+      if (!["claimed", "running"].includes(r.state)) continue;
+      const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
+      const ended = r.runId !== undefined ? session.completedRuns.get(r.runId) : undefined;
+      if (ended !== undefined) {
+        moveRecord(id, r, "stale", `its job ended (${ended}) without a final report`);
+        changed.add(id);
+      } else if (now.getTime() - lastSign > plan.heartbeat_timeout * 1000) {
+        moveRecord(id, r, "stale", `no heartbeat for ${Math.round((now.getTime() - lastSign) / 1000)} s`);
+        if (r.runId) await client.cancelRun(r.runId);
+        changed.add(id);
+      } else if (r.signal === "stop" && r.runId && now.getTime() - lastSign > STOP_GRACE_MS) {
+        await client.cancelRun(r.runId);
+      }
+    }
+
+    // Decide.
+    const rank = rankMilestones(plan);
+    const actions = decide({
+      plan,
+      milestones: new Map(Object.entries(ledger.milestones).filter(([id]) => findMilestone(plan, id)).map(([id, r]) => [id, r satisfies MilestoneView])),
+      rankOf: (id) => rank.get(id) ?? Number.MAX_SAFE_INTEGER,
+      costUsd: Object.values(ledger.milestones).reduce((n, r) => n + r.costUsd, 0),
+      budgetUsd: plan.budget_ceiling,
+      budgetStopped: run.budgetStopped,
+      workers: plan.max_workers,
+    });
+
+    // Act. Starts are independent of each other and run side by side.
+    const starts: string[] = [];
+    for (const action of actions) {
+      if (action.kind === "budget-stop") {
+        run.budgetStopped = true;
+        for (const id of action.ids) ledger.milestones[id]!.signal = plan.budget_action === "drain" ? "pause" : "stop";
+        deps.log(`${client.fullName}: budget reached; stopping ${action.ids.join(", ") || "nothing"}`);
+        continue;
+      }
+      const r = ledger.milestones[action.id]!;
+      changed.add(action.id);
+      if (action.kind === "requeue") {
+        r.requeues += 1;
+        moveRecord(action.id, r, "eligible", `requeued (${r.requeues}/${plan.retries}) after: ${r.reason ?? "going silent"}`);
+      } else if (action.kind === "fail") moveRecord(action.id, r, "failed", action.reason);
+      else if (action.kind === "skip") moveRecord(action.id, r, "skipped", action.reason);
+      else if (action.kind === "merge") {
+        if (deps.merge) await deps.merge(client, plan, ledger, action.id);
+        else changed.delete(action.id);
+      } else if (action.kind === "start") starts.push(action.id);
+    }
+    await Promise.all(starts.map((id) => startMilestone({ client, session, plan, ledger, id, config: deps.config, now })));
+
+    // Write the ledger; a lost race means someone else changed the world: look again.
+    if (JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
+      const written = await writeLedger(client, base, ledger, summarise(changed, ledger));
+      if (!written) {
+        deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
+        continue;
+      }
+      session.ledger = written.ledger;
+    }
+    await publish(session, client, plan, ledger, changed, now);
+    if (actions.some((a) => a.kind === "merge") && deps.merge) continue;
+    return;
+  }
+}
+
+function summarise(changed: ReadonlySet<string>, ledger: Ledger): string {
+  const parts = [...changed].map((id) => `${id} ${ledger.milestones[id]!.state}`);
+  return parts.length ? parts.join(", ") : "progress";
+}
+
+/** Check runs of milestones that changed, and the sticky status comment when its text changed. */
+async function publish(session: RepoSession, client: RepoClient, plan: Plan, ledger: Ledger, changed: ReadonlySet<string>, now: Date): Promise<void> {
+  for (const id of changed) {
+    const r: LedgerMilestone | undefined = ledger.milestones[id];
+    const m = findMilestone(plan, id);
+    if (!r?.checkRunId || !m) continue;
+    await client.updateCheckRun(r.checkRunId, checkRunUpdate(m, r, now));
+    session.checkRunUpdatedAt.set(id, now.getTime());
+  }
+  await refreshStatusComment(session, client, plan, ledger, now);
+}
+
+export async function refreshStatusComment(session: RepoSession, client: RepoClient, plan: Plan, ledger: Ledger, now: Date, force = false): Promise<void> {
+  if (!ledger.run?.commentId) return;
+  const body = renderStatusComment(plan, ledger, now);
+  const stable = body.replace(/Updated [^.]*\.<\/sub>/, "").replace(/\| \d+[smhd]+ ago \|/g, "|");
+  if (!force && stable === session.lastComment) return;
+  await client.updateComment(ledger.run.commentId, body);
+  session.lastComment = stable;
+}
+
+/** Milestones in the order merges should be considered (dependencies first). */
+export function mergeOrder(plan: Plan): string[] {
+  return dependencyOrder(plan).map((m) => m.id);
+}

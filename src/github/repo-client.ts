@@ -1,0 +1,125 @@
+/**
+ * Repository client: the GitHub calls the App makes for one repository, in weave's words, over an installation Octokit.
+ * Responsibilities: plan at the default branch, refs (claim = create, CAS = non-forced update), dispatch with
+ * return_run_details, check runs, comments and reactions, collaborator permission, runs, commits on the target.
+ * Not here: what to call when (github/reconcile-repo.ts), the ledger's format (github/ledger.ts).
+ * Invariants: non-idempotent writes (dispatch, ref writes, merges) go out with retries off; GitHub errors are
+ * translated into WeaveError at this edge; every call is counted.
+ */
+import { WeaveError } from "../core/errors.js";
+
+/** The subset of Octokit the App uses: `request(route, params)`. */
+export interface OctokitLike {
+  request(route: string, params?: Record<string, unknown>): Promise<{ status: number; data: unknown; headers?: Record<string, unknown> }>;
+}
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+const NO_RETRY = { request: { retries: 0 } };
+
+export function httpStatus(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "status" in e && typeof (e as { status: unknown }).status === "number" ? (e as { status: number }).status : undefined;
+}
+
+export interface RepoClient extends RepoRef {
+  fullName: string;
+  calls: Map<string, number>;
+  defaultBranch(): Promise<string>;
+  readFile(path: string, ref: string): Promise<{ text: string; sha: string } | undefined>;
+  branchSha(branch: string): Promise<string | undefined>;
+  getRef(ref: string): Promise<string | undefined>;
+  /** Creates `refs/<ref>`; false when it already exists (the atomic claim). */
+  createRef(ref: string, sha: string): Promise<boolean>;
+  /** Non-forced update: false when it is not a fast-forward (someone else moved it). */
+  updateRef(ref: string, sha: string): Promise<boolean>;
+  deleteRef(ref: string): Promise<void>;
+  createCommit(message: string, files: Record<string, string>, parents: string[]): Promise<string>;
+  dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<number | undefined>;
+  findRunByTitle(workflow: string, needle: string): Promise<{ id: number; status: string; conclusion: string | null } | undefined>;
+  getRun(runId: number): Promise<{ id: number; status: string; conclusion: string | null; display_title?: string } | undefined>;
+  cancelRun(runId: number): Promise<void>;
+  createCheckRun(params: Record<string, unknown>): Promise<number>;
+  updateCheckRun(id: number, params: Record<string, unknown>): Promise<void>;
+  createComment(issue: number, body: string): Promise<number>;
+  updateComment(id: number, body: string): Promise<boolean>;
+  react(commentId: number, content: string): Promise<void>;
+  permission(login: string): Promise<string>;
+  /** Messages of the latest commits on `branch` (newest first). */
+  recentCommitMessages(branch: string, count?: number): Promise<string[]>;
+  compareStatus(base: string, head: string): Promise<string | undefined>;
+}
+
+export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClient {
+  const { owner, repo } = where;
+  const calls = new Map<string, number>();
+  const call = async <T>(route: string, params: Record<string, unknown> = {}): Promise<T> => {
+    calls.set(route, (calls.get(route) ?? 0) + 1);
+    const response = await octokit.request(route, { owner, repo, ...params });
+    return response.data as T;
+  };
+  const maybe = async <T>(fn: () => Promise<T>, ...quiet: number[]): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (quiet.includes(httpStatus(e) ?? 0)) return undefined;
+      throw translate(e);
+    }
+  };
+  let defaultBranch: string | undefined;
+  return {
+    owner, repo, fullName: `${owner}/${repo}`, calls,
+    defaultBranch: async () => (defaultBranch ??= (await call<{ default_branch: string }>("GET /repos/{owner}/{repo}")).default_branch),
+    readFile: (path, ref) => maybe(async () => {
+      const data = await call<{ content?: string; encoding?: string; sha: string }>("GET /repos/{owner}/{repo}/contents/{path}", { path, ref });
+      return { text: Buffer.from(data.content ?? "", (data.encoding as BufferEncoding) ?? "base64").toString("utf8"), sha: data.sha };
+    }, 404),
+    branchSha: (branch) => maybe(async () => (await call<{ object: { sha: string } }>("GET /repos/{owner}/{repo}/git/ref/{ref}", { ref: `heads/${branch}` })).object.sha, 404),
+    getRef: (ref) => maybe(async () => (await call<{ object: { sha: string } }>("GET /repos/{owner}/{repo}/git/ref/{ref}", { ref })).object.sha, 404),
+    createRef: async (ref, sha) => (await maybe(async () => (await call("POST /repos/{owner}/{repo}/git/refs", { ref: `refs/${ref}`, sha, ...NO_RETRY }), true), 422)) === true,
+    updateRef: async (ref, sha) => (await maybe(async () => (await call("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ref, sha, force: false, ...NO_RETRY }), true), 422)) === true,
+    deleteRef: async (ref) => void (await maybe(() => call("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { ref, ...NO_RETRY }), 404, 422)),
+    createCommit: async (message, files, parents) => {
+      const tree = await call<{ sha: string }>("POST /repos/{owner}/{repo}/git/trees", { tree: Object.entries(files).map(([path, content]) => ({ path, mode: "100644", type: "blob", content })) }).catch((e) => {
+        throw translate(e);
+      });
+      return (await call<{ sha: string }>("POST /repos/{owner}/{repo}/git/commits", { message, tree: tree.sha, parents }).catch((e) => {
+        throw translate(e);
+      })).sha;
+    },
+    dispatchWorkflow: async (workflow, ref, inputs) => {
+      const data = await call<{ workflow_run_id?: number } | undefined>("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", { workflow_id: workflow, ref, inputs, return_run_details: true, ...NO_RETRY }).catch((e) => {
+        throw translate(e);
+      });
+      return data?.workflow_run_id;
+    },
+    findRunByTitle: async (workflow, needle) => {
+      const data = await maybe(() => call<{ workflow_runs: { id: number; status: string; conclusion: string | null; display_title?: string }[] }>("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", { workflow_id: workflow, event: "workflow_dispatch", per_page: 30 }), 404);
+      return data?.workflow_runs.find((r) => r.display_title?.includes(needle));
+    },
+    getRun: (runId) => maybe(() => call("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { run_id: runId }), 404),
+    cancelRun: async (runId) => void (await maybe(() => call("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { run_id: runId, ...NO_RETRY }), 404, 409)),
+    createCheckRun: async (params) => (await call<{ id: number }>("POST /repos/{owner}/{repo}/check-runs", params).catch((e) => {
+      throw translate(e);
+    })).id,
+    updateCheckRun: async (id, params) => void (await maybe(() => call("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { check_run_id: id, ...params }), 404)),
+    createComment: async (issue, body) => (await call<{ id: number }>("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: issue, body }).catch((e) => {
+      throw translate(e);
+    })).id,
+    updateComment: async (id, body) => (await maybe(async () => (await call("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body }), true), 404)) === true,
+    react: async (commentId, content) => void (await maybe(() => call("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content }), 404, 422)),
+    permission: async (login) => (await maybe(() => call<{ permission: string }>("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { username: login }), 404))?.permission ?? "none",
+    recentCommitMessages: async (branch, count = 100) => ((await maybe(() => call<{ commit: { message: string } }[]>("GET /repos/{owner}/{repo}/commits", { sha: branch, per_page: count }), 404, 409)) ?? []).map((c) => c.commit.message),
+    compareStatus: async (base, head) => (await maybe(() => call<{ status: string }>("GET /repos/{owner}/{repo}/compare/{basehead}", { basehead: `${base}...${head}` }), 404))?.status,
+  };
+}
+
+function translate(e: unknown): WeaveError {
+  const status = httpStatus(e);
+  const message = e instanceof Error ? e.message : String(e);
+  if (status === 403 && /rate limit/i.test(message)) return new WeaveError("internal", `GitHub rate limit: ${message}`, { cause: e, hint: "weave retries on its next reconcile" });
+  if (status === 403 || status === 401) return new WeaveError("not-authorized", `GitHub refused: ${message}`, { cause: e, hint: "check the App's permissions in app.yml and its installation" });
+  return new WeaveError("internal", `GitHub request failed${status ? ` (${status})` : ""}: ${message}`, { cause: e });
+}

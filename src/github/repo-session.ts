@@ -1,0 +1,45 @@
+/**
+ * Repository session: what the App keeps in memory per repository between events — the latest heartbeat of each
+ * milestone, dispatches not yet in the ledger, the plan cache, when a check run or the status comment last changed.
+ * Responsibilities: cheap lookups that spare API calls; nothing here is needed for correctness after a restart
+ * (the ledger and GitHub hold the truth; a restarted App re-reads them).
+ * Not here: the ledger (github/ledger.ts).
+ * Invariants: a session serialises its reconciles (one at a time per repository in this process).
+ */
+import type { Plan } from "../core/plan/plan.js";
+import type { Ledger } from "./ledger.js";
+import type { WorkerStatus } from "../ports/reporter.js";
+import type { RepoClient } from "./repo-client.js";
+
+export interface RepoSession {
+  fullName: string;
+  installationId: number;
+  /** Latest heartbeat per milestone, with when it arrived. */
+  heartbeats: Map<string, { status: WorkerStatus; at: number; runId: number }>;
+  /** dispatch id → milestone, for jobs whose dispatch is not in the ledger yet. */
+  dispatches: Map<string, { milestone: string; runId?: number }>;
+  plan?: { sha: string; plan: Plan };
+  checkRunUpdatedAt: Map<string, number>;
+  lastComment?: string;
+  /** Runs GitHub reported complete, to tell a job that died from one that reported. */
+  completedRuns: Map<number, string>;
+  client?: RepoClient;
+  /** The ledger as last read or written here (heartbeat replies use it; reconciles re-read it). */
+  ledger?: Ledger;
+  queue: Promise<void>;
+  dirty: boolean;
+}
+
+export function createSession(fullName: string, installationId: number): RepoSession {
+  return {
+    fullName, installationId, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(),
+    queue: Promise.resolve(), dirty: false,
+  };
+}
+
+/** Runs `task` after every task queued before it on this session; a failure does not block the next one. */
+export function serialise(session: RepoSession, task: () => Promise<void>): Promise<void> {
+  const next = session.queue.then(task, task);
+  session.queue = next.catch(() => undefined);
+  return next;
+}

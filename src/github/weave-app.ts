@@ -1,0 +1,206 @@
+/**
+ * The weave GitHub App: probot event handlers, the heartbeat endpoint and the periodic tick, all ending in one
+ * serialised reconcile per repository.
+ * Responsibilities: map events to sessions and installation clients; record what events tell (finished runs, new
+ * plan commits); hand comments to the command handler; check-run buttons; doctor.
+ * Not here: decisions (github/reconcile-repo.ts), commands (github/comment-commands.ts), HTTP server (github/server.ts).
+ * Invariants: handlers never act directly on GitHub state beyond recording; they call reconcile, which is idempotent.
+ */
+import type { Probot } from "probot";
+import type { WorkerStatus } from "../ports/reporter.js";
+import type { AppConfig } from "./app-config.js";
+import { handleComment, updateLedger } from "./comment-commands.js";
+import { checkRunUpdate } from "./check-runs.js";
+import { diagnoseRepo } from "./github-doctor.js";
+import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
+import { readLedger } from "./ledger.js";
+import { moveRecord } from "./mutate-record.js";
+import { loadPlan } from "./plan-source.js";
+import { reconcileRepo, refreshStatusComment } from "./reconcile-repo.js";
+import type { ReconcileDeps } from "./reconcile-repo.js";
+import type { OctokitLike, RepoClient } from "./repo-client.js";
+import { createRepoClient } from "./repo-client.js";
+import type { RepoSession } from "./repo-session.js";
+import { createSession, serialise } from "./repo-session.js";
+
+export interface WeaveApp {
+  appFn: (app: Probot) => void;
+  heartbeat: ReturnType<typeof createHeartbeatHandler>;
+  /** Reconciles every repository with a session (the periodic tick calls this). */
+  tick(): Promise<void>;
+  sessions: Map<string, RepoSession>;
+  /** Resolves when every queued reconcile has run (tests). */
+  idle(): Promise<void>;
+}
+
+export interface WeaveAppOptions {
+  config: AppConfig;
+  now?: () => Date;
+  merge?: ReconcileDeps["merge"];
+}
+
+interface RepoPayload {
+  repository?: { name: string; owner: { login: string }; full_name: string };
+  installation?: { id: number };
+}
+
+export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
+  const now = options.now ?? (() => new Date());
+  const sessions = new Map<string, RepoSession>();
+  let probot: Probot | undefined;
+  const log = (message: string): void => probot?.log.info(message);
+
+  const clientFor = async (session: RepoSession): Promise<RepoClient> => {
+    if (session.client) return session.client;
+    if (!probot) throw new Error("the App is not loaded yet");
+    const octokit = (await probot.auth(session.installationId)) as unknown as OctokitLike;
+    const [owner, repo] = session.fullName.split("/") as [string, string];
+    session.client = createRepoClient(octokit, { owner, repo });
+    return session.client;
+  };
+  const sessionOf = (payload: RepoPayload): RepoSession | undefined => {
+    if (!payload.repository || !payload.installation) return undefined;
+    const name = payload.repository.full_name;
+    let session = sessions.get(name);
+    if (!session) sessions.set(name, (session = createSession(name, payload.installation.id)));
+    return session;
+  };
+  const deps: ReconcileDeps = { config: options.config, now, log, merge: options.merge };
+  const reconcile = (session: RepoSession): Promise<void> =>
+    serialise(session, async () => {
+      try {
+        await reconcileRepo(session, await clientFor(session), deps);
+      } catch (e) {
+        probot?.log.error(`${session.fullName}: reconcile failed: ${(e as Error).message}`);
+      }
+    });
+
+  const heartbeat = createHeartbeatHandler({
+    issuer: options.config.oidcIssuer,
+    now,
+    async sessionFor(fullName) {
+      let session = sessions.get(fullName);
+      if (!session && probot) {
+        const [owner, repo] = fullName.split("/");
+        const appOctokit = (await probot.auth()) as unknown as OctokitLike;
+        const installation = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner, repo }).catch(() => undefined);
+        const id = (installation?.data as { id?: number } | undefined)?.id;
+        if (!id) return undefined;
+        sessions.set(fullName, (session = createSession(fullName, id)));
+      }
+      if (session && !session.ledger) session.ledger = (await readLedger(await clientFor(session))).ledger;
+      return session;
+    },
+    onHeartbeat(session, milestone, status: WorkerStatus, changed) {
+      if (changed) {
+        void reconcile(session);
+        return;
+      }
+      const last = session.checkRunUpdatedAt.get(milestone) ?? 0;
+      const record = session.ledger?.milestones[milestone];
+      if (!record?.checkRunId || now().getTime() - last < options.config.checkRunIntervalSeconds * 1000) return;
+      session.checkRunUpdatedAt.set(milestone, now().getTime());
+      void serialise(session, async () => {
+        const plan = await loadPlan(session, await clientFor(session));
+        const m = plan.milestones.find((x) => x.id === milestone);
+        if (!m) return;
+        const live = { ...record, state: record.state === "claimed" ? ("running" as const) : record.state, tasksDone: status.tasksDone, costUsd: status.costUsd, lastHeartbeat: now().toISOString(), verify: status.verify };
+        await (await clientFor(session)).updateCheckRun(record.checkRunId!, checkRunUpdate(m, live, now()));
+      }).catch(() => undefined);
+    },
+  });
+
+  const appFn = (app: Probot): void => {
+    probot = app;
+    app.on("issue_comment.created", async (context) => {
+      const session = sessionOf(context.payload as RepoPayload);
+      if (!session) return;
+      const { comment, issue } = context.payload;
+      // Answer the delivery at once (GitHub waits at most 10 s); the work runs in the repository's queue.
+      void serialise(session, async () => {
+        const client = await clientFor(session);
+        await handleComment(session, client, { issueNumber: issue.number, commentId: comment.id, body: comment.body ?? "", login: comment.user?.login ?? "", isBot: comment.user?.type === "Bot" }, {
+          now,
+          reconcile: async () => {
+            try {
+              await reconcileRepo(session, client, deps);
+            } catch (e) {
+              app.log.error(`${session.fullName}: reconcile failed: ${(e as Error).message}`);
+            }
+          },
+          refreshComment: async () => {
+            const ledger = (await readLedger(client)).ledger;
+            if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
+            else await client.createComment(issue.number, "No weave run yet: say `/weave start` to begin one.");
+          },
+          doctor: (fix) => diagnoseRepo(session, client, fix, options.config),
+        });
+      }).catch((e: unknown) => app.log.error(`${session.fullName}: command failed: ${(e as Error).message}`));
+    });
+    app.on("push", async (context) => {
+      const session = sessionOf(context.payload as RepoPayload);
+      if (!session) return;
+      const { ref, repository } = context.payload;
+      if (ref === `refs/heads/${repository.default_branch}`) session.plan = undefined;
+      if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) void reconcile(session);
+    });
+    app.on(["workflow_run.completed", "workflow_job.completed"], async (context) => {
+      const session = sessionOf(context.payload as RepoPayload);
+      if (!session) return;
+      const payload = context.payload as { workflow_run?: { id: number; conclusion: string | null; path?: string }; workflow_job?: { run_id: number; conclusion: string | null } };
+      const runId = payload.workflow_run?.id ?? payload.workflow_job?.run_id;
+      if (runId === undefined) return;
+      const known = Object.values(session.ledger?.milestones ?? {}).some((r) => r.runId === runId) || [...session.dispatches.values()].some((d) => d.runId === runId);
+      if (!known) return;
+      // A job that reported its end has a final heartbeat; give a late one a moment before calling the job dead.
+      setTimeout(() => {
+        session.completedRuns.set(runId, payload.workflow_run?.conclusion ?? payload.workflow_job?.conclusion ?? "unknown");
+        void reconcile(session);
+      }, 1000).unref();
+    });
+    app.on(["pull_request.closed", "pull_request_review.submitted"], async (context) => {
+      const session = sessionOf(context.payload as RepoPayload);
+      if (session) void reconcile(session);
+    });
+    app.on("check_run.requested_action", async (context) => {
+      const session = sessionOf(context.payload as RepoPayload);
+      if (!session) return;
+      const { check_run: run, requested_action: action, sender } = context.payload as unknown as { check_run: { external_id: string }; requested_action: { identifier: string }; sender: { login: string } };
+      const id = run.external_id;
+      void serialise(session, async () => {
+        const client = await clientFor(session);
+        if (!["write", "maintain", "admin"].includes(await client.permission(sender.login))) return;
+        await updateLedger(client, session, (ledger) => {
+          const r = ledger.milestones[id];
+          if (!r) return;
+          if (action.identifier === "retry" && (r.state === "failed" || r.state === "stopped")) {
+            moveRecord(id, r, "eligible", `retried by @${sender.login}`);
+            r.requeues = 0;
+            r.signal = undefined;
+          }
+          if (action.identifier === "merge" && (r.state === "finished" || r.state === "conflict")) {
+            r.mergeRequested = true;
+            r.mergeBlocked = false;
+          }
+        });
+        await reconcileRepo(session, client, deps).catch((e: unknown) => app.log.error((e as Error).message));
+      });
+    });
+  };
+
+  return {
+    appFn,
+    heartbeat,
+    sessions,
+    async tick() {
+      await Promise.all([...sessions.values()].map((s) => reconcile(s)));
+    },
+    async idle() {
+      for (;;) {
+        const queues = [...sessions.values()].map((s) => s.queue);
+        await Promise.all(queues);
+        if ([...sessions.values()].every((s, i) => s.queue === queues[i])) return;
+      }
+    },
+  };
+}
