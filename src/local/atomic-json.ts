@@ -12,17 +12,19 @@ let counter = 0;
 
 function ioError(action: string, path: string, e: unknown): WeaveError {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === "ENOSPC" ? "the disk is full" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only" : (e as Error).message;
+  const why = code === "ENOSPC" ? "the disk is full" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only"
+    : code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way where weave needs a directory (is .weave, or a folder inside it, a file?)" : (e as Error).message;
   return new WeaveError("io-failed", `cannot ${action} ${path}: ${why}`, {
     cause: e,
-    hint: code === "ENOSPC" ? "free some disk space, then run the command again (nothing finished was lost)" : "check that .weave/ is writable",
+    hint: code === "ENOSPC" ? "free some disk space, then run the command again (nothing finished was lost)"
+      : code === "EEXIST" || code === "ENOTDIR" ? "move that file away: weave keeps its run files in the .weave/ directory" : "check that .weave/ is writable",
   });
 }
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const temp = `${path}.${process.pid}.${++counter}.tmp`;
+  await ensureDir(dirname(path));
   try {
-    await mkdir(dirname(path), { recursive: true });
     await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
     await rename(temp, path);
   } catch (e) {
@@ -43,9 +45,18 @@ export async function readJson<T>(path: string): Promise<T | undefined> {
 }
 
 /** Creates the file only if it does not exist; false when it already does. */
-export async function createExclusive(path: string, content: string): Promise<boolean> {
+/** Creates a directory (and its parents), with an error that names the path when something is in the way. */
+export async function ensureDir(path: string): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(path, { recursive: true });
+  } catch (e) {
+    throw ioError("create the directory", path, e);
+  }
+}
+
+export async function createExclusive(path: string, content: string): Promise<boolean> {
+  await ensureDir(dirname(path));
+  try {
     const handle = await open(path, "wx");
     try {
       await handle.writeFile(content);

@@ -5,12 +5,13 @@
  * Not here: the decisions (reconcile/decide.ts), effects (run-actions.ts), observation (run-context.ts), drawing (run-view.ts).
  * Invariants: one coordinator per repository (lock); every tick re-reads the world, so duplicated wake-ups are harmless.
  */
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
+import { ensureDir } from "./atomic-json.js";
 import type { ControlRequest } from "./run-actions.js";
 import { applyRequest, freeSlot, mergeOne, signalWorkers, startWorker, workerEnded } from "./run-actions.js";
 import type { RunContext } from "./run-context.js";
@@ -48,8 +49,8 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   const defer = (task: () => Promise<void>): void => {
     background = background.then(task).catch((e: unknown) => options.view.event(ctx, `cleanup failed: ${(e as Error).message}`));
   };
-  await mkdir(ctx.paths.requests, { recursive: true });
-  await mkdir(ctx.paths.logs, { recursive: true });
+  await ensureDir(ctx.paths.requests);
+  await ensureDir(ctx.paths.logs);
 
   for (;;) {
     const seen = await observe(ctx, (id) => children.get(id)?.alive);

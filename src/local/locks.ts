@@ -8,6 +8,14 @@ import { readFile, rm } from "node:fs/promises";
 import { WeaveError } from "../core/errors.js";
 import { createExclusive } from "./atomic-json.js";
 
+async function remove(path: string): Promise<void> {
+  try {
+    await rm(path, { force: true });
+  } catch (e) {
+    throw new WeaveError("io-failed", `cannot remove the stale lock ${path}: ${(e as Error).message}`, { cause: e, hint: "remove it by hand, then run the command again" });
+  }
+}
+
 export function isProcessAlive(pid: number | undefined): boolean {
   if (!pid || pid <= 0) return false;
   try {
@@ -57,7 +65,7 @@ export async function acquireCoordinatorLock(path: string, pid = process.pid): P
         hint: "watch it with `weave status`, or stop it with `weave stop` first",
       });
     }
-    await rm(path, { force: true });
+    await remove(path);
   }
   throw new WeaveError("already-running", `could not take the coordinator lock ${path}`, { hint: "run `weave doctor --fix`" });
 }

@@ -68,7 +68,8 @@ export function createRepoGit(root: string): RepoGit {
     currentBranch: async () => (await quiet(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined,
     revParse: async (ref) => (await quiet(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) || undefined,
     statusPorcelain: async () => raw(["status", "--porcelain", "--untracked-files=normal"]),
-    isIgnored: async (path) => (await quiet(["check-ignore", "-q", path])) !== undefined,
+    // `git check-ignore -q` answers by exit code alone (0 ignored, 1 not): simple-git would read both as success.
+    isIgnored: async (path) => (await execGit(root, ["check-ignore", "-q", path])).code === 0,
     addWorktree: async (path, branch, startPoint) => {
       await raw(startPoint ? ["worktree", "add", "-q", "-b", branch, path, startPoint] : ["worktree", "add", "-q", path, branch]);
     },

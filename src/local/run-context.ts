@@ -12,7 +12,7 @@ import type { Plan } from "../core/plan/plan.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import { readJson } from "./atomic-json.js";
 import type { HeldLock } from "./locks.js";
-import { acquireCoordinatorLock, isProcessAlive } from "./locks.js";
+import { acquireCoordinatorLock, isProcessAlive, releaseClaim } from "./locks.js";
 import { preflight } from "./preflight.js";
 import type { RepoGit } from "./repo-git.js";
 import { createRepoGit } from "./repo-git.js";
@@ -116,13 +116,17 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
     if (mine && mine.state !== "starting" && record.state === "claimed") ctx.move(id, "running");
     if (!alive) {
       record.reason = "worker process ended without a final report";
+      killGroup(mine?.taskPid);
+      await releaseClaim(ctx.paths.claim(id));
       ctx.move(id, "stale", record.reason);
       continue;
     }
     const beat = Date.parse(mine?.updatedAt ?? record.startedAt ?? "");
     if (Number.isFinite(beat) && ctx.now().getTime() - beat > ctx.plan.heartbeat_timeout * 1000) {
       record.reason = `no heartbeat for ${Math.round((ctx.now().getTime() - beat) / 1000)} s`;
+      killGroup(mine?.taskPid);
       killGroup(record.pid);
+      await releaseClaim(ctx.paths.claim(id));
       ctx.move(id, "stale", record.reason);
     }
   }

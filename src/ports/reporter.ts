@@ -26,6 +26,8 @@ export interface WorkerStatus {
   currentTaskText?: string;
   costUsd: number;
   pid: number;
+  /** Process group of the task in flight (so a coordinator can stop it if this worker dies). */
+  taskPid?: number;
   startedAt: string;
   updatedAt: string;
   headSha?: string;

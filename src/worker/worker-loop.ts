@@ -60,6 +60,8 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
 
   try {
     const [head, messages] = await Promise.all([verifyCheckout(milestone, git, options.expectedHead), git.messagesSince(options.base)]);
+    // Whatever is uncommitted was left by a task that died in flight: start it again from its checkpoint.
+    await git.discardChanges();
     const progress = progressFrom(messages, milestone.id);
     await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: head });
 
@@ -115,6 +117,8 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   async function runTask(shellCommand: string, env: NodeJS.ProcessEnv): Promise<TaskRun> {
     await writeFile(options.costFile, "");
     const proc = startTaskProcess(shellCommand, { cwd: options.cwd, env, log });
+    status.taskPid = proc.pid;
+    void send().catch(() => undefined);
     const grace = plan.worker.stop_grace * 1000;
     let interrupted = false;
     const unsubscribe = signals.onRaise((s) => {
@@ -134,6 +138,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
       const costUsd = COST_READERS[plan.worker.cost]({ stdout: result.stdout, costFile: await readFile(options.costFile, "utf8").catch(() => "") });
       return { ok: !interrupted && result.exitCode === 0, interrupted, costUsd, process: result };
     } finally {
+      status.taskPid = undefined;
       unsubscribe();
       clearInterval(beat);
       if (timeout) clearTimeout(timeout);

@@ -65,8 +65,9 @@ export function controlCommand(verb: ControlRequest["verb"]) {
       }
       write(io.stdout, lines.length ? lines.join("\n") : `nothing to ${verb}`);
       if (verb === "resume" || verb === "merge") write(io.stdout, "Run `weave start` to continue the run.");
-      const conflict = verb === "merge" && Object.values(ctx.state.milestones).some((r) => r.state === "conflict" && ids.length > 0);
-      return conflict ? 1 : 0;
+      // A merge that did not land (a conflict, or a refusal such as a failed verify without --force) is a failure.
+      const unlanded = verb === "merge" && ids.some((id) => ctx.state.milestones[id]?.state !== "merged");
+      return unlanded ? 1 : 0;
     } finally {
       await ctx.lock.release();
     }
