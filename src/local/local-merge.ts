@@ -33,20 +33,23 @@ export interface MergeOptions {
   target: string;
   costUsd: number;
   force?: boolean;
+  /** The branch checked out in the main checkout, when the caller knows it (saves a git call per merge). */
+  checkoutBranch?: string;
   sleep?: (ms: number) => Promise<void>;
 }
 
 export async function mergeMilestoneLocally(options: MergeOptions): Promise<MergeOutcome> {
   const { git, plan, milestone, target } = options;
   const branch = `weave/${milestone.id}`;
-  const head = await git.revParse(branch);
-  if (!head) throw new WeaveError("git-failed", `branch ${branch} does not exist`, { hint: `start the milestone again with \`weave resume ${milestone.id}\`` });
 
-  const onTarget = (await git.currentBranch()) === target;
+  const onTarget = options.checkoutBranch === undefined ? (await git.currentBranch()) === target : options.checkoutBranch === target;
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-    const base = await git.revParse(target);
+    const heads = await git.branchHeads([branch, target]);
+    const head = heads.get(branch);
+    const base = heads.get(target);
+    if (!head) throw new WeaveError("git-failed", `branch ${branch} does not exist`, { hint: `start the milestone again with \`weave resume ${milestone.id}\`` });
     if (!base) throw new WeaveError("git-failed", `target branch ${target} does not exist`);
-    const [changed, merged] = await Promise.all([git.changedFiles(base, head), git.mergeTree(base, head)]);
+    const [changed, merged] = await Promise.all([milestone.files.length > 0 ? git.changedFiles(base, head) : Promise.resolve([]), git.mergeTree(base, head)]);
     const scopeWarnings = filesOutsideScope(milestone, changed);
     if (scopeWarnings.length > 0 && plan.merge.scope === "strict" && !options.force) return { kind: "out-of-scope", files: scopeWarnings };
 

@@ -24,6 +24,8 @@ export interface RepoGit {
   raw(args: string[]): Promise<string>;
   currentBranch(): Promise<string | undefined>;
   revParse(ref: string): Promise<string | undefined>;
+  /** Commits of several branches in one call (a missing branch is absent from the map). */
+  branchHeads(branches: readonly string[]): Promise<Map<string, string>>;
   statusPorcelain(): Promise<string>;
   isIgnored(path: string): Promise<boolean>;
   addWorktree(path: string, branch: string, startPoint?: string): Promise<void>;
@@ -67,6 +69,16 @@ export function createRepoGit(root: string): RepoGit {
     raw,
     currentBranch: async () => (await quiet(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined,
     revParse: async (ref) => (await quiet(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) || undefined,
+    branchHeads: async (branches) => {
+      const out = await raw(["for-each-ref", "--format=%(refname) %(objectname)", ...branches.map((b) => `refs/heads/${b}`)]);
+      const heads = new Map<string, string>();
+      for (const line of out.split("\n")) {
+        const [ref, sha] = line.split(" ");
+        const name = ref?.slice("refs/heads/".length);
+        if (name && sha && branches.includes(name)) heads.set(name, sha);
+      }
+      return heads;
+    },
     statusPorcelain: async () => raw(["status", "--porcelain", "--untracked-files=normal"]),
     // `git check-ignore -q` answers by exit code alone (0 ignored, 1 not): simple-git would read both as success.
     isIgnored: async (path) => (await execGit(root, ["check-ignore", "-q", path])).code === 0,

@@ -30,18 +30,21 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
   const branch = `weave/${id}`;
   const path = ctx.paths.worktree(id);
   try {
-    let ours = (await ctx.git.listWorktrees()).find((w) => w.path === path);
-    if (ours && !existsSync(path)) {
-      await ctx.git.raw(["worktree", "prune"]);
-      ours = undefined;
+    const heads = await ctx.git.branchHeads([branch, ctx.target]);
+    if (existsSync(path)) {
+      // Reuse only our own worktree of this milestone's branch.
+      const ours = (await ctx.git.listWorktrees()).find((w) => w.path === path);
+      if (!ours) throw new WeaveError("worktree-conflict", `${path} exists and is not a weave worktree`, { hint: "move it away; weave will not overwrite it" });
+      if (ours.branch !== branch) throw new WeaveError("worktree-conflict", `${path} is a worktree of ${ours.branch ?? "a detached HEAD"}, not ${branch}`, { hint: "remove it with `git worktree remove`, or run `weave doctor --fix`" });
+    } else {
+      const add = (): Promise<void> => ctx.git.addWorktree(path, branch, heads.has(branch) ? undefined : ctx.target);
+      // A worktree registered at a path that is gone blocks `worktree add`: prune the registration and try once more.
+      await add().catch(async () => {
+        await ctx.git.raw(["worktree", "prune"]);
+        await add();
+      });
     }
-    if (ours && ours.branch !== branch) throw new WeaveError("worktree-conflict", `${path} is a worktree of ${ours.branch ?? "a detached HEAD"}, not ${branch}`, { hint: "remove it with `git worktree remove`, or run `weave doctor --fix`" });
-    if (!ours && existsSync(path)) throw new WeaveError("worktree-conflict", `${path} exists and is not a weave worktree`, { hint: "move it away; weave will not overwrite it" });
-    if (!ours) {
-      const branchHead = await ctx.git.revParse(branch);
-      await ctx.git.addWorktree(path, branch, branchHead ? undefined : ctx.target);
-    }
-    const head = await ctx.git.revParse(branch);
+    const head = heads.get(branch) ?? heads.get(ctx.target);
     if (!(await claimMilestone(ctx.paths.claim(id), { runId: ctx.state.runId, pid: process.pid }))) {
       throw new WeaveError("already-running", `${id} is already claimed by another worker (${ctx.paths.claim(id)})`, { hint: "run `weave doctor --fix` if no worker is running" });
     }
@@ -99,7 +102,7 @@ export async function mergeOne(ctx: RunContext, id: string, defer?: (task: () =>
   record.mergeRequested = false;
   record.forceMerge = false;
   try {
-    const outcome = await mergeMilestoneLocally({ git: ctx.git, plan: ctx.plan, milestone, target: ctx.target, costUsd: record.costUsd, force });
+    const outcome = await mergeMilestoneLocally({ git: ctx.git, plan: ctx.plan, milestone, target: ctx.target, costUsd: record.costUsd, force, checkoutBranch: ctx.checkoutBranch });
     if (outcome.kind === "merged") {
       record.mergeCommit = outcome.commit;
       record.mergedAt = ctx.now().toISOString();

@@ -27,6 +27,8 @@ export interface RunContext {
   git: RepoGit;
   paths: WeavePaths;
   target: string;
+  /** The branch checked out in the main checkout when the run was opened. */
+  checkoutBranch: string | undefined;
   state: RunState;
   lock: HeldLock;
   env: NodeJS.ProcessEnv;
@@ -54,7 +56,7 @@ export async function openRun(options: { repo: string; plan: Plan; planPath: str
     for (const id of Object.keys(state.milestones)) if (!options.plan.milestones.some((m) => m.id === id)) delete state.milestones[id];
     state.target = target;
     const ctx: RunContext = {
-      plan: options.plan, planPath: options.planPath, git, paths, target, state, lock, env: options.env, now, statuses: new Map(),
+      plan: options.plan, planPath: options.planPath, git, paths, target, checkoutBranch: await git.currentBranch(), state, lock, env: options.env, now, statuses: new Map(),
       save: () => saveRunState(paths.state, state, now()),
       move: (id, to, detail) => moveMilestone(state, id, to, now(), detail),
       log: (kind, id, detail) => void state.events.push({ at: now().toISOString(), kind, id, detail }),

@@ -12,10 +12,14 @@ import { WeaveError } from "../core/errors.js";
 export interface WorkerGit {
   currentBranch(): Promise<string>;
   head(): Promise<string>;
+  /** Branch name (empty when detached) and commit of HEAD, in one call. */
+  whereAmI(): Promise<{ branch: string; head: string }>;
   /** Stage everything (respecting .gitignore) and commit, allowing an empty commit. Returns the new HEAD. */
   commitAll(message: string): Promise<string>;
   /** Drop uncommitted changes, tracked and untracked (not ignored files). */
   discardChanges(): Promise<void>;
+  /** True when the checkout has uncommitted changes (ignored files aside). */
+  isDirty(): Promise<boolean>;
   /** Full messages of commits on HEAD that are not on `base`. */
   messagesSince(base: string): Promise<string[]>;
   /** Make the checkpoint durable beyond this machine (push); a no-op locally. */
@@ -44,6 +48,11 @@ export function createWorkerGit(cwd: string, options: { publish?: (git: GitRunne
   return {
     currentBranch: async () => (await git(["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(() => "")).trim(),
     head: async () => (await git(["rev-parse", "HEAD"])).trim(),
+    whereAmI: async () => {
+      const [head = "", ref = ""] = (await git(["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"])).trim().split("\n");
+      return { head, branch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : "" };
+    },
+    isDirty: async () => (await git(["status", "--porcelain", "--untracked-files=normal"])).trim() !== "",
     commitAll: async (message) => {
       await git(["add", "-A"]);
       await git(["commit", "--allow-empty", "--no-verify", "-q", "-m", message]);

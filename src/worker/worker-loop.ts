@@ -61,7 +61,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   try {
     const [head, messages] = await Promise.all([verifyCheckout(milestone, git, options.expectedHead), git.messagesSince(options.base)]);
     // Whatever is uncommitted was left by a task that died in flight: start it again from its checkpoint.
-    await git.discardChanges();
+    if (await git.isDirty()) await git.discardChanges();
     const progress = progressFrom(messages, milestone.id);
     await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: head });
 
@@ -192,7 +192,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
 
 /** HEAD's commit, once the checkout is known to be the milestone's branch at the expected commit. */
 async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<string> {
-  const [branch, head] = await Promise.all([git.currentBranch(), git.head()]);
+  const { branch, head } = await git.whereAmI();
   const want = `weave/${milestone.id}`;
   if (branch !== want) {
     throw new WeaveError("wrong-checkout", `the checkout is on ${branch ? `branch ${branch}` : "a detached HEAD"}, not ${want}: refusing to start the agent`, { hint: `check out ${want} first` });

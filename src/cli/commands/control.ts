@@ -16,7 +16,8 @@ import { openRun } from "../../local/run-context.js";
 import { loadRunState } from "../../local/state-store.js";
 import { weavePaths } from "../../local/weave-paths.js";
 import type { CliIo } from "../cli-io.js";
-import { DEFAULT_PLAN_PATH, idList, parseOptions, readPlan, write } from "../cli-io.js";
+import { DEFAULT_PLAN_PATH, parseOptions, write } from "../cli-io.js";
+import { idList, readPlan } from "../plan-arg.js";
 import { findRepoRoot } from "../repo-root.js";
 
 export function controlCommand(verb: ControlRequest["verb"]) {

@@ -11,7 +11,8 @@ import { createRepoGit } from "../../local/repo-git.js";
 import { loadRunState } from "../../local/state-store.js";
 import { weavePaths } from "../../local/weave-paths.js";
 import type { CliIo } from "../cli-io.js";
-import { parseOptions, readPlan, write } from "../cli-io.js";
+import { parseOptions, write } from "../cli-io.js";
+import { readPlan } from "../plan-arg.js";
 import { findRepoRoot } from "../repo-root.js";
 
 function line(f: Finding, fixed: boolean): string {

@@ -10,7 +10,8 @@ import { findFileOverlaps } from "../../core/plan/file-overlap.js";
 import { estimatesOf, toScheduleGraph } from "../../core/plan/plan-schedule.js";
 import { bottomLevels } from "../../core/schedule/schedule-graph.js";
 import type { CliIo } from "../cli-io.js";
-import { DEFAULT_PLAN_PATH, parseOptions, readPlan, write } from "../cli-io.js";
+import { DEFAULT_PLAN_PATH, parseOptions, write } from "../cli-io.js";
+import { readPlan } from "../plan-arg.js";
 
 const USAGE = "weave plan check [PATH] [--json]";
 

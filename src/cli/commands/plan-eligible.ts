@@ -8,7 +8,8 @@ import { findEligibility } from "../../core/eligibility.js";
 import { WeaveError } from "../../core/errors.js";
 import { renderEligibilityMarkdown, renderEligibilityText } from "../../core/render/eligibility-report.js";
 import type { CliIo } from "../cli-io.js";
-import { parseOptions, readPlan, write } from "../cli-io.js";
+import { parseOptions, write } from "../cli-io.js";
+import { readPlan } from "../plan-arg.js";
 import { STATE_FLAG_OPTIONS, statesFromFlags } from "./state-flags.js";
 
 const USAGE = "weave plan eligible [PATH] [--merged IDS] [--running IDS] [--failed IDS] [--format text|markdown|json]";

@@ -7,7 +7,8 @@
 import { WeaveError } from "../../core/errors.js";
 import { renderDotGraph, renderMermaidGraph } from "../../core/render/plan-graph-render.js";
 import type { CliIo } from "../cli-io.js";
-import { parseOptions, readPlan, write } from "../cli-io.js";
+import { parseOptions, write } from "../cli-io.js";
+import { readPlan } from "../plan-arg.js";
 import { STATE_FLAG_OPTIONS, statesFromFlags } from "./state-flags.js";
 
 const USAGE = "weave plan graph [PATH] [--format mermaid|dot] [--merged IDS] [--running IDS] [--failed IDS]";

@@ -15,7 +15,8 @@ import { titleOf } from "../../core/plan/plan.js";
 import { renderMermaidGantt, renderTextGantt } from "../../core/render/gantt.js";
 import { simulateSchedule } from "../../core/schedule/simulate.js";
 import type { CliIo } from "../cli-io.js";
-import { parseOptions, readPlan, write } from "../cli-io.js";
+import { parseOptions, write } from "../cli-io.js";
+import { readPlan } from "../plan-arg.js";
 
 const USAGE = "weave plan simulate [PATH] [--workers N] [--actual durations.json] [--json] [--format text|mermaid]";
 

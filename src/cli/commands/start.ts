@@ -24,7 +24,8 @@ import { weavePaths } from "../../local/weave-paths.js";
 import { decide } from "../../reconcile/decide.js";
 import { rankMilestones } from "../../core/plan/plan-schedule.js";
 import type { CliIo } from "../cli-io.js";
-import { DEFAULT_PLAN_PATH, parseOptions, readPlan, write } from "../cli-io.js";
+import { DEFAULT_PLAN_PATH, parseOptions, write } from "../cli-io.js";
+import { readPlan } from "../plan-arg.js";
 import { findRepoRoot } from "../repo-root.js";
 
 const USAGE = "weave start [PATH] [--workers N] [--budget USD] [--dry-run] [--detach]";

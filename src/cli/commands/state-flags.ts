@@ -7,7 +7,7 @@
 import { WeaveError } from "../../core/errors.js";
 import type { MilestoneState } from "../../core/lifecycle.js";
 import type { Plan } from "../../core/plan/plan.js";
-import { idList } from "../cli-io.js";
+import { idList } from "../plan-arg.js";
 
 export const STATE_FLAG_OPTIONS = {
   merged: { type: "string", multiple: true },

@@ -9,7 +9,8 @@ import { collectStatusRows } from "../../local/status-rows.js";
 import { loadRunState } from "../../local/state-store.js";
 import { weavePaths } from "../../local/weave-paths.js";
 import type { CliIo } from "../cli-io.js";
-import { parseOptions, readPlan, write } from "../cli-io.js";
+import { parseOptions, write } from "../cli-io.js";
+import { readPlan } from "../plan-arg.js";
 import { findRepoRoot } from "../repo-root.js";
 
 export async function runStatus(argv: string[], io: CliIo): Promise<number> {
