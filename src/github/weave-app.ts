@@ -110,9 +110,20 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     },
   });
 
+  // GitHub delivers at least once: a delivery id seen before is not handled again (the reconcile would be
+  // harmless, but a duplicated command would answer twice).
+  const seen = new Set<string>();
+  const firstTime = (id: string): boolean => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (seen.size > 5000) seen.delete(seen.values().next().value!);
+    return true;
+  };
+
   const appFn = (app: Probot): void => {
     probot = app;
     app.on("issue_comment.created", async (context) => {
+      if (!firstTime(context.id)) return;
       const session = sessionOf(context.payload as RepoPayload);
       if (!session) return;
       const { comment, issue } = context.payload;
@@ -138,6 +149,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       }).catch((e: unknown) => app.log.error(`${session.fullName}: command failed: ${(e as Error).message}`));
     });
     app.on("push", async (context) => {
+      if (!firstTime(context.id)) return;
       const session = sessionOf(context.payload as RepoPayload);
       if (!session) return;
       const { ref, repository } = context.payload;
@@ -163,6 +175,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (session) void reconcile(session);
     });
     app.on("check_run.requested_action", async (context) => {
+      if (!firstTime(context.id)) return;
       const session = sessionOf(context.payload as RepoPayload);
       if (!session) return;
       const { check_run: run, requested_action: action, sender } = context.payload as unknown as { check_run: { external_id: string }; requested_action: { identifier: string }; sender: { login: string } };

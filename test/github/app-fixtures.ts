@@ -78,6 +78,8 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
   const start = async (): Promise<WeaveServer> => {
     const server = await startWeaveServer(config, { logLevel: process.env.WEAVE_TEST_LOG ? "info" : "silent" });
     config.publicUrl = server.url;
+    // A restarted App comes back at the same address, as a deployed one would.
+    config.port = Number(new URL(server.url).port);
     app.setWebhookUrl(`${server.url}/api/github/webhooks`);
     return server;
   };
