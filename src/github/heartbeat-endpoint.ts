@@ -8,15 +8,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import type { WorkerStatus } from "../ports/reporter.js";
+import type { WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import type { RepoSession } from "./repo-session.js";
 
 export interface HeartbeatDeps {
   issuer: string;
   /** The session of an installed repository, or undefined when weave is not installed there. */
   sessionFor(fullName: string): Promise<RepoSession | undefined>;
-  /** Called with every accepted heartbeat; `changed` when the worker's state moved. */
-  onHeartbeat(session: RepoSession, milestone: string, status: WorkerStatus, changed: boolean): void;
+  /** Called with every accepted heartbeat (`changed` when the worker's state moved); may answer a signal at once. */
+  onHeartbeat(session: RepoSession, milestone: string, status: WorkerStatus, changed: boolean): WorkerSignal | undefined;
   now: () => Date;
 }
 
@@ -62,8 +62,8 @@ export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessa
         if (!known) return reply(res, 403, { error: `run ${String(claims.run_id)} is not a weave run of ${status.milestone} in ${claims.repository}` });
         const previous = session.heartbeats.get(status.milestone);
         session.heartbeats.set(status.milestone, { status, at: deps.now().getTime(), runId });
-        deps.onHeartbeat(session, status.milestone, status, previous?.status.state !== status.state || previous.runId !== runId);
-        reply(res, 200, { signal: record?.signal ?? null });
+        const now = deps.onHeartbeat(session, status.milestone, status, previous?.status.state !== status.state || previous.runId !== runId);
+        reply(res, 200, { signal: record?.signal ?? now ?? null });
       })().catch((e: unknown) => reply(res, 500, { error: (e as Error).message }));
     });
   };

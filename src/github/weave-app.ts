@@ -37,6 +37,8 @@ export interface WeaveAppOptions {
   config: AppConfig;
   now?: () => Date;
   merge?: ReconcileDeps["merge"];
+  /** Told of every error a handler or reconcile swallowed (they are logged too); tests assert there are none. */
+  onError?: (where: string, error: unknown) => void;
 }
 
 interface RepoPayload {
@@ -44,11 +46,28 @@ interface RepoPayload {
   installation?: { id: number };
 }
 
+/** True when live heartbeats put the run's cost at or over the plan's ceiling and the ledger does not know yet. */
+function crossesBudget(session: RepoSession): boolean {
+  const ceiling = session.plan?.plan.budget_ceiling;
+  const ledger = session.ledger;
+  if (ceiling === undefined || !ledger?.run || ledger.run.budgetStopped) return false;
+  let total = 0;
+  for (const [id, r] of Object.entries(ledger.milestones)) {
+    const beat = session.heartbeats.get(id);
+    total += beat && beat.runId === r.runId ? Math.max(beat.status.costUsd, r.costUsd) : r.costUsd;
+  }
+  return total >= ceiling;
+}
+
 export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
   const now = options.now ?? (() => new Date());
   const sessions = new Map<string, RepoSession>();
   let probot: Probot | undefined;
   const log = (message: string): void => probot?.log.info(message);
+  const report = (where: string, e: unknown): void => {
+    probot?.log.error(`${where}: ${(e as Error).message}`);
+    options.onError?.(where, e);
+  };
 
   const clientFor = async (session: RepoSession): Promise<RepoClient> => {
     if (session.client) return session.client;
@@ -71,7 +90,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       try {
         await reconcileRepo(session, await clientFor(session), deps);
       } catch (e) {
-        probot?.log.error(`${session.fullName}: reconcile failed: ${(e as Error).message}`);
+        report(`${session.fullName}: reconcile`, e);
       }
     });
 
@@ -92,13 +111,18 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       return session;
     },
     onHeartbeat(session, milestone, status: WorkerStatus, changed) {
+      if (crossesBudget(session)) {
+        // Tell this worker now; the reconcile records the stop for everyone (writes take a while).
+        void reconcile(session);
+        return session.plan?.plan.budget_action === "drain" ? "pause" : "stop";
+      }
       if (changed) {
         void reconcile(session);
-        return;
+        return undefined;
       }
       const last = session.checkRunUpdatedAt.get(milestone) ?? 0;
       const record = session.ledger?.milestones[milestone];
-      if (!record?.checkRunId || now().getTime() - last < options.config.checkRunIntervalSeconds * 1000) return;
+      if (!record?.checkRunId || now().getTime() - last < options.config.checkRunIntervalSeconds * 1000) return undefined;
       session.checkRunUpdatedAt.set(milestone, now().getTime());
       void serialise(session, async () => {
         const plan = await loadPlan(session, await clientFor(session));
@@ -107,6 +131,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         const live = { ...record, state: record.state === "claimed" ? ("running" as const) : record.state, tasksDone: status.tasksDone, costUsd: status.costUsd, lastHeartbeat: now().toISOString(), verify: status.verify };
         await (await clientFor(session)).updateCheckRun(record.checkRunId!, checkRunUpdate(m, live, now()));
       }).catch(() => undefined);
+      return undefined;
     },
   });
 
@@ -136,7 +161,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             try {
               await reconcileRepo(session, client, deps);
             } catch (e) {
-              app.log.error(`${session.fullName}: reconcile failed: ${(e as Error).message}`);
+              report(`${session.fullName}: reconcile`, e);
             }
           },
           refreshComment: async () => {
@@ -146,7 +171,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
           },
           doctor: (fix) => diagnoseRepo(session, client, fix, options.config),
         });
-      }).catch((e: unknown) => app.log.error(`${session.fullName}: command failed: ${(e as Error).message}`));
+      }).catch((e: unknown) => report(`${session.fullName}: command`, e));
     });
     app.on("push", async (context) => {
       if (!firstTime(context.id)) return;
@@ -196,7 +221,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             r.mergeBlocked = false;
           }
         });
-        await reconcileRepo(session, client, deps).catch((e: unknown) => app.log.error((e as Error).message));
+        await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       });
     });
   };

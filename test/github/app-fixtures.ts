@@ -47,6 +47,8 @@ export interface AppWorld {
   installation: InstallationHandle;
   server: WeaveServer;
   config: AppConfig;
+  /** Errors the App swallowed (logged and carried on): a test ends with none unless it expects some. */
+  errors: string[];
   alice: Octokit;
   issue: number;
   ledger(): Promise<Ledger>;
@@ -75,8 +77,9 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
     appId: String(app.id), privateKey: app.privateKey, webhookSecret: "webhook-secret", baseUrl: gh.url, publicUrl: "http://127.0.0.1:1",
     oidcIssuer: gh.oidcIssuer, workflowFile: "weave-worker.yml", tickSeconds: 3600, checkRunIntervalSeconds: 1, port: 0,
   };
+  const errors: string[] = [];
   const start = async (): Promise<WeaveServer> => {
-    const server = await startWeaveServer(config, { logLevel: process.env.WEAVE_TEST_LOG ? "info" : "silent" });
+    const server = await startWeaveServer(config, { logLevel: process.env.WEAVE_TEST_LOG ? "info" : "silent", onError: (where, e) => errors.push(`${where}: ${(e as Error).stack ?? String(e)}`) });
     config.publicUrl = server.url;
     // A restarted App comes back at the same address, as a deployed one would.
     config.port = Number(new URL(server.url).port);
@@ -88,7 +91,7 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
   const issue = repo.createIssue("Run the plan", "alice");
   const appClient = createRepoClient(new Octokit({ baseUrl: gh.url, auth: installation.token(), log: quiet }) as unknown as OctokitLike, { owner: "acme", repo: "widgets" });
   const world: AppWorld = {
-    gh, repo, app, installation, config, alice, issue,
+    gh, repo, app, installation, config, errors, alice, issue,
     get server() {
       return server;
     },
