@@ -170,6 +170,7 @@ export async function updateLedger(client: RepoClient, session: RepoSession, mut
     const written = await writeLedger(client, base, ledger, "command");
     if (written) {
       session.ledger = written.ledger;
+      session.ledgerVersion = written;
       return written.ledger;
     }
   }

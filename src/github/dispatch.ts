@@ -62,6 +62,7 @@ export async function startMilestone({ client, session, plan, ledger, id, config
       name: checkRunName(id), head_sha: sha, status: "queued", external_id: id,
       output: { title: `queued — 0/${m.tasks.length} tasks`, summary: renderCheckSummary(m, r, now) },
     });
+    session.checkRunShown.set(id, "queued/");
   }
   const dispatchId = `${run.id}.${id}.${r.attempts + 1}.${randomBytes(3).toString("hex")}`;
   session.dispatches.set(dispatchId, { milestone: id });

@@ -8,7 +8,7 @@
  * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly.
  */
 import { dependencyOrder } from "../core/eligibility.js";
-import { ACTIVE_STATES } from "../core/lifecycle.js";
+import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
@@ -43,9 +43,13 @@ export function mergedOnTarget(messages: readonly string[]): Set<string> {
   return ids;
 }
 
-export async function reconcileRepo(session: RepoSession, client: RepoClient, deps: ReconcileDeps): Promise<void> {
+/** Why a reconcile runs: a heartbeat-driven one need not look at the target's history (nothing merged meanwhile). */
+export type ReconcileTrigger = "event" | "push" | "tick" | "heartbeat";
+
+export async function reconcileRepo(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger = "event"): Promise<void> {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const base = await readLedger(client);
+    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client));
+    session.ledgerVersion = base;
     session.ledger = base.ledger;
     if (!base.ledger.run) return;
     const ledger: Ledger = structuredClone(base.ledger);
@@ -56,7 +60,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
 
     // Observe: what landed on the target, what workers said, which runs ended.
-    const merged = mergedOnTarget(await client.recentCommitMessages(run.target));
+    const merged = trigger === "heartbeat" && pass === 0 ? new Set<string>() : mergedOnTarget(await client.recentCommitMessages(run.target));
     for (const id of merged) {
       const r = ledger.milestones[id];
       if (r && r.state !== "merged" && !ACTIVE_STATES.has(r.state)) {
@@ -123,9 +127,11 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       const written = await writeLedger(client, base, ledger, summarise(changed, ledger));
       if (!written) {
         deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
+        session.ledgerVersion = undefined;
         continue;
       }
       session.ledger = written.ledger;
+      session.ledgerVersion = written;
     }
     await publish(session, client, plan, ledger, changed, now);
     if (actions.some((a) => a.kind === "merge") && deps.merge) continue;
@@ -144,19 +150,37 @@ async function publish(session: RepoSession, client: RepoClient, plan: Plan, led
     const r: LedgerMilestone | undefined = ledger.milestones[id];
     const m = findMilestone(plan, id);
     if (!r?.checkRunId || !m) continue;
-    await client.updateCheckRun(r.checkRunId, checkRunUpdate(m, r, now));
+    const update = checkRunUpdate(m, r, now);
+    const shown = `${String(update.status)}/${String(update.conclusion ?? "")}`;
+    if (session.checkRunShown.get(id) === shown) continue;
+    await client.updateCheckRun(r.checkRunId, update);
+    session.checkRunShown.set(id, shown);
     session.checkRunUpdatedAt.set(id, now.getTime());
   }
   await refreshStatusComment(session, client, plan, ledger, now);
 }
+
+/** Edits of the status comment are spaced this far apart (a burst of changes becomes one edit), except the last. */
+export const COMMENT_INTERVAL_MS = 15_000;
 
 export async function refreshStatusComment(session: RepoSession, client: RepoClient, plan: Plan, ledger: Ledger, now: Date, force = false): Promise<void> {
   if (!ledger.run?.commentId) return;
   const body = renderStatusComment(plan, ledger, now);
   const stable = body.replace(/Updated [^.]*\.<\/sub>/, "").replace(/\| \d+[smhd]+ ago \|/g, "|");
   if (!force && stable === session.lastComment) return;
+  const settled = Object.values(ledger.milestones).every((r) => SETTLED_STATES.has(r.state));
+  const wait = (session.commentEditedAt ?? 0) + COMMENT_INTERVAL_MS - now.getTime();
+  if (!force && !settled && wait > 0) {
+    // Too soon after the last edit: edit once the interval is over, with whatever is true then.
+    session.commentTimer ??= setTimeout(() => {
+      session.commentTimer = undefined;
+      session.flushComment?.();
+    }, wait).unref();
+    return;
+  }
   await client.updateComment(ledger.run.commentId, body);
   session.lastComment = stable;
+  session.commentEditedAt = now.getTime();
 }
 
 /** Milestones in the order merges should be considered (dependencies first). */

@@ -7,7 +7,7 @@
  * Invariants: a session serialises its reconciles (one at a time per repository in this process).
  */
 import type { Plan } from "../core/plan/plan.js";
-import type { Ledger } from "./ledger.js";
+import type { Ledger, LedgerVersion } from "./ledger.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import type { RepoClient } from "./repo-client.js";
 
@@ -21,18 +21,26 @@ export interface RepoSession {
   plan?: { sha: string; plan: Plan };
   checkRunUpdatedAt: Map<string, number>;
   lastComment?: string;
+  commentEditedAt?: number;
+  commentTimer?: NodeJS.Timeout;
+  /** Edits the status comment with the latest ledger (set by the App). */
+  flushComment?: () => void;
   /** Runs GitHub reported complete, to tell a job that died from one that reported. */
   completedRuns: Map<number, string>;
   client?: RepoClient;
-  /** The ledger as last read or written here (heartbeat replies use it; reconciles re-read it). */
+  /** The ledger as last read or written here (heartbeat replies use it). */
   ledger?: Ledger;
+  /** The version a reconcile may start from without reading (a lost CAS drops it and reads afresh). */
+  ledgerVersion?: LedgerVersion;
+  /** Last status/conclusion sent to each milestone's check run (unchanged ones are not sent again). */
+  checkRunShown: Map<string, string>;
   queue: Promise<void>;
   dirty: boolean;
 }
 
 export function createSession(fullName: string, installationId: number): RepoSession {
   return {
-    fullName, installationId, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(),
+    fullName, installationId, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(),
     queue: Promise.resolve(), dirty: false,
   };
 }

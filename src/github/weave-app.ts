@@ -17,7 +17,7 @@ import { readLedger } from "./ledger.js";
 import { moveRecord } from "./mutate-record.js";
 import { loadPlan } from "./plan-source.js";
 import { reconcileRepo, refreshStatusComment } from "./reconcile-repo.js";
-import type { ReconcileDeps } from "./reconcile-repo.js";
+import type { ReconcileDeps, ReconcileTrigger } from "./reconcile-repo.js";
 import type { OctokitLike, RepoClient } from "./repo-client.js";
 import { createRepoClient } from "./repo-client.js";
 import type { RepoSession } from "./repo-session.js";
@@ -82,13 +82,21 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     const name = payload.repository.full_name;
     let session = sessions.get(name);
     if (!session) sessions.set(name, (session = createSession(name, payload.installation.id)));
+    wireSession(session);
     return session;
   };
+  const wireSession = (session: RepoSession): void => {
+    session.flushComment ??= () =>
+      void serialise(session, async () => {
+        const client = await clientFor(session);
+        if (session.ledger?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledger, now());
+      }).catch((e: unknown) => report(`${session.fullName}: status comment`, e));
+  };
   const deps: ReconcileDeps = { config: options.config, now, log, merge: options.merge };
-  const reconcile = (session: RepoSession): Promise<void> =>
+  const reconcile = (session: RepoSession, trigger: ReconcileTrigger = "event"): Promise<void> =>
     serialise(session, async () => {
       try {
-        await reconcileRepo(session, await clientFor(session), deps);
+        await reconcileRepo(session, await clientFor(session), deps, trigger);
       } catch (e) {
         report(`${session.fullName}: reconcile`, e);
       }
@@ -107,17 +115,19 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         if (!id) return undefined;
         sessions.set(fullName, (session = createSession(fullName, id)));
       }
+      if (session) wireSession(session);
       if (session && !session.ledger) session.ledger = (await readLedger(await clientFor(session))).ledger;
       return session;
     },
     onHeartbeat(session, milestone, status: WorkerStatus, changed) {
       if (crossesBudget(session)) {
         // Tell this worker now; the reconcile records the stop for everyone (writes take a while).
-        void reconcile(session);
+        void reconcile(session, "heartbeat");
         return session.plan?.plan.budget_action === "drain" ? "pause" : "stop";
       }
-      if (changed) {
-        void reconcile(session);
+      // A worker that ended (finished, failed, paused, stopped) changes what happens next; progress does not.
+      if (changed && ["finished", "failed", "paused", "stopped"].includes(status.state)) {
+        void reconcile(session, "heartbeat");
         return undefined;
       }
       const last = session.checkRunUpdatedAt.get(milestone) ?? 0;
@@ -179,7 +189,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (!session) return;
       const { ref, repository } = context.payload;
       if (ref === `refs/heads/${repository.default_branch}`) session.plan = undefined;
-      if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) void reconcile(session);
+      if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) void reconcile(session, "push");
     });
     app.on(["workflow_run.completed", "workflow_job.completed"], async (context) => {
       const session = sessionOf(context.payload as RepoPayload);
@@ -192,7 +202,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       // A job that reported its end has a final heartbeat; give a late one a moment before calling the job dead.
       setTimeout(() => {
         session.completedRuns.set(runId, payload.workflow_run?.conclusion ?? payload.workflow_job?.conclusion ?? "unknown");
-        void reconcile(session);
+        void reconcile(session, "heartbeat");
       }, 1000).unref();
     });
     app.on(["pull_request.closed", "pull_request_review.submitted"], async (context) => {
@@ -231,7 +241,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     heartbeat,
     sessions,
     async tick() {
-      await Promise.all([...sessions.values()].map((s) => reconcile(s)));
+      await Promise.all([...sessions.values()].map((s) => reconcile(s, "tick")));
     },
     async idle() {
       for (;;) {

@@ -55,7 +55,7 @@ describe("App faults", () => {
     world = await createAppWorld({ plan: ONE("one, two, three"), agent: { sleepMs: 1200 } });
     const w = world;
     await w.comment("/weave start");
-    await waitFor(async () => (await w.ledger()).milestones.M1?.state === "running", "M1 to run");
+    await waitFor(async () => (await trailers(w, "weave/M1")).includes("1/3"), "M1's first checkpoint");
     await w.restart();
     expect(w.server.weave.sessions.size).toBe(0);
     await waitFor(async () => (await w.ledger()).milestones.M1?.state === "finished", "M1 to finish after the restart");

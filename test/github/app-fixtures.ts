@@ -89,7 +89,8 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
   let server = await start();
   const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
   const issue = repo.createIssue("Run the plan", "alice");
-  const appClient = createRepoClient(new Octokit({ baseUrl: gh.url, auth: installation.token(), log: quiet }) as unknown as OctokitLike, { owner: "acme", repo: "widgets" });
+  // Tests watch the ledger as alice would, so the App's own API calls can be counted apart.
+  const appClient = createRepoClient(new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet }) as unknown as OctokitLike, { owner: "acme", repo: "widgets" });
   const world: AppWorld = {
     gh, repo, app, installation, config, errors, alice, issue,
     get server() {

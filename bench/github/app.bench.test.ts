@@ -1,0 +1,72 @@
+/**
+ * App benchmark (run by `npm run bench` through vitest, because it drives the offline GitHub stand-in in test/):
+ * 1. API calls per milestone for 5-task milestones, heartbeat-driven check-run updates excluded (goal ≤ 12);
+ * 2. time from a dependency's merge (a user's merge, which GitHub announces with a push) to its dependent's dispatch.
+ * Writes bench/results/app.json and prints a table.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+import { createAppWorld, mergeAsUser, waitFor } from "../../test/github/app-fixtures.js";
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
+
+it("App: API calls per milestone and merge → dispatch latency", { timeout: 900_000 }, async () => {
+  // 1. Three independent 5-task milestones, run to the end and merged.
+  const calls = await (async () => {
+    const plan = "version: 1\nmax_workers: 3\nworker: { command: node agent.mjs, heartbeat_interval: 500ms }\nmilestones:\n" + ["A", "B", "C"].map((id) => `  - { id: ${id}, tasks: [t1, t2, t3, t4, t5] }\n`).join("");
+    const w = await createAppWorld({ plan, agent: { sleepMs: 100 } });
+    w.config.checkRunIntervalSeconds = 3600; // heartbeats excluded: no progress updates driven by them
+    try {
+      await w.comment("/weave start");
+      await waitFor(async () => Object.values((await w.ledger()).milestones).filter((r) => r.state === "finished").length === 3, "all finished", 600_000);
+      for (const id of ["A", "B", "C"]) await mergeAsUser(w, id);
+      await waitFor(async () => Object.values((await w.ledger()).milestones).every((r) => r.state === "merged"), "all merged", 600_000);
+      await w.gh.settled();
+      await w.server.weave.idle();
+      const byOp = w.gh.callCounts(`installation:${w.installation.id}`);
+      const total = Object.values(byOp).reduce((n, c) => n + c, 0);
+      expect(w.errors).toEqual([]);
+      return { total, perMilestone: total / 3, byOperation: byOp };
+    } finally {
+      await w.close();
+    }
+  })();
+
+  // 2. A chain M0 → M1 → … → M5: merge each as it finishes; time until the next is dispatched.
+  const latency = await (async () => {
+    const ids = ["M0", "M1", "M2", "M3", "M4", "M5"];
+    const plan = "version: 1\nmax_workers: 1\nworker: { command: node agent.mjs, heartbeat_interval: 500ms }\nmilestones:\n" + ids.map((id, i) => `  - { id: ${id}, tasks: [t]${i ? `, depends_on: [M${i - 1}]` : ""} }\n`).join("");
+    const w = await createAppWorld({ plan, agent: { sleepMs: 50 } });
+    const samples: number[] = [];
+    try {
+      await w.comment("/weave start");
+      for (let i = 0; i + 1 < ids.length; i++) {
+        await waitFor(async () => (await w.ledger()).milestones[ids[i]!]?.state === "finished", `${ids[i]} to finish`, 600_000);
+        const before = w.gh.calls.filter((c) => c.operationId === "actions/create-workflow-dispatch").length;
+        const t0 = performance.now();
+        await mergeAsUser(w, ids[i]!);
+        await waitFor(async () => w.gh.calls.filter((c) => c.operationId === "actions/create-workflow-dispatch").length > before, `${ids[i + 1]} to be dispatched`, 600_000);
+        samples.push((performance.now() - t0) / 1000);
+      }
+      return { samples, median: median(samples), p99: quantile(samples, 0.99) };
+    } finally {
+      await w.close();
+    }
+  })();
+
+  const table = [
+    `App on the offline stand-in`,
+    `  API calls per 5-task milestone (heartbeat-driven updates excluded): ${calls.perMilestone.toFixed(1)} (goal ≤ 12) ${calls.perMilestone <= 12 ? "✓" : "✗"}`,
+    `    ${Object.entries(calls.byOperation).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ")}`,
+    `  merge → dependent dispatched: median ${latency.median.toFixed(2)} s, p99 ${latency.p99.toFixed(2)} s over ${latency.samples.length} merges`,
+  ].join("\n");
+  console.log(table);
+  const dir = fileURLToPath(new URL("../results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}app.json`, `${JSON.stringify({ date: new Date().toISOString(), calls, latency }, null, 2)}\n`);
+});
