@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: every benchmark, a table each on stdout and JSON in bench/results/.
- * Benchmarks: scheduling quality on the STG set (stg.ts), plan scale (scale.ts), local overhead (local-overhead.ts).
+ * Benchmarks: scheduling quality on the STG set (stg.ts), plan scale (scale.ts), local overhead (local-overhead.ts),
+ * Action start-up (action-startup.ts). The App benchmark needs the GitHub stand-in and runs through vitest
+ * (bench/github/app.bench.test.ts) right after these.
  * Pass names to run a subset: `npm run bench -- scale`.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runActionStartupBench } from "./action-startup.js";
 import { runLocalOverheadBench } from "./local-overhead.js";
 import { runScaleBench } from "./scale.js";
 import { runStgBench } from "./stg.js";
@@ -15,6 +18,7 @@ const BENCHES: Record<string, Bench> = {
   stg: () => runStgBench(),
   scale: () => runScaleBench(),
   local: () => runLocalOverheadBench(),
+  action: () => runActionStartupBench(),
 };
 
 const resultsDir = fileURLToPath(new URL("../../bench/results/", import.meta.url));
