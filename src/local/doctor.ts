@@ -41,7 +41,8 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
   const merged = await git.mergedMilestones(target);
 
   for (const [id, record] of Object.entries(state?.milestones ?? {})) {
-    if (!ACTIVE.has(record.state)) continue;
+    // A stale record is already known to be dead: the next `weave start` requeues it.
+    if (record.state !== "claimed" && record.state !== "running") continue;
     const status = await readJson<WorkerStatus>(paths.status(id));
     if (!isProcessAlive(record.pid)) {
       if (!coordinatorAlive) findings.push({ kind: "dead-worker", subject: id, detail: `${record.state}, but its worker (PID ${record.pid ?? "?"}) is gone`, fix: "mark it stale: the next `weave start` resumes it from its last checkpoint", apply: () => markStale(paths, id, "worker process gone (doctor)") });

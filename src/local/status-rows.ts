@@ -5,7 +5,8 @@
  */
 import type { Plan } from "../core/plan/plan.js";
 import type { StatusRow, StatusTotals } from "../core/render/status-table.js";
-import type { WorkerStatus } from "../ports/reporter.js";
+import { formatDuration } from "../core/plan/duration.js";
+import type { VerifyStatus, WorkerStatus } from "../ports/reporter.js";
 import { readJson } from "./atomic-json.js";
 import type { RunState } from "./state-store.js";
 import type { WeavePaths } from "./weave-paths.js";
@@ -25,11 +26,22 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
       costUsd: current?.costUsd ?? record?.costUsd ?? 0,
       heartbeatAge: current ? Math.max(0, Math.round((now - Date.parse(current.updatedAt)) / 1000)) : undefined,
       branch: `weave/${m.id}`,
-      note: record?.state === "conflict" ? (record.conflictFiles ?? []).join(", ") : current?.currentTaskText ?? (record?.state === "failed" || record?.state === "skipped" || record?.state === "stopped" ? record.reason : undefined),
+      note: [
+        record?.state === "conflict" ? (record.conflictFiles ?? []).join(", ") : current?.currentTaskText ?? (record?.state === "failed" || record?.state === "skipped" || record?.state === "stopped" ? record.reason : undefined),
+        verifyNote(current?.verify ?? record?.verify),
+      ].filter(Boolean).join(" · ") || undefined,
     });
   }
   return {
     rows,
     totals: { costUsd: rows.reduce((n, r) => n + r.costUsd, 0), budgetUsd: plan.budget_ceiling, merged: rows.filter((r) => r.state === "merged").length, total: rows.length },
   };
+}
+
+/** `verify passed in 4s` / `verify failed (exit 1) in 2s` / `verifying…`. */
+export function verifyNote(verify: VerifyStatus | undefined): string | undefined {
+  if (!verify) return undefined;
+  if (verify.state === "running") return `verifying (attempt ${verify.attempt})…`;
+  const took = verify.durationMs !== undefined ? ` in ${formatDuration(verify.durationMs / 1000)}` : "";
+  return verify.state === "passed" ? `verify passed${took}` : `verify failed${verify.exitCode !== undefined && verify.exitCode !== null ? ` (exit ${verify.exitCode})` : ""}${took}`;
 }

@@ -29,6 +29,8 @@ describe.concurrent("the verify gate", () => {
     expect(repo.git("show", "main:fixed.txt")).toBe("fix pass 1\nfixed.txt is missing");
     expect(repo.git("log", "main", "--format=%s")).toContain("weave(feature): verify fix pass 1");
     expect(trailerValues(repo, "main", "Weave-Merged")).toEqual(["feature"]);
+    // The status view shows the gate's result and duration.
+    expect((await repo.weave(["status"])).stdout).toMatch(/feature\s+merged .*verify passed in \d/);
   });
 
   it("a verify that always fails: failed with its output, dependents skipped, `weave merge` refuses without --force", async (test) => {
@@ -48,6 +50,7 @@ describe.concurrent("the verify gate", () => {
     expect(state.milestones.docs!.state).toBe("skipped");
     expect(state.milestones.docs!.reason).toContain("feature");
     expect(state.milestones.docs!.attempts).toBe(0);
+    expect((await repo.weave(["status"])).stdout).toMatch(/verify failed \(exit 1\) in \d/);
     expect(run.stdout).toMatch(/Failed:\n\s+feature\s+verify `echo broken build; exit 1` failed/);
     expect(run.stdout).toMatch(/│ broken build/);
     expect(run.stdout).toMatch(/Skipped:\n\s+docs\s+.*feature/);
