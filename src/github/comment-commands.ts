@@ -167,6 +167,8 @@ export async function updateLedger(client: RepoClient, session: RepoSession, mut
       session.ledger = ledger;
       return ledger;
     }
+    // Heartbeat replies read the session's ledger: let workers hear a pause or stop before the write lands.
+    session.ledger = ledger;
     const written = await writeLedger(client, base, ledger, "command");
     if (written) {
       session.ledger = written.ledger;
