@@ -39,7 +39,8 @@ const CONCLUSION: Partial<Record<LedgerMilestone["state"], string>> = {
 export function checkRunUpdate(m: Milestone, r: LedgerMilestone, now: Date): Record<string, unknown> {
   const conclusion = CONCLUSION[r.state];
   const output = { title: `${r.state} — ${r.tasksDone}/${m.tasks.length} tasks, $${r.costUsd.toFixed(2)}`, summary: renderCheckSummary(m, r, now) };
-  if (!conclusion) return { status: r.state === "claimed" ? "queued" : "in_progress", output };
+  // Between queued and completed, heartbeats keep the check run current (at most once per interval).
+  if (!conclusion) return { status: r.state === "claimed" || r.state === "eligible" || r.state === "pending" ? "queued" : "in_progress", output };
   const actions = [
     ...(r.state === "failed" || r.state === "stopped" ? [{ label: "Retry", description: "Run it again from its last checkpoint", identifier: "retry" }] : []),
     ...(r.state === "finished" || r.state === "conflict" ? [{ label: "Merge", description: "Merge this milestone now", identifier: "merge" }] : []),

@@ -23,26 +23,27 @@ export interface StartInput {
   id: string;
   config: AppConfig;
   now: Date;
+  /** The target's head, read once for all the milestones a reconcile starts. */
+  targetSha: string;
 }
 
-export async function startMilestone({ client, session, plan, ledger, id, config, now }: StartInput): Promise<void> {
+export async function startMilestone({ client, session, plan, ledger, id, config, now, targetSha }: StartInput): Promise<void> {
   const r = ledger.milestones[id]!;
   const run = ledger.run!;
   const branch = `weave/${id}`;
-  const targetSha = await client.branchSha(run.target);
-  if (!targetSha) {
-    r.reason = `target branch ${run.target} not found`;
-    return;
-  }
 
-  let sha = await client.branchSha(branch);
+  // A first start claims the branch outright (one call); only when it exists do we look at what is there.
+  const fresh = r.attempts === 0 && r.state !== "stale" && (await client.createRef(`heads/${branch}`, targetSha));
+  let sha = fresh ? targetSha : await client.branchSha(branch);
   if (!sha) {
+    // A resumed milestone whose branch was deleted starts over from the target.
     if (!(await client.createRef(`heads/${branch}`, targetSha))) {
-      r.reason = `${branch} was created by someone else meanwhile; looking again`;
+      r.reason = `${branch} changed while starting; looking again`;
       return;
     }
     sha = targetSha;
-  } else if (r.attempts === 0 && r.state !== "stale") {
+  }
+  if (!fresh && r.attempts === 0 && r.state !== "stale") {
     // The branch exists but the ledger never started it: a lost response, a racing handler, or a leftover branch.
     const known = [...session.dispatches].find(([, d]) => d.milestone === id);
     const live = known ? { id: known[1].runId, dispatchId: known[0] } : await findLiveRun(client, config, id);

@@ -120,7 +120,11 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
         else changed.delete(action.id);
       } else if (action.kind === "start") starts.push(action.id);
     }
-    await Promise.all(starts.map((id) => startMilestone({ client, session, plan, ledger, id, config: deps.config, now })));
+    if (starts.length > 0) {
+      const targetSha = await client.branchSha(run.target);
+      if (!targetSha) deps.log(`${client.fullName}: target branch ${run.target} not found; nothing started`);
+      else await Promise.all(starts.map((id) => startMilestone({ client, session, plan, ledger, id, config: deps.config, now, targetSha })));
+    }
 
     // Write the ledger; a lost race means someone else changed the world: look again.
     if (JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
@@ -152,7 +156,8 @@ async function publish(session: RepoSession, client: RepoClient, plan: Plan, led
     if (!r?.checkRunId || !m) continue;
     const update = checkRunUpdate(m, r, now);
     const shown = `${String(update.status)}/${String(update.conclusion ?? "")}`;
-    if (session.checkRunShown.get(id) === shown) continue;
+    // Unchanged, or just "in progress" (the heartbeats' own updates show that): nothing to send.
+    if (session.checkRunShown.get(id) === shown || update.status === "in_progress") continue;
     await client.updateCheckRun(r.checkRunId, update);
     session.checkRunShown.set(id, shown);
     session.checkRunUpdatedAt.set(id, now.getTime());
