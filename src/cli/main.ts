@@ -4,7 +4,7 @@
  * Not here: what each command does (cli/commands/).
  * Invariants: never throws; stdout carries results, stderr carries errors.
  */
-import { isWeaveError, toWeaveError, WeaveError } from "../core/errors.js";
+import { toWeaveError, WeaveError } from "../core/errors.js";
 import { renderErrorText } from "../core/render/error-render.js";
 import type { CliIo } from "./cli-io.js";
 import { write } from "./cli-io.js";
@@ -82,7 +82,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await (await command())(rest, io);
   } catch (e) {
     const error = toWeaveError(e);
-    io.stderr.write(renderErrorText(error, { debug: debug || !isWeaveError(e) && debug }));
+    io.stderr.write(renderErrorText(error, { debug }));
     return error.code === "usage" || error.code === "unknown-milestone" ? 2 : 1;
   }
 }

@@ -4,7 +4,6 @@
  * Not here: the local doctor (local/doctor.ts).
  * Invariants: --fix only marks records stale (the next reconcile requeues them) and deletes merged branches.
  */
-import type { AppConfig } from "./app-config.js";
 import { updateLedger } from "./comment-commands.js";
 import { readLedger } from "./ledger.js";
 import { moveRecord } from "./mutate-record.js";
@@ -13,7 +12,7 @@ import { mergedOnTarget } from "./reconcile-repo.js";
 import type { RepoClient } from "./repo-client.js";
 import type { RepoSession } from "./repo-session.js";
 
-export async function diagnoseRepo(session: RepoSession, client: RepoClient, fix: boolean, _config: AppConfig): Promise<string> {
+export async function diagnoseRepo(session: RepoSession, client: RepoClient, fix: boolean): Promise<string> {
   const { ledger } = await readLedger(client);
   const plan = await loadPlan(session, client);
   const findings: string[] = [];

@@ -82,7 +82,7 @@ export async function readLedger(client: RepoClient): Promise<LedgerVersion> {
 export async function writeLedger(client: RepoClient, base: LedgerVersion, ledger: Ledger, message: string): Promise<LedgerVersion | undefined> {
   const json = `${JSON.stringify(ledger, null, 2)}\n`;
   const commit = await client.createCommit(`weave: ${message}`, { [LEDGER_FILE]: json }, base.commit ? [base.commit] : []);
-  const moved = base.commit ? await client.updateRef(`refs/${LEDGER_REF}`.replace(/^refs\//, ""), commit) : await client.createRef(LEDGER_REF, commit);
+  const moved = base.commit ? await client.updateRef(LEDGER_REF, commit) : await client.createRef(LEDGER_REF, commit);
   if (!moved) {
     cache.delete(client.fullName);
     return undefined;

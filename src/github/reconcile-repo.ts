@@ -7,7 +7,6 @@
  * merge-back (github/merge-back.ts).
  * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly.
  */
-import { dependencyOrder } from "../core/eligibility.js";
 import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
@@ -188,7 +187,3 @@ export async function refreshStatusComment(session: RepoSession, client: RepoCli
   session.commentEditedAt = now.getTime();
 }
 
-/** Milestones in the order merges should be considered (dependencies first). */
-export function mergeOrder(plan: Plan): string[] {
-  return dependencyOrder(plan).map((m) => m.id);
-}

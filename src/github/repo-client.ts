@@ -119,7 +119,13 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
 function translate(e: unknown): WeaveError {
   const status = httpStatus(e);
   const message = e instanceof Error ? e.message : String(e);
-  if (status === 403 && /rate limit/i.test(message)) return new WeaveError("internal", `GitHub rate limit: ${message}`, { cause: e, hint: "weave retries on its next reconcile" });
+  if ((status === 403 || status === 429) && isRateLimited(e)) return new WeaveError("internal", `GitHub rate limit: ${message}`, { cause: e, hint: "weave retries on its next reconcile" });
   if (status === 403 || status === 401) return new WeaveError("not-authorized", `GitHub refused: ${message}`, { cause: e, hint: "check the App's permissions in app.yml and its installation" });
   return new WeaveError("internal", `GitHub request failed${status ? ` (${status})` : ""}: ${message}`, { cause: e });
+}
+
+/** GitHub's rate-limit answers: no requests left (`x-ratelimit-remaining: 0`) or a secondary limit (`retry-after`). */
+function isRateLimited(e: unknown): boolean {
+  const headers = (e as { response?: { headers?: Record<string, unknown> } }).response?.headers ?? {};
+  return headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined;
 }

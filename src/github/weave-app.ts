@@ -135,12 +135,16 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (!record?.checkRunId || now().getTime() - last < options.config.checkRunIntervalSeconds * 1000) return undefined;
       session.checkRunUpdatedAt.set(milestone, now().getTime());
       void serialise(session, async () => {
+        // Look again when it is this update's turn: a reconcile queued before it may have completed the check run,
+        // and a progress update must never reopen a completed one.
+        const current = session.ledger?.milestones[milestone];
+        if (!current?.checkRunId || !["claimed", "running"].includes(current.state) || session.checkRunShown.get(milestone)?.startsWith("completed")) return;
         const plan = await loadPlan(session, await clientFor(session));
         const m = plan.milestones.find((x) => x.id === milestone);
         if (!m) return;
-        const live = { ...record, state: record.state === "claimed" ? ("running" as const) : record.state, tasksDone: status.tasksDone, costUsd: status.costUsd, lastHeartbeat: now().toISOString(), verify: status.verify };
-        await (await clientFor(session)).updateCheckRun(record.checkRunId!, checkRunUpdate(m, live, now()));
-      }).catch(() => undefined);
+        const live = { ...current, state: "running" as const, tasksDone: status.tasksDone, costUsd: status.costUsd, lastHeartbeat: now().toISOString(), verify: status.verify };
+        await (await clientFor(session)).updateCheckRun(current.checkRunId, checkRunUpdate(m, live, now()));
+      }).catch((e: unknown) => report(`${session.fullName}: check run progress`, e));
       return undefined;
     },
   });
@@ -179,7 +183,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
             else await client.createComment(issue.number, "No weave run yet: say `/weave start` to begin one.");
           },
-          doctor: (fix) => diagnoseRepo(session, client, fix, options.config),
+          doctor: (fix) => diagnoseRepo(session, client, fix),
         });
       }).catch((e: unknown) => report(`${session.fullName}: command`, e));
     });

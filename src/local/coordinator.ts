@@ -110,7 +110,7 @@ async function act(
   ctx: RunContext, action: Action, options: CoordinatorOptions, children: Map<string, { alive: boolean }>, wake: () => void,
   defer: (task: () => Promise<void>) => void, slot?: number,
 ): Promise<void> {
-  const record = ctx.state.milestones[action.kind === "budget-stop" ? "" : action.id];
+  const record = action.kind === "budget-stop" ? undefined : ctx.state.milestones[action.id];
   switch (action.kind) {
     case "requeue":
       record!.requeues += 1;

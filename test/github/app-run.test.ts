@@ -49,8 +49,10 @@ describe("weave App", () => {
     expect(final.milestones.data!.costUsd).toBeCloseTo(0.2);
     // One dispatch per milestone, one check run each, completed.
     expect(w.gh.callCounts(`installation:${w.installation.id}`)["actions/create-workflow-dispatch"]).toBe(4);
-    const checks = (await w.alice.checks.listForRef({ owner: "acme", repo: "widgets", ref: "main" }).catch(() => undefined))?.data;
-    expect(checks === undefined || checks.total_count >= 0).toBe(true);
+    for (const [id, r] of Object.entries(final.milestones)) {
+      const check = (await w.alice.checks.get({ owner: "acme", repo: "widgets", check_run_id: r.checkRunId! })).data;
+      expect(check, id).toMatchObject({ name: `weave / ${id}`, status: "completed", conclusion: "success", external_id: id });
+    }
     const status = (await w.alice.issues.listComments({ owner: "acme", repo: "widgets", issue_number: w.issue })).data.find((c) => c.body?.startsWith("<!-- weave:status -->"))!;
     await waitFor(async () => ((await w.alice.issues.getComment({ owner: "acme", repo: "widgets", comment_id: status.id })).data.body ?? "").includes("4/4 merged"), "the status comment to show 4/4 merged");
     const body = (await w.alice.issues.getComment({ owner: "acme", repo: "widgets", comment_id: status.id })).data.body!;

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { WeaveError } from "../../core/errors.js";
 import { writeJsonAtomic } from "../../local/atomic-json.js";
+import { sendSignal } from "../../local/file-reporter.js";
 import { isProcessAlive, readLockHolder } from "../../local/locks.js";
 import type { ControlRequest } from "../../local/run-actions.js";
 import { applyRequest, mergeOne, signalWorkers } from "../../local/run-actions.js";
@@ -39,7 +40,6 @@ export function controlCommand(verb: ControlRequest["verb"]) {
         const state = await loadRunState(paths.state);
         if (state) {
           // Signal at once: the coordinator may be busy merging.
-          const { sendSignal } = await import("../../local/file-reporter.js");
           for (const [id, r] of Object.entries(state.milestones)) {
             if ((ids.length === 0 || ids.includes(id)) && (r.state === "running" || r.state === "claimed")) await sendSignal(paths, id, verb, `${verb} requested`);
           }

@@ -5,6 +5,7 @@
  * Invariants: `--json` always prints one JSON document, valid or not.
  */
 import { isWeaveError } from "../../core/errors.js";
+import type { Problem } from "../../core/errors.js";
 import { formatDuration } from "../../core/plan/duration.js";
 import { findFileOverlaps } from "../../core/plan/file-overlap.js";
 import { estimatesOf, toScheduleGraph } from "../../core/plan/plan-schedule.js";
@@ -36,13 +37,8 @@ export async function runPlanCheck(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (e) {
     if (!values.json || !isWeaveError(e) || (e.code !== "plan-invalid" && e.code !== "plan-not-found")) throw e;
-    const problems = (e.problems.length ? e.problems : [{ message: e.message, hint: e.hint }]).map((p) => ({
-      file: "location" in p ? p.location?.file ?? path : path,
-      line: "location" in p ? p.location?.line : undefined,
-      column: "location" in p ? p.location?.column : undefined,
-      message: p.message,
-      hint: p.hint,
-    }));
+    const listed: readonly Problem[] = e.problems.length ? e.problems : [{ message: e.message, hint: e.hint }];
+    const problems = listed.map((p) => ({ file: p.location?.file ?? path, line: p.location?.line, column: p.location?.column, message: p.message, hint: p.hint }));
     write(io.stdout, JSON.stringify({ valid: false, file: path, problems }, null, 2));
     return 1;
   }
