@@ -18,7 +18,7 @@ const bodies = async (w: AppWorld): Promise<string[]> => (await w.alice.issues.l
 
 describe("App control", () => {
   it("pause lets the task in flight finish; resume dispatches again from the checkpoint", { timeout: 240_000 }, async () => {
-    world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 3000 } });
+    world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 4000 } });
     const w = world;
     await w.comment("/weave start");
     await waitFor(async () => (await trailers(w)).length >= 1, "the first checkpoint");
@@ -37,7 +37,8 @@ describe("App control", () => {
   });
 
   it("stop ends the job; the check run's Retry button starts it again; doctor finds nothing wrong", { timeout: 240_000 }, async () => {
-    world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 1500 } });
+    // Tasks long enough that the stop (a comment, then a throttled ledger write) arrives while one is in flight.
+    world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 4000 } });
     const w = world;
     await w.comment("/weave start");
     await waitFor(async () => (await trailers(w)).length >= 1, "the first checkpoint");
