@@ -2,6 +2,7 @@
  * Git smart HTTP: real `git clone`/`fetch`/`push` against the stand-in (/_git/<owner>/<repo>.git), served by
  * `git http-backend` as CGI. Responsibilities: authenticate like github.com (Basic with a token as password,
  * x-access-token for App and Actions tokens), require contents read/write, and report the refs a push moved.
+ * Branch rules refuse pushes through the repository's pre-receive hook (push-rules.ts).
  * Not here: what follows a push (repo-events.ts). Invariants: anonymous push answers 401; refs are diffed around each receive-pack.
  */
 import { spawn } from "node:child_process";
@@ -43,7 +44,8 @@ export function createGitHttp(world: World, root: string, events: RepoEvents) {
       return;
     }
     const before = pushing && rest.endsWith("git-receive-pack") ? await repo.git.listRefs() : undefined;
-    const output = await runBackend(req, url, `/${repo.owner.login}/${repo.name}.git${rest}`, root, body, callerUser(world, caller)?.login ?? "anonymous");
+    const rulesUrl = `${world.baseUrl}/_rules/${repo.owner.login}/${repo.name}`; // asked by the pre-receive hook of a repository with rules (push-rules.ts)
+    const output = await runBackend(req, url, `/${repo.owner.login}/${repo.name}.git${rest}`, root, body, callerUser(world, caller)?.login ?? "anonymous", rulesUrl);
     const split = output.indexOf("\r\n\r\n") >= 0 ? output.indexOf("\r\n\r\n") : output.indexOf("\n\n");
     const headerText = output.subarray(0, split).toString("utf8");
     // Follow the push (PR heads, `push` events) before answering, so a client that saw its push succeed sees its effects.
@@ -69,13 +71,13 @@ export function createGitHttp(world: World, root: string, events: RepoEvents) {
   };
 }
 
-function runBackend(req: IncomingMessage, url: URL, pathInfo: string, root: string, body: Buffer, user: string): Promise<Buffer> {
+function runBackend(req: IncomingMessage, url: URL, pathInfo: string, root: string, body: Buffer, user: string, rulesUrl: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", ["http-backend"], {
       env: {
         ...process.env, GIT_PROJECT_ROOT: root, GIT_HTTP_EXPORT_ALL: "1", PATH_INFO: pathInfo, REMOTE_USER: user, REMOTE_ADDR: "127.0.0.1",
         REQUEST_METHOD: req.method ?? "GET", QUERY_STRING: url.search.slice(1), CONTENT_TYPE: req.headers["content-type"] ?? "", CONTENT_LENGTH: String(body.length),
-        HTTP_CONTENT_ENCODING: req.headers["content-encoding"] ?? "", HTTP_GIT_PROTOCOL: String(req.headers["git-protocol"] ?? ""),
+        HTTP_CONTENT_ENCODING: req.headers["content-encoding"] ?? "", HTTP_GIT_PROTOCOL: String(req.headers["git-protocol"] ?? ""), WEAVE_RULES_URL: rulesUrl,
       },
     });
     const chunks: Buffer[] = [];

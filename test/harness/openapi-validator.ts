@@ -143,6 +143,13 @@ export class OpenApiValidator {
     return validate(body) ? [] : [`response ${status}: ${this.ajv.errorsText(validate.errors, { dataVar: "response" })}`];
   }
 
+  /** Problems with `value` as the component schema `name` (e.g. "repository-rule-detailed"); [] when valid. */
+  checkComponent(name: string, value: unknown): string[] {
+    if (this.spec.components.schemas?.[name] === undefined) return [`no schema '${name}' in the OpenAPI subset`];
+    const validate = this.compile(`component:${name}`, { $ref: `#/components/schemas/${name}` });
+    return validate(value) ? [] : [this.ajv.errorsText(validate.errors, { dataVar: name })];
+  }
+
   /** The example GitHub's description gives under components/examples/<name>, deep-copied. */
   example(name: string): Json {
     const found = this.spec.components.examples?.[name] as { value?: unknown } | undefined;

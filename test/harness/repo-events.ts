@@ -16,6 +16,8 @@ export interface RefChange { ref: string; before: string; after: string }
 
 export class RepoEvents {
   private readonly computing = new Map<number, Promise<void>>();
+  /** Told after an open pull request's head moved (merge-automation.ts: stale reviews, queue, auto-merge). */
+  onHeadMoved: ((repo: RepoRecord, pull: PullRecord, pusher: UserRecord) => Promise<void>) | undefined;
 
   constructor(private readonly world: World, private readonly shapes: Shapes, private readonly payloads: WebhookPayloads, private readonly bus: WebhookBus) {}
 
@@ -32,6 +34,7 @@ export class RepoEvents {
           pull.updatedAt = this.world.now();
           this.invalidate(pull);
           await this.emitPull(repo, pull, "synchronize", pusher, { before: change.before, after: change.after });
+          await this.onHeadMoved?.(repo, pull, pusher);
         } else if (pull.base === branch) {
           this.invalidate(pull);
         }

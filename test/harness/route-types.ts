@@ -11,11 +11,14 @@ import type { RepoEvents } from "./repo-events.js";
 import type { WebhookBus } from "./webhooks.js";
 import type { WebhookPayloads } from "./webhook-payloads.js";
 import type { ActionsRunner } from "./actions-runner.js";
+import type { BranchRules } from "./branch-rules.js";
+import type { MergeAutomation } from "./merge-automation.js";
 
 export interface RouteResult { status: number; body?: unknown; headers?: Record<string, string> }
 
 export interface Services {
   world: World; shapes: Shapes; events: RepoEvents; webhooks: WebhookBus; payloads: WebhookPayloads; runner: ActionsRunner; actionsApp: AppRecord;
+  rules: BranchRules; automation: MergeAutomation;
 }
 
 export interface RouteContext extends Services {

@@ -1,8 +1,10 @@
 /**
  * Seeding: how a test puts the world in place — users and their tokens, repositories (real bare git repos with
- * files, branches, collaborators, secrets), Apps with real RSA keys and webhook endpoints, and installations.
+ * files, branches, collaborators, secrets, branch rules, "Allow auto-merge"), Apps with real RSA keys and webhook
+ * endpoints, and installations.
  * Not here: requests (server.ts); anything a real client can do through the API is done through the API in tests.
- * Invariants: seeded commits move refs with compare-and-swap and emit `push` like a real push (unless `silent`).
+ * Invariants: seeded commits move refs with compare-and-swap and emit `push` like a real push (unless `silent`);
+ * seeding is not subject to branch rules (like an admin bypass).
  */
 import { generateKeyPairSync, createPrivateKey, randomBytes } from "node:crypto";
 import type { KeyObject } from "node:crypto";
@@ -11,13 +13,17 @@ import { join } from "node:path";
 import { SignJWT } from "jose";
 import { mintInstallationToken, mintToken } from "./auth.js";
 import { GitBackend, ZERO_SHA } from "./git-backend.js";
+import type { BranchRules } from "./branch-rules.js";
+import { installPushHook } from "./push-rules.js";
 import type { RepoEvents } from "./repo-events.js";
-import type { AccessLevel, AppRecord, InstallationRecord, Permission, RepoRecord, UserRecord, World } from "./world.js";
+import type { AccessLevel, AppRecord, BranchRuleRecord, InstallationRecord, Permission, RepoRecord, UserRecord, World } from "./world.js";
 import { noreplyEmail } from "./world.js";
 
 export interface RepoSpec {
   owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean; ownerType?: "User" | "Organization";
   collaborators?: Record<string, Permission>; secrets?: Record<string, string>; vars?: Record<string, string>;
+  /** The repository setting "Allow auto-merge" (`allow_auto_merge`; GitHub's default is off). */
+  allowAutoMerge?: boolean;
 }
 export interface CommitSpec { branch: string; files: Record<string, string | null>; message?: string; author?: string; silent?: boolean }
 export interface RepoHandle {
@@ -28,6 +34,10 @@ export interface RepoHandle {
   readFile(ref: string, path: string): Promise<string | undefined>;
   setPermission(login: string, permission: Permission): void;
   createIssue(title: string, login?: string): number;
+  /** Replaces the ruleset targeting `branch` (a name, an fnmatch pattern, "~DEFAULT_BRANCH" or "~ALL") with these
+   * repository rules (GitHub's shapes, checked against its schema; unmodelled rules or parameters throw). */
+  setBranchRules(branch: string, rules: BranchRuleRecord[]): Promise<void>;
+  setAllowAutoMerge(allow: boolean): void;
 }
 export interface AppSpec { slug?: string; name?: string; owner?: string; webhookUrl?: string; webhookSecret?: string; permissions?: Record<string, AccessLevel>; events?: string[] | "all" }
 export interface InstallationHandle { id: number; record: InstallationRecord; token(permissions?: Record<string, AccessLevel>): string }
@@ -54,7 +64,7 @@ function appKey(index: number): { privateKey: KeyObject; publicKey: KeyObject } 
 /** Fires GitHub's `installation.created` when a test installs an App. */
 export type OnInstalled = (installation: InstallationRecord) => void;
 
-export function createSeeding(world: World, events: RepoEvents, reposDir: string, onInstalled: OnInstalled): Seeding {
+export function createSeeding(world: World, events: RepoEvents, rules: BranchRules, reposDir: string, onInstalled: OnInstalled): Seeding {
   const handles = new Map<string, RepoHandle>();
 
   const handle = (repo: RepoRecord): RepoHandle => ({
@@ -85,6 +95,11 @@ export function createSeeding(world: World, events: RepoEvents, reposDir: string
       repo.issues.set(number, { number, title, user: world.user(login), state: "open", createdAt: world.now() });
       return number;
     },
+    async setBranchRules(branch, list) {
+      rules.set(repo, branch, list);
+      await installPushHook(repo);
+    },
+    setAllowAutoMerge(allow) { repo.allowAutoMerge = allow; },
   });
 
   return {
@@ -102,6 +117,7 @@ export function createSeeding(world: World, events: RepoEvents, reposDir: string
           id: world.id(), owner, name: spec.name, fullName: `${owner.login}/${spec.name}`, private: spec.private ?? false, defaultBranch, git, createdAt: world.now(),
           collaborators: new Map(Object.entries(spec.collaborators ?? {}).map(([login, p]) => { world.user(login); return [login.toLowerCase(), p]; })),
           nextNumber: 1, pulls: new Map(), issues: new Map(), comments: new Map(), checkRuns: new Map(), secrets: spec.secrets ?? {}, vars: spec.vars ?? {},
+          rulesets: [], allowAutoMerge: spec.allowAutoMerge ?? false,
         };
         world.repos.set(repo.fullName.toLowerCase(), repo);
         const h = handle(repo);

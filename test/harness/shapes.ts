@@ -49,6 +49,7 @@ export class Shapes {
       svn_url: `${this.server}/${repo.fullName}`, mirror_url: null, homepage: null, language: null, default_branch: repo.defaultBranch,
       created_at: iso(repo.createdAt), updated_at: iso(repo.createdAt), pushed_at: iso(this.world.now()), archived: false, disabled: false,
       permissions: { admin: true, maintain: true, push: true, triage: true, pull: true }, network_count: 0, subscribers_count: 0, license: null,
+      allow_auto_merge: repo.allowAutoMerge,
     });
   }
 
@@ -104,7 +105,7 @@ export class Shapes {
       statuses_url: `${this.api}/repos/${repo.fullName}/statuses/${pull.headSha}`, number: pull.number, state: pull.state, locked: false, title: pull.title,
       user: this.user(pull.user), body: pull.body, labels: [], milestone: null, active_lock_reason: null, created_at: iso(pull.createdAt), updated_at: iso(pull.updatedAt),
       closed_at: iso(pull.closedAt), merged_at: iso(pull.mergedAt), merge_commit_sha: pull.mergeCommitSha, assignee: null, assignees: [], requested_reviewers: [], requested_teams: [],
-      head: side(pull.head, pull.headSha), base: side(pull.base, baseSha), author_association: "OWNER", auto_merge: null, draft: pull.draft, merged: pull.merged,
+      head: side(pull.head, pull.headSha), base: side(pull.base, baseSha), author_association: "OWNER", auto_merge: this.autoMerge(pull), draft: pull.draft, merged: pull.merged,
       mergeable: pull.mergeable, rebaseable: pull.mergeable, mergeable_state: pull.mergeableState, merged_by: pull.mergedBy === null ? null : this.user(pull.mergedBy),
       comments: [...repo.comments.values()].filter((c) => c.issueNumber === pull.number).length, review_comments: 0, maintainer_can_modify: pull.maintainerCanModify,
       commits, additions: 0, deletions: 0, changed_files: 0,
@@ -112,6 +113,12 @@ export class Shapes {
         comments: { href: `${this.api}/repos/${repo.fullName}/issues/${pull.number}/comments` }, review_comments: { href: `${url}/comments` },
         review_comment: { href: `${this.api}/repos/${repo.fullName}/pulls/comments{/number}` }, commits: { href: `${url}/commits` }, statuses: { href: `${this.api}/repos/${repo.fullName}/statuses/${pull.headSha}` } },
     });
+  }
+
+  autoMerge(pull: PullRecord): Json | null {
+    const auto = pull.autoMerge;
+    if (auto == null) return null;
+    return { enabled_by: this.user(auto.enabledBy), merge_method: auto.method, commit_title: auto.commitHeadline, commit_message: auto.commitBody };
   }
 
   comment(repo: RepoRecord, comment: CommentRecord): Json {

@@ -1,7 +1,7 @@
 /**
  * The offline GitHub stand-in: `createGitHubStandIn()` wires world, git, REST, webhooks, Actions and OIDC
  * into one HTTP server on 127.0.0.1 and returns the handle tests drive.
- * Responsibilities: composition, the seeding API (users, repos, apps, installations) and fault knobs, and a
+ * Responsibilities: composition, the seeding API (users, repos, apps, installations, CI check runs) and fault knobs, and a
  * close() that cleans every temp dir and process and fails when GitHub-contract violations were left unread.
  * Not here: behaviour (each concern has its own file). Invariant: one stand-in per test; nothing is global.
  */
@@ -12,13 +12,19 @@ import { fileURLToPath } from "node:url";
 import { ActionsRunner } from "./actions-runner.js";
 import type { RunRecord } from "./actions-shapes.js";
 import { ACTIONS_APP_ID } from "./auth.js";
+import { BranchRules } from "./branch-rules.js";
+import { createCiReporter } from "./ci-reporter.js";
+import type { CiReporter } from "./ci-reporter.js";
 import { createGitHttp } from "./git-http.js";
+import { createGraphqlDoor } from "./graphql.js";
 import { readActionEntry } from "./job-process.js";
 import type { ActionEntry } from "./job-process.js";
+import { MergeAutomation } from "./merge-automation.js";
 import { OidcIssuer } from "./oidc.js";
 import { OpenApiValidator } from "./openapi-validator.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { RateBudgets } from "./rate-limit.js";
+import { createRulesDoor } from "./push-rules.js";
 import { RepoEvents } from "./repo-events.js";
 import type { RouteTable, Services } from "./route-types.js";
 import { actionRoutes } from "./routes/actions.js";
@@ -27,7 +33,8 @@ import { checkRoutes, requestCheckAction, rerequestCheckRun } from "./routes/che
 import { contentRoutes } from "./routes/contents.js";
 import { gitRoutes } from "./routes/git.js";
 import { issueRoutes } from "./routes/issues.js";
-import { pullRoutes } from "./routes/pulls.js";
+import { pullRoutes, reviewShape } from "./routes/pulls.js";
+import { ruleRoutes } from "./routes/rules.js";
 import { ApiServer } from "./server.js";
 import type { CallRecord, Violation } from "./server.js";
 import { createSeeding } from "./seeding.js";
@@ -65,8 +72,10 @@ export interface GitHubStandIn extends Seeding {
   runner: ActionsRunner;
   oidc: OidcIssuer;
   checks: { requestAction(fullName: string, checkRunId: number, identifier: string, login: string): void; rerequest(fullName: string, checkRunId: number, login: string): void };
+  /** A second App ("ci") reporting check runs through the REST routes: `await gh.ci.report("acme/widgets", sha, "ci", "success")`. */
+  ci: CiReporter;
   actions: { run(id: number): RunRecord; loseRunner(id: number): void };
-  /** Waits until no webhook is in flight and no run is active. */
+  /** Waits until no webhook is in flight, no run is active and no merge (auto-merge, merge queue) is pending. */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
@@ -106,12 +115,20 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   const defaultPermissions: Record<string, AccessLevel> = { actions: "write", checks: "write", contents: "write", deployments: "write", issues: "write", packages: "write", pages: "write", pull_requests: "write", statuses: "write", metadata: "read" };
   const runner = new ActionsRunner({ world, shapes, payloads, webhooks, oidc, report: report("runner") }, { entry: loadEntry, timeScale: options.timeScale ?? 1, tokenPermissions: options.tokenPermissions ?? defaultPermissions });
   const limiter = new RateLimiter(now, options.rateLimits);
-  const services: Services = { world, shapes, events, webhooks, payloads, runner, actionsApp };
-  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes };
-  const server = new ApiServer({
+  const rules = new BranchRules(validator, world);
+  const services = { world, shapes, events, webhooks, payloads, runner, actionsApp, rules } as Services; // automation needs services: set next
+  services.automation = new MergeAutomation(services, report("stand-in-error"), async (repo, pull, review, sender) => {
+    const payload = payloads.base("pull_request_review", "dismissed", repo, sender, { review: { ...reviewShape(services, repo, pull, review), state: "dismissed" }, pull_request: await shapes.pull(repo, pull) });
+    webhooks.emit("pull_request_review", "dismissed", () => payload, { repo });
+  });
+  events.onHeadMoved = (repo, pull, pusher) => services.automation.headMoved(repo, pull, pusher);
+  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes };
+  const server: ApiServer = new ApiServer({
     validator, routes, services, limiter,
     sideDoors: {
       "/_git/": createGitHttp(world, join(root, "repos"), events),
+      "/_rules/": createRulesDoor(world, rules),
+      "/graphql": createGraphqlDoor(services, (): ApiServer => server),
       "/_oidc/": (req, res) => oidc.serveIssuer(req, res),
       "/_runner/id-token": (req, res) => oidc.serveRequest(req, res),
     },
@@ -123,7 +140,7 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   Object.assign(oidc, { issuer: `${url}/_oidc` });
   await oidc.init();
   const api = server;
-  const seeding = createSeeding(world, events, join(root, "repos"), (installation) => {
+  const seeding = createSeeding(world, events, rules, join(root, "repos"), (installation) => {
     const covered = [...world.repos.values()].filter((r) => covers(installation, r));
     const payload = { ...payloads.example("installation", "created"), sender: shapes.user(installation.account), requester: null,
       repositories: covered.map((r) => ({ id: r.id, node_id: shapes.repository(r).node_id, name: r.name, full_name: r.fullName, private: r.private })) };
@@ -131,7 +148,7 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   });
 
   return {
-    ...seeding, url, apiUrl: url, serverUrl: shapes.server, oidcIssuer: oidc.issuer, webhooks, rateLimits: limiter, runner, oidc,
+    ...seeding, ci: createCiReporter(seeding, () => url), url, apiUrl: url, serverUrl: shapes.server, oidcIssuer: oidc.issuer, webhooks, rateLimits: limiter, runner, oidc,
     get violations() { return api.violations; },
     get deliveries() { return webhooks.deliveries; },
     takeViolations: () => api.violations.splice(0),
@@ -149,10 +166,11 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
       run: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); return run; },
       loseRunner: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); runner.cancel(run, "lost"); },
     },
-    settled: async () => { await runner.settled(); await api.drain(); await webhooks.settled(); },
+    settled: async () => { await runner.settled(); await api.drain(); await services.automation.settled(); await webhooks.settled(); },
     close: async () => {
       await runner.close();
       await api.drain();
+      await services.automation.settled();
       await webhooks.settled();
       await api.close();
       await rm(root, { recursive: true, force: true });

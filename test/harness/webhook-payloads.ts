@@ -75,7 +75,7 @@ export class WebhookPayloads {
   repository(repo: RepoRecord, example: Json | undefined): Json {
     const rest = this.shapes.repository(repo);
     const out: Json = { ...(example ?? rest) };
-    for (const key of ["id", "node_id", "name", "full_name", "private", "owner", "html_url", "url", "clone_url", "git_url", "svn_url", "default_branch", "visibility", "description", "fork"]) out[key] = rest[key];
+    for (const key of ["id", "node_id", "name", "full_name", "private", "owner", "html_url", "url", "clone_url", "git_url", "svn_url", "default_branch", "visibility", "description", "fork", "homepage"]) out[key] = rest[key];
     if (isPushRepository(out)) (out.owner as Json).name = repo.owner.login;
     // The examples predate fields the schema now requires.
     for (const [key, value] of Object.entries({ has_discussions: false, topics: [], disabled: false, visibility: rest.visibility, is_template: false, web_commit_signoff_required: false })) if (!(key in out)) out[key] = value;

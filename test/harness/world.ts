@@ -30,7 +30,18 @@ export interface PullRecord {
   state: "open" | "closed"; draft: boolean; merged: boolean; mergedAt: Date | null; mergedBy: UserRecord | null; mergeCommitSha: string | null;
   mergeable: boolean | null; mergeableState: string; mergeableFor: string; createdAt: Date; updatedAt: Date; closedAt: Date | null;
   reviews: ReviewRecord[]; maintainerCanModify: boolean;
+  autoMerge?: AutoMergeRecord | null;
+  queueEntry?: QueueEntryRecord | null;
 }
+export interface AutoMergeRecord { enabledBy: UserRecord; method: "merge" | "squash" | "rebase"; commitHeadline: string; commitBody: string; enabledAt: Date }
+/** A pull request in its base branch's merge queue; `group` is set while its merge group (gh-readonly-queue/…) exists. */
+export interface QueueEntryRecord {
+  id: number; enqueuedBy: UserRecord; enqueuedAt: Date; jump: boolean;
+  group: { ref: string; sha: string; baseSha: string } | null;
+}
+/** One repository rule as GitHub's rulesets describe it ({ type, parameters? }). */
+export interface BranchRuleRecord { type: string; parameters?: Record<string, unknown> }
+export interface RulesetRecord { id: number; name: string; branch: string; rules: BranchRuleRecord[] }
 export interface CheckRunRecord {
   id: number; app: AppRecord; headSha: string; name: string; status: string; conclusion: string | null; externalId: string | null;
   detailsUrl: string | null; startedAt: Date; completedAt: Date | null;
@@ -42,6 +53,8 @@ export interface RepoRecord {
   id: number; owner: UserRecord; name: string; fullName: string; private: boolean; defaultBranch: string; git: GitBackend; createdAt: Date;
   collaborators: Map<string, Permission>; nextNumber: number; pulls: Map<number, PullRecord>; issues: Map<number, IssueRecord>;
   comments: Map<number, CommentRecord>; checkRuns: Map<number, CheckRunRecord>; secrets: Record<string, string>; vars: Record<string, string>;
+  /** Active branch rulesets (the stand-in models repository-level rulesets only). */
+  rulesets: RulesetRecord[]; allowAutoMerge: boolean;
 }
 
 export interface GitHubErrorBody { message: string; documentation_url: string; status?: string; errors?: unknown[] }

@@ -2,7 +2,7 @@
  * Check run routes, and the clicks a person makes on them (button → `requested_action`, "Re-run" → `rerequested`).
  * Responsibilities: GitHub's rules — only Apps create check runs; only the creating App updates one (403);
  * at most 3 actions, label ≤ 20, description ≤ 40, identifier ≤ 20 chars; summary/text ≤ 65,535 chars;
- * `requested_action` and `rerequested` go to the creating App only.
+ * `requested_action` and `rerequested` go to the creating App only; a completed run lets auto-merge and the merge queue look again.
  * Not here: check suites (not modelled), the Actions runner's own job check runs (not modelled).
  */
 import type { RouteContext, RouteTable, Services } from "../route-types.js";
@@ -74,7 +74,7 @@ export const checkRoutes: RouteTable = {
     checkOutput(ctx, run);
     repo.checkRuns.set(run.id, run);
     emitCheck(ctx, repo, run, "created", ctx.actor());
-    if (run.status === "completed") emitCheck(ctx, repo, run, "completed", ctx.actor());
+    if (run.status === "completed") { emitCheck(ctx, repo, run, "completed", ctx.actor()); ctx.automation.checkCompleted(repo, run.headSha); }
     return { status: 201, body: ctx.shapes.checkRun(repo, run) };
   },
 
@@ -85,7 +85,7 @@ export const checkRoutes: RouteTable = {
     if (app === undefined || app.id !== run.app.id) throw new HttpError(403, `Invalid app_id \`${app?.id ?? "none"}\` - check run can only be modified by its creator (app ${run.app.id}).`);
     const wasCompleted = run.status === "completed";
     checkOutput(ctx, run);
-    if (!wasCompleted && run.status === "completed") emitCheck(ctx, repo, run, "completed", ctx.actor());
+    if (!wasCompleted && run.status === "completed") { emitCheck(ctx, repo, run, "completed", ctx.actor()); ctx.automation.checkCompleted(repo, run.headSha); }
     return { status: 200, body: ctx.shapes.checkRun(repo, run) };
   },
 

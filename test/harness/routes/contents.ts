@@ -1,9 +1,10 @@
 /**
  * Repository content routes: the repository itself, file contents at a ref, branches, commits (one or a list), compare and
- * `POST /merges` (a real `git merge-tree`, 409 "Merge conflict", 204 when nothing to merge).
+ * `POST /merges` (a real `git merge-tree`, 409 "Merge conflict", 204 when nothing to merge, 409 when branch rules refuse).
  * Not here: low-level git objects and refs (routes/git.ts), pull request merges (routes/pulls.ts).
  * Invariants: every answer is read from git at request time; nothing is cached.
  */
+import { ruleViolations } from "../branch-rules.js";
 import type { RouteContext, RouteTable } from "../route-types.js";
 import { page, str } from "../route-types.js";
 import { HttpError, notFound, validationFailed, noreplyEmail } from "../world.js";
@@ -85,6 +86,8 @@ export const contentRoutes: RouteTable = {
     const identity = { name: actor.login, email: noreplyEmail(actor), date: ctx.world.now() };
     const message = (ctx.body.commit_message as string | undefined) ?? `Merge ${str(ctx, "head")} into ${baseName}`;
     const sha = await repo.git.commitTree(merged.tree, [base, head], message, identity);
+    const reasons = ctx.rules.refMoveReasons(repo, { ref: `refs/heads/${baseName}`, before: base, after: sha }, true);
+    if (reasons.length > 0) throw ruleViolations(409, reasons, "https://docs.github.com/rest/branches/branches#merge-a-branch");
     if (!(await repo.git.casRef(`refs/heads/${baseName}`, sha, base))) throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
     await ctx.events.refsChanged(repo, [{ ref: `refs/heads/${baseName}`, before: base, after: sha }], actor);
     return { status: 201, body: await ctx.shapes.commit(repo, sha, true) };

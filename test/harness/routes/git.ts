@@ -1,11 +1,14 @@
 /**
  * Git database routes: refs, commits, trees and blobs, straight onto the real bare repository.
  * Responsibilities: GitHub's answers for ref claims (422 "Reference already exists"), compare-and-swap updates
- * (422 "Update is not a fast forward" unless force), deletes, and object reads/writes.
+ * (422 "Update is not a fast forward" unless force), deletes, and object reads/writes; branch rules refuse direct
+ * moves with 422 "Repository rule violations found".
  * Not here: push/PR side effects (repo-events.ts), branch/compare views (routes/contents.ts).
  * Invariants: every ref write is an atomic update-ref against the sha just read; a lost race answers like GitHub.
  */
+import { ruleViolations } from "../branch-rules.js";
 import { ZERO_SHA } from "../git-backend.js";
+import type { RefChange } from "../repo-events.js";
 import type { RouteContext, RouteTable } from "../route-types.js";
 import { str } from "../route-types.js";
 import { HttpError, notFound, validationFailed, noreplyEmail } from "../world.js";
@@ -35,6 +38,8 @@ export const gitRoutes: RouteTable = {
     const sha = str(ctx, "sha");
     if (!ref.startsWith("refs/") || ref.split("/").length < 3) throw validationFailed("Reference name must start with 'refs/' and have at least two slashes.");
     if (!(await isCommit(repo, sha))) throw validationFailed("Object does not exist");
+    if ((await repo.git.listRefs(ref)).has(ref)) throw validationFailed("Reference already exists");
+    refuseByRules(ctx, repo, { ref, before: ZERO_SHA, after: sha }, true, "create-a-reference");
     if (!(await repo.git.casRef(ref, sha, ZERO_SHA))) throw validationFailed("Reference already exists");
     await ctx.events.refsChanged(repo, [{ ref, before: ZERO_SHA, after: sha }], ctx.actor());
     return { status: 201, body: ctx.shapes.gitRef(repo, ref, sha), headers: { location: `${ctx.shapes.api}/repos/${repo.fullName}/git/${ref}` } };
@@ -48,7 +53,9 @@ export const gitRoutes: RouteTable = {
     const current = (await repo.git.listRefs(ref)).get(ref);
     if (current === undefined) throw validationFailed("Reference does not exist");
     if (!(await isCommit(repo, sha))) throw validationFailed("Object does not exist");
-    if (!force && !(await repo.git.isAncestor(current, sha))) throw validationFailed("Update is not a fast forward");
+    const fastForward = await repo.git.isAncestor(current, sha);
+    if (!force && !fastForward) throw validationFailed("Update is not a fast forward");
+    refuseByRules(ctx, repo, { ref, before: current, after: sha }, fastForward, "update-a-reference");
     if (!(await repo.git.casRef(ref, sha, current))) throw validationFailed(force ? "Reference cannot be updated" : "Update is not a fast forward");
     if (current !== sha) await ctx.events.refsChanged(repo, [{ ref, before: current, after: sha }], ctx.actor(), force);
     return { status: 200, body: ctx.shapes.gitRef(repo, ref, sha) };
@@ -58,7 +65,9 @@ export const gitRoutes: RouteTable = {
     const repo = ctx.repo("contents", "write");
     const ref = `refs/${str(ctx, "ref")}`;
     const current = (await repo.git.listRefs(ref)).get(ref);
-    if (current === undefined || !(await repo.git.deleteRef(ref, current))) throw validationFailed("Reference does not exist");
+    if (current === undefined) throw validationFailed("Reference does not exist");
+    refuseByRules(ctx, repo, { ref, before: current, after: ZERO_SHA }, true, "delete-a-reference");
+    if (!(await repo.git.deleteRef(ref, current))) throw validationFailed("Reference does not exist");
     await ctx.events.refsChanged(repo, [{ ref, before: current, after: ZERO_SHA }], ctx.actor());
     return { status: 204 };
   },
@@ -122,6 +131,12 @@ export const gitRoutes: RouteTable = {
     return { status: 200, body: { sha, node_id: Buffer.from(`B_${sha}`).toString("base64"), size: content.length, url: `${ctx.shapes.api}/repos/${repo.fullName}/git/blobs/${sha}`, content: content.toString("base64"), encoding: "base64" } };
   },
 };
+
+/** GitHub's 422 when the branch's rules refuse this direct move of a ref. */
+function refuseByRules(ctx: RouteContext, repo: RepoRecord, change: RefChange, fastForward: boolean, anchor: string): void {
+  const reasons = ctx.rules.refMoveReasons(repo, change, fastForward);
+  if (reasons.length > 0) throw ruleViolations(422, reasons, `https://docs.github.com/rest/git/refs#${anchor}`);
+}
 
 export async function isCommit(repo: RepoRecord, sha: string): Promise<boolean> {
   return SHA.test(sha) && (await repo.git.objectType(sha)) === "commit";

@@ -1,14 +1,17 @@
 /**
  * Pull request routes: create, get, list, update, merge (with `sha`), reviews.
  * Responsibilities: GitHub's rules — one open PR per head/base, "No commits between", `mergeable` null until
- * computed, merge 409 when the head moved and 405 when not mergeable, merge/squash commits built from a real
- * `git merge-tree` and written with compare-and-swap; `pull_request` and `pull_request_review` events.
- * Not here: following head pushes (repo-events.ts). Not modelled: rebase merges (501, listed as a violation).
+ * computed, merge 409 when the head moved, 405 when not mergeable or the base's rules refuse (reviews, required
+ * checks, merge queue, merge method); `mergeable_state` from those rules; `pull_request(_review)` events.
+ * Not here: the merge commit (pull-merge.ts), following head pushes (repo-events.ts). Not modelled: rebase merges (501).
  */
-import type { RouteContext, RouteTable } from "../route-types.js";
+import { ruleViolations } from "../branch-rules.js";
+import { blocking, mergeState, methodRefusal, requirements } from "../merge-requirements.js";
+import { mergePull } from "../pull-merge.js";
+import type { RouteContext, RouteTable, Services } from "../route-types.js";
 import { num, page, str } from "../route-types.js";
 import { authorAssociation } from "../shapes.js";
-import { HttpError, iso, notFound, validationFailed, noreplyEmail } from "../world.js";
+import { HttpError, iso, notFound, validationFailed } from "../world.js";
 import type { PullRecord, RepoRecord, ReviewRecord } from "../world.js";
 
 const notMergeable = (): HttpError => new HttpError(405, "Pull Request is not mergeable");
@@ -51,7 +54,8 @@ export const pullRoutes: RouteTable = {
     const pull = pullOf(repo, ctx);
     const shown = await ctx.events.observeMergeable(repo, pull);
     const body = await ctx.shapes.pull(repo, pull);
-    return { status: 200, body: { ...body, mergeable: shown.mergeable, rebaseable: shown.mergeable, mergeable_state: shown.state } };
+    const state = shown.mergeable === null ? shown.state : mergeState(ctx.world, ctx.rules, repo, pull);
+    return { status: 200, body: { ...body, mergeable: shown.mergeable, rebaseable: shown.mergeable, mergeable_state: state } };
   },
 
   "pulls/list": async (ctx) => {
@@ -92,23 +96,15 @@ export const pullRoutes: RouteTable = {
     const expected = ctx.body.sha as string | undefined;
     if (expected !== undefined && expected !== pull.headSha) throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
     const method = (ctx.body.merge_method as string | undefined) ?? "merge";
-    if (method === "rebase") throw new HttpError(501, "merge_method rebase is not modelled by the stand-in");
-    const base = await repo.git.readRef(`refs/heads/${pull.base}`);
-    if (base === undefined) throw notMergeable();
+    if (method !== "merge" && method !== "squash") throw new HttpError(501, "merge_method rebase is not modelled by the stand-in");
     await ctx.events.computeNow(repo, pull);
-    const merged = await repo.git.mergeTree(base, pull.headSha);
-    if (!merged.clean || pull.mergeable !== true) throw notMergeable();
-    const actor = ctx.actor();
-    const identity = { name: actor.login, email: noreplyEmail(actor), date: ctx.world.now() };
-    const commits = await repo.git.commitsBetween(base, pull.headSha);
-    const title = (ctx.body.commit_title as string | undefined) ?? (method === "squash" ? `${pull.title} (#${pull.number})` : `Merge pull request #${pull.number} from ${repo.owner.login}/${pull.head}`);
-    const detail = (ctx.body.commit_message as string | undefined) ?? (method === "squash" ? (await Promise.all(commits.map(async (c) => `* ${(await repo.git.readCommit(c)).message.trim()}`))).join("\n\n") : pull.title);
-    const parents = method === "squash" ? [base] : [base, pull.headSha];
-    const sha = await repo.git.commitTree(merged.tree, parents, `${title}\n\n${detail}`, identity);
-    if (!(await repo.git.casRef(`refs/heads/${pull.base}`, sha, base))) throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
-    Object.assign(pull, { merged: true, state: "closed", mergedAt: ctx.world.now(), closedAt: ctx.world.now(), updatedAt: ctx.world.now(), mergedBy: actor, mergeCommitSha: sha, mergeable: null, mergeableState: "unknown" });
-    await ctx.events.refsChanged(repo, [{ ref: `refs/heads/${pull.base}`, before: base, after: sha }], actor);
-    await ctx.events.emitPull(repo, pull, "closed", actor);
+    if (pull.mergeable !== true) throw notMergeable();
+    const refusal = methodRefusal(ctx.rules, repo, pull, method);
+    if (refusal !== undefined) throw new HttpError(405, refusal);
+    const needs = requirements(ctx.world, ctx.rules, repo, pull);
+    const reasons = [...(needs.queue ? ["Changes must be made through the merge queue"] : []), ...blocking(needs)];
+    if (reasons.length > 0) throw ruleViolations(405, reasons, "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request");
+    const sha = await mergePull(ctx, repo, pull, { method, actor: ctx.actor(), when: ctx.world.now(), title: ctx.body.commit_title as string | undefined, message: ctx.body.commit_message as string | undefined });
     return { status: 200, body: { sha, merged: true, message: "Pull Request successfully merged" } };
   },
 
@@ -128,6 +124,7 @@ export const pullRoutes: RouteTable = {
         review: { ...reviewShape(ctx, repo, pull, review), state: review.state.toLowerCase() }, pull_request: await ctx.shapes.pull(repo, pull),
       });
       ctx.webhooks.emit("pull_request_review", "submitted", () => payload, { repo });
+      ctx.automation.reviewSubmitted(repo, pull);
     }
     return { status: 200, body: reviewShape(ctx, repo, pull, review) };
   },
@@ -139,7 +136,8 @@ export const pullRoutes: RouteTable = {
   },
 };
 
-function reviewShape(ctx: RouteContext, repo: RepoRecord, pull: PullRecord, review: ReviewRecord): Record<string, unknown> {
+/** A review as REST (and the review webhooks) show it. */
+export function reviewShape(ctx: Services, repo: RepoRecord, pull: PullRecord, review: ReviewRecord): Record<string, unknown> {
   const html = `${ctx.shapes.server}/${repo.fullName}/pull/${pull.number}#pullrequestreview-${review.id}`;
   const pullUrl = `${ctx.shapes.api}/repos/${repo.fullName}/pulls/${pull.number}`;
   return {
