@@ -8,7 +8,12 @@ import { WeaveError } from "../core/errors.js";
 import { parseDuration } from "../core/plan/duration.js";
 import { MILESTONE_ID_PATTERN } from "../core/plan/schema.js";
 
+/** run: the milestone's tasks; resolve: merge the target into weave/<ID> and let the agent resolve the conflicts. */
+export type ActionMode = "run" | "resolve";
+export const ACTION_MODES: readonly ActionMode[] = ["run", "resolve"];
+
 export interface ActionInputs {
+  mode: ActionMode;
   milestone: string;
   dispatchId: string;
   sha?: string;
@@ -22,6 +27,8 @@ export type GetInput = (name: string) => string;
 
 export function readActionInputs(getInput: GetInput, setSecret: (value: string) => void): ActionInputs {
   const problems: string[] = [];
+  const mode = getInput("mode").trim() || "run";
+  if (!(ACTION_MODES as readonly string[]).includes(mode)) problems.push(`input \`mode\` must be ${ACTION_MODES.join(" or ")}, not ${JSON.stringify(mode)}`);
   const token = getInput("token").trim() || undefined;
   if (token) setSecret(token);
   const milestone = getInput("milestone").trim();
@@ -44,5 +51,5 @@ export function readActionInputs(getInput: GetInput, setSecret: (value: string) 
   const heartbeatIntervalSec = interval ? parseDuration(interval) : undefined;
   if (interval && (heartbeatIntervalSec === undefined || heartbeatIntervalSec <= 0)) problems.push(`input \`heartbeat-interval\` must be a duration like 30s, not ${JSON.stringify(interval)}`);
   if (problems.length > 0) throw new WeaveError("usage", problems.join("; "), { hint: "check the `with:` block of the weave step in the worker workflow" });
-  return { milestone, dispatchId, sha, appUrl, command: getInput("command").trim() || undefined, heartbeatIntervalSec, token };
+  return { mode: mode as ActionMode, milestone, dispatchId, sha, appUrl, command: getInput("command").trim() || undefined, heartbeatIntervalSec, token };
 }

@@ -1,7 +1,8 @@
 /**
- * The worker Action's main step: run one milestone's tasks inside its GitHub Actions job.
+ * The worker Action's main step: run one milestone's tasks inside its GitHub Actions job, or (input `mode: resolve`)
+ * merge the target into weave/<milestone> and let the agent resolve the conflicts.
  * Responsibilities: read the plan from the default branch (never the PR head), refuse a checkout that is not
- * `weave/<milestone>` at the dispatched commit, run the shared worker loop with checkpoint pushes and HTTPS
+ * `weave/<milestone>` at the dispatched commit, run the shared worker loop (or the resolve run) with pushes and HTTPS
  * heartbeats, set outputs, write the job summary, and leave a status file for the post step.
  * Not here: the loop (worker/worker-loop.ts), the transport (action/https-reporter.ts), the entries (action/main.ts, post.ts).
  * Invariants: everything from the outside world is injected (env, core functions, signals), so tests drive it directly.
@@ -14,6 +15,7 @@ import { parsePlan } from "../core/plan/parse-plan.js";
 import type { Plan } from "../core/plan/plan.js";
 import type { Reporter, WorkerStatus } from "../ports/reporter.js";
 import type { SignalBox } from "../worker/signal-box.js";
+import { runResolveConflicts } from "../worker/resolve-conflicts.js";
 import { createGitRunner, createWorkerGit } from "../worker/worker-git.js";
 import { runWorkerLoop } from "../worker/worker-loop.js";
 import { readActionInputs } from "./action-inputs.js";
@@ -53,7 +55,8 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   const defaultBranch = await readDefaultBranch(env);
   const plan = await readDefaultBranchPlan(git, defaultBranch);
   const target = plan.target ?? defaultBranch;
-  if (target !== defaultBranch) await git(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${target}:refs/remotes/origin/${target}`]);
+  // A resolve run fetches the target itself, as late as it can.
+  if (target !== defaultBranch && inputs.mode === "run") await git(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${target}:refs/remotes/origin/${target}`]);
   const effective: Plan = {
     ...plan,
     worker: { ...plan.worker, heartbeat_interval: inputs.heartbeatIntervalSec ?? plan.worker.heartbeat_interval, stop_grace: Math.min(plan.worker.stop_grace, ACTION_STOP_GRACE_SEC) },
@@ -78,20 +81,25 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   };
 
   const started = Date.now();
-  const status = await runWorkerLoop({
+  const shared = {
     plan: effective,
     milestoneId: inputs.milestone,
     runId: env.GITHUB_RUN_ID ?? inputs.dispatchId,
     cwd: ctx.cwd,
-    base: `refs/remotes/origin/${target}`,
     expectedHead: inputs.sha,
-    git: createWorkerGit(ctx.cwd, { env: gitEnv, publish: async (run) => void (await run(["push", "-q", "origin", `HEAD:refs/heads/weave/${inputs.milestone}`])) }),
     reporter,
     signals: ctx.signals,
     env: { ...env, INPUT_TOKEN: "" },
     costFile: join(env.RUNNER_TEMP ?? "/tmp", `weave-${inputs.milestone}.cost.jsonl`),
     commandOverride: inputs.command,
-  });
+  };
+  const status = inputs.mode === "resolve"
+    ? await runResolveConflicts({ ...shared, target, remote: "origin", gitEnv })
+    : await runWorkerLoop({
+      ...shared,
+      base: `refs/remotes/origin/${target}`,
+      git: createWorkerGit(ctx.cwd, { env: gitEnv, publish: async (run) => void (await run(["push", "-q", "origin", `HEAD:refs/heads/weave/${inputs.milestone}`])) }),
+    });
   if (finalDelivered) core.saveState("final-sent", "true");
 
   core.setOutput("state", status.state);
@@ -99,13 +107,13 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   core.setOutput("cost-usd", status.costUsd.toFixed(4));
   core.setOutput("head-sha", status.headSha ?? "");
   const commits = (await git(["log", "--format=- `%h` %s", `refs/remotes/origin/${target}..HEAD`]).catch(() => "")).trim();
-  await core.writeSummary(renderJobSummary(status, (Date.now() - started) / 1000, commits)).catch((e: unknown) => core.warning(`weave: cannot write the job summary: ${(e as Error).message}`));
+  await core.writeSummary(renderJobSummary(status, (Date.now() - started) / 1000, commits, inputs.mode === "resolve" ? `resolve conflicts with ${target}` : undefined)).catch((e: unknown) => core.warning(`weave: cannot write the job summary: ${(e as Error).message}`));
   return status;
 }
 
-export function renderJobSummary(status: WorkerStatus, seconds: number, commits: string): string {
+export function renderJobSummary(status: WorkerStatus, seconds: number, commits: string, resolve?: string): string {
   const rows = [
-    ["milestone", status.milestone], ["state", status.state], ["tasks", `${status.tasksDone}/${status.tasks}`],
+    ["milestone", status.milestone], ...(resolve ? [["mode", resolve]] : []), ["state", status.state], ["tasks", `${status.tasksDone}/${status.tasks}`],
     ["cost", `$${status.costUsd.toFixed(4)}`], ["time", formatDuration(seconds)], ["head", status.headSha ? `\`${status.headSha.slice(0, 12)}\`` : "—"],
     ...(status.verify ? [["verify", `${status.verify.state}${status.verify.durationMs !== undefined ? ` in ${formatDuration(status.verify.durationMs / 1000)}` : ""}`]] : []),
   ];

@@ -42,6 +42,12 @@ on:
         description: Where the worker sends heartbeats
         required: true
         type: string
+      mode:
+        description: "run: the milestone's tasks; resolve: merge the target into weave/<milestone> and let the agent resolve the conflicts"
+        required: false
+        type: choice
+        options: [run, resolve]
+        default: run
 
 permissions:
   contents: write
@@ -70,6 +76,7 @@ ${install}
           dispatch-id: \${{ inputs.dispatch_id }}
           sha: \${{ inputs.sha }}
           app-url: \${{ inputs.app_url }}
+          mode: \${{ inputs.mode }}
         env:
           ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }}
 `;

@@ -1,7 +1,7 @@
 /**
  * Checkpoint commits: the branch history is the progress record of a milestone.
- * Responsibilities: write commit messages with `Weave-Milestone`, `Weave-Task: n/m`, `Weave-Cost-USD` trailers and
- * read progress (tasks done, cost so far) back from them.
+ * Responsibilities: write commit messages with `Weave-Milestone`, `Weave-Task: n/m`, `Weave-Cost-USD` trailers (and
+ * the resolve run's merge commit, `Weave-Resolve: <target>`) and read progress (tasks done, cost so far) back from them.
  * Not here: running git (worker/worker-git.ts), deciding what to run (worker/worker-loop.ts).
  * Invariants: pure; a task counts as done only through a non-partial `Weave-Task` trailer of its milestone.
  */
@@ -25,6 +25,20 @@ export function formatCheckpointMessage(input: { milestone: string; task: number
   return `${subject}\n\n${trailers.join("\n")}\n`;
 }
 
+/** The merge commit of a resolve run (merge.resolve: agent): the target merged into weave/<ID>. */
+export function formatResolveMessage(input: { milestone: string; target: string; costUsd: number; conflicted: boolean }): string {
+  const subject = input.conflicted ? `weave: resolve conflicts of ${input.milestone} with ${input.target}` : `weave: merge ${input.target} into weave/${input.milestone}`;
+  const trailers = [`Weave-Milestone: ${input.milestone}`, `Weave-Resolve: ${input.target}`, `Weave-Cost-USD: ${input.costUsd.toFixed(4)}`];
+  return `${subject}\n\n${trailers.join("\n")}\n`;
+}
+
+/** Cost recorded by a resolve run's merge commit of `milestone`, or undefined when `message` is not one. */
+export function parseResolveCost(message: string, milestone: string): number | undefined {
+  if (/^Weave-Milestone: *(\S+) *$/m.exec(message)?.[1] !== milestone || !/^Weave-Resolve: *\S+/m.test(message)) return undefined;
+  const cost = Number(/^Weave-Cost-USD: *([0-9.]+) *$/m.exec(message)?.[1] ?? 0);
+  return Number.isFinite(cost) ? cost : 0;
+}
+
 /** Trailers of one commit message, or undefined when it is not a checkpoint. */
 export function parseCheckpoint(message: string): CheckpointInfo | undefined {
   const milestone = /^Weave-Milestone: *(\S+) *$/m.exec(message)?.[1];
@@ -37,7 +51,7 @@ export function parseCheckpoint(message: string): CheckpointInfo | undefined {
 export interface Progress {
   /** Highest task number completed (0 = none). */
   tasksDone: number;
-  /** Cost recorded by all checkpoints of this milestone, partial ones included. */
+  /** Cost recorded by all checkpoints of this milestone, partial ones and resolve merges included. */
   costUsd: number;
 }
 
@@ -47,6 +61,7 @@ export function progressFrom(messages: readonly string[], milestone: string): Pr
   let costUsd = 0;
   for (const message of messages) {
     const c = parseCheckpoint(message);
+    if (!c) costUsd += parseResolveCost(message, milestone) ?? 0;
     if (!c || c.milestone !== milestone) continue;
     costUsd += c.costUsd;
     if (!c.partial) tasksDone = Math.max(tasksDone, c.task);

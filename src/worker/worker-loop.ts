@@ -7,16 +7,14 @@
  * plan text reaches commands only through the environment.
  */
 import { createWriteStream } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
 import { WeaveError } from "../core/errors.js";
 import type { Milestone, Plan } from "../core/plan/plan.js";
-import { findMilestone, titleOf } from "../core/plan/plan.js";
+import { findMilestone } from "../core/plan/plan.js";
 import type { Reporter, WorkerStatus } from "../ports/reporter.js";
+import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
+import type { TaskRun } from "./agent-task.js";
 import { formatCheckpointMessage, progressFrom } from "./checkpoint.js";
-import { COST_READERS } from "./cost.js";
 import type { SignalBox } from "./signal-box.js";
-import { startTaskProcess } from "./task-process.js";
-import type { TaskProcessResult } from "./task-process.js";
 import type { WorkerGit } from "./worker-git.js";
 
 export interface WorkerLoopOptions {
@@ -38,8 +36,7 @@ export interface WorkerLoopOptions {
   now?: () => Date;
 }
 
-/** Marks a process as a weave worker: `weave start` refuses to run inside one. */
-export const WORKER_ENV_MARK = "WEAVE_WORKER";
+export { WORKER_ENV_MARK } from "./agent-task.js";
 
 export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerStatus> {
   const { plan, git, reporter, signals } = options;
@@ -91,58 +88,16 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
     log?.end();
   }
 
-  interface TaskRun {
-    ok: boolean;
-    interrupted: boolean;
-    costUsd: number;
-    process: TaskProcessResult;
-  }
-
   function taskEnv(task: number, text: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return {
-      ...options.env,
-      [WORKER_ENV_MARK]: "1",
-      WEAVE_MILESTONE: milestone!.id,
-      WEAVE_MILESTONE_TITLE: titleOf(milestone!),
-      WEAVE_TASK: text,
-      WEAVE_TASK_INDEX: String(task),
-      WEAVE_TASK_COUNT: String(milestone!.tasks.length),
-      WEAVE_RUN_ID: options.runId,
-      WEAVE_COST_FILE: options.costFile,
-      WEAVE_FILES: milestone!.files.join("\n"),
-      ...extra,
-    };
+    return agentTaskEnv({ base: options.env, milestone: milestone!, runId: options.runId, costFile: options.costFile, task, text, extra });
   }
 
   async function runTask(shellCommand: string, env: NodeJS.ProcessEnv): Promise<TaskRun> {
-    await writeFile(options.costFile, "");
-    const proc = startTaskProcess(shellCommand, { cwd: options.cwd, env, log });
-    status.taskPid = proc.pid;
-    void send().catch(() => undefined);
-    const grace = plan.worker.stop_grace * 1000;
-    let interrupted = false;
-    const unsubscribe = signals.onRaise((s) => {
-      if (s === "stop") {
-        interrupted = true;
-        proc.stop(grace);
-      }
+    return await runAgentTask(shellCommand, env, {
+      plan, cwd: options.cwd, costFile: options.costFile, signals, log,
+      onPid: (pid) => void (status.taskPid = pid),
+      beat: () => void send().catch(() => undefined),
     });
-    if (signals.current === "stop") {
-      interrupted = true;
-      proc.stop(grace);
-    }
-    const beat = setInterval(() => void send().catch(() => undefined), plan.worker.heartbeat_interval * 1000);
-    const timeout = plan.worker.task_timeout ? setTimeout(() => proc.stop(grace), plan.worker.task_timeout * 1000) : undefined;
-    try {
-      const result = await proc.done;
-      const costUsd = COST_READERS[plan.worker.cost]({ stdout: result.stdout, costFile: await readFile(options.costFile, "utf8").catch(() => "") });
-      return { ok: !interrupted && result.exitCode === 0, interrupted, costUsd, process: result };
-    } finally {
-      status.taskPid = undefined;
-      unsubscribe();
-      clearInterval(beat);
-      if (timeout) clearTimeout(timeout);
-    }
   }
 
   async function checkpoint(task: number, text: string, costUsd: number, partial: boolean, subject?: string): Promise<void> {
@@ -191,7 +146,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
 }
 
 /** HEAD's commit, once the checkout is known to be the milestone's branch at the expected commit. */
-async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<string> {
+export async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<string> {
   const { branch, head } = await git.whereAmI();
   const want = `weave/${milestone.id}`;
   if (branch !== want) {
@@ -201,11 +156,4 @@ async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead
     throw new WeaveError("wrong-checkout", `${want} is at ${head.slice(0, 12)}, not at the expected ${expectedHead.slice(0, 12)}: refusing to start the agent`, { hint: "the branch moved since the run was dispatched; start it again" });
   }
   return head;
-}
-
-function describeExit(result: TaskProcessResult): string {
-  if (result.spawnError) return `could not start: ${result.spawnError}`;
-  if (result.signal) return `killed by ${result.signal}`;
-  if (result.exitCode === 127) return "exit 127 (command not found)";
-  return `exit ${result.exitCode}`;
 }

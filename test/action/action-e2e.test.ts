@@ -20,8 +20,16 @@ milestones:
   - { id: M1, title: Three steps, tasks: [one, two, three] }
 `;
 
-/** Steered by agent.json in the repository: { "sleepMs": 300, "slowTask": 2, "slowMs": 5000 }. */
+/**
+ * Steered by agent.json in the repository: { "sleepMs": 300, "slowTask": 2, "slowMs": 5000 }. In a resolve run
+ * ($WEAVE_RESOLVE) it keeps both sides of each file in $WEAVE_CONFLICTS by dropping the marker lines.
+ */
 const AGENT = `import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+if (process.env.WEAVE_RESOLVE) {
+  for (const f of process.env.WEAVE_CONFLICTS.split("\\n")) writeFileSync(f, readFileSync(f, "utf8").split("\\n").filter((l) => !/^(<<<<<<<|=======|>>>>>>>)/.test(l)).join("\\n"));
+  appendFileSync(process.env.WEAVE_COST_FILE, JSON.stringify({ usd: 0.5 }) + "\\n");
+  process.exit(0);
+}
 const cfg = JSON.parse(readFileSync("agent.json", "utf8"));
 const n = Number(process.env.WEAVE_TASK_INDEX);
 writeFileSync("task-" + n + ".txt", process.env.WEAVE_TASK + "\\n");
@@ -55,7 +63,7 @@ afterEach(async () => {
   await app.close();
 });
 
-async function dispatch(inputs: Partial<Record<"milestone" | "dispatch_id" | "sha" | "app_url", string>> = {}): Promise<number> {
+async function dispatch(inputs: Partial<Record<"milestone" | "dispatch_id" | "sha" | "app_url" | "mode", string>> = {}): Promise<number> {
   const sha = (await repo.head("weave/M1"))!;
   const { data } = await octokit.actions.createWorkflowDispatch({
     owner: "acme", repo: "widgets", workflow_id: "weave-worker.yml", ref: "main", return_run_details: true,
@@ -151,6 +159,23 @@ describe("worker Action as a job", () => {
     expect(run.conclusion).toBe("cancelled");
     expect(await branchLog()).toEqual(["2/3 partial", "1/3"]);
     expect(app.beats.at(-1)!.status.state).toBe("stopped");
+  });
+
+  it("mode: resolve merges the target, lets the agent resolve the conflict, pushes a two-parent merge and reports finished", async () => {
+    await setUp({ sleepMs: 10 });
+    const mine = await repo.commit({ branch: "weave/M1", files: { "shared.txt": "from M1\n" } });
+    const theirs = await repo.commit({ branch: "main", files: { "shared.txt": "from main\n" } });
+    const { run, job } = await finished(await dispatch({ mode: "resolve" }));
+    expect(job.log).not.toContain("::error::");
+    expect(run.conclusion).toBe("success");
+    const head = (await repo.head("weave/M1"))!;
+    expect(job.outputs).toMatchObject({ state: "finished", "head-sha": head, "tasks-done": "0" });
+    expect((await repo.git.ok(["rev-parse", `${head}^@`])).trim().split("\n")).toEqual([mine, theirs]);
+    expect(await repo.git.ok(["log", "-1", "--format=%s%n%(trailers:only,unfold)", head])).toBe("weave: resolve conflicts of M1 with main\nWeave-Milestone: M1\nWeave-Resolve: main\nWeave-Cost-USD: 0.5000\n\n");
+    expect(await repo.readFile("weave/M1", "shared.txt")).toBe("from M1\nfrom main\n");
+    expect(job.summary).toContain("resolve conflicts with main");
+    expect(app.rejected).toEqual([]);
+    expect(app.beats.at(-1)!.status).toMatchObject({ state: "finished", headSha: head });
   });
 
   it("keeps working when the App cannot be reached", async () => {

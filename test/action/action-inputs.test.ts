@@ -7,8 +7,16 @@ describe("readActionInputs", () => {
   it("reads every input and masks the token", () => {
     const secrets: string[] = [];
     const read = readActionInputs(inputs({ milestone: "M1", "dispatch-id": "d-1", sha: "a".repeat(40), "app-url": "https://weave.example", "heartbeat-interval": "30s", token: "ghs_secret", command: "echo hi" }), (s) => secrets.push(s));
-    expect(read).toEqual({ milestone: "M1", dispatchId: "d-1", sha: "a".repeat(40), appUrl: "https://weave.example", heartbeatIntervalSec: 30, token: "ghs_secret", command: "echo hi" });
+    expect(read).toEqual({ mode: "run", milestone: "M1", dispatchId: "d-1", sha: "a".repeat(40), appUrl: "https://weave.example", heartbeatIntervalSec: 30, token: "ghs_secret", command: "echo hi" });
     expect(secrets).toEqual(["ghs_secret"]);
+  });
+
+  it("reads mode: run (the default) or resolve, and names the input when the value is neither", () => {
+    const base = { milestone: "M1", "dispatch-id": "d-1" };
+    expect(readActionInputs(inputs(base), () => undefined).mode).toBe("run");
+    expect(readActionInputs(inputs({ ...base, mode: "run" }), () => undefined).mode).toBe("run");
+    expect(readActionInputs(inputs({ ...base, mode: " resolve " }), () => undefined).mode).toBe("resolve");
+    expect(() => readActionInputs(inputs({ ...base, mode: "merge" }), () => undefined)).toThrow('input `mode` must be run or resolve, not "merge"');
   });
 
   it("names every missing or bad input at once", () => {

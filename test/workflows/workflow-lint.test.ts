@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
+import { DEFAULT_ACTION_REF, renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/weave.js");
@@ -59,7 +59,10 @@ describe("workflows", () => {
     const job = Object.values(wf.jobs)[0]!;
     expect(job["timeout-minutes"]).toBeLessThan(360);
     expect(job.steps[0]).toMatchObject({ uses: "actions/checkout@v5", with: { ref: "weave/${{ inputs.milestone }}" } });
-    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(["milestone", "dispatch_id", "sha", "app_url"]);
+    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(["milestone", "dispatch_id", "sha", "app_url", "mode"]);
+    expect(wf.on.workflow_dispatch.inputs.mode).toEqual({ description: expect.any(String), required: false, type: "choice", options: ["run", "resolve"], default: "run" });
+    const step = job.steps.find((s) => s.uses === DEFAULT_ACTION_REF)!;
+    expect(step.with).toMatchObject({ milestone: "${{ inputs.milestone }}", mode: "${{ inputs.mode }}" });
     expect((await runLint(renderWorkerWorkflow(), "weave-worker.yml"))).toEqual([]);
   });
 

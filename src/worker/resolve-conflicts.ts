@@ -1,0 +1,251 @@
+/**
+ * Resolve run (`merge.resolve: agent`): merge the target into weave/<ID>, let the agent resolve the conflicts, commit
+ * the two-parent merge with `Weave-Resolve` trailers and push it, so the coordinator's next merge attempt is clean.
+ * Responsibilities: fetch the target, `.weave/` conflicts to the milestone's side, one agent run (plus verify fix
+ * passes), the marker check, heartbeats, cost, pause (before the agent only) and stop, the final report.
+ * Not here: deciding to resolve or retrying the merge (github/, reconcile/), the task loop (worker-loop.ts).
+ * Invariants: only a fully resolved merge is committed and pushed, never forced; any failure, stop or pause aborts
+ * the merge and leaves weave/<ID> (local and remote) where it was.
+ */
+import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { WeaveError } from "../core/errors.js";
+import type { Plan } from "../core/plan/plan.js";
+import { findMilestone } from "../core/plan/plan.js";
+import type { Reporter, WorkerStatus } from "../ports/reporter.js";
+import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
+import type { TaskRun } from "./agent-task.js";
+import { formatResolveMessage, progressFrom } from "./checkpoint.js";
+import type { SignalBox } from "./signal-box.js";
+import { createGitRunner, createWorkerGit } from "./worker-git.js";
+import { verifyCheckout } from "./worker-loop.js";
+
+export interface ResolveConflictsOptions {
+  plan: Plan;
+  milestoneId: string;
+  runId: string;
+  cwd: string;
+  /** Branch to merge into weave/<ID> (the plan's `target` or the default branch). */
+  target: string;
+  /** Remote to fetch the target from and push weave/<ID> to (default `origin`). */
+  remote?: string;
+  /** When set, HEAD must be exactly this commit before anything runs. */
+  expectedHead?: string;
+  /** Environment of git commands (committer identity, no prompts). */
+  gitEnv?: NodeJS.ProcessEnv;
+  reporter: Reporter;
+  signals: SignalBox;
+  /** Base environment of the agent and verify commands. */
+  env: NodeJS.ProcessEnv;
+  costFile: string;
+  logPath?: string;
+  commandOverride?: string;
+  now?: () => Date;
+}
+
+/** Conflict markers git writes, at the start of a line. */
+const MARKER = /^(<{7}|>{7})(?: |\r?$)/m;
+
+/** The instruction the agent gets as $WEAVE_TASK. */
+export function resolveInstruction(milestone: string, target: string, files: readonly string[]): string {
+  return `Resolve the merge conflicts of merging ${target} into weave/${milestone} in these files: ${files.join(", ")}; keep both sides' intent; remove all conflict markers. ` +
+    "Do not commit, abort the merge or run git merge yourself: weave checks the files and commits the merge when you are done.";
+}
+
+export async function runResolveConflicts(options: ResolveConflictsOptions): Promise<WorkerStatus> {
+  const { plan, reporter, signals, target } = options;
+  const now = options.now ?? (() => new Date());
+  const remote = options.remote ?? "origin";
+  const milestone = findMilestone(plan, options.milestoneId);
+  if (!milestone) throw new WeaveError("unknown-milestone", `${options.milestoneId} is not in ${plan.file}`);
+  const branch = `weave/${milestone.id}`;
+  const targetRef = `refs/remotes/${remote}/${target}`;
+  const command = options.commandOverride ?? plan.worker.command;
+  const git = createGitRunner(options.cwd, options.gitEnv);
+  const workerGit = createWorkerGit(options.cwd, { env: options.gitEnv });
+  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
+  const status: WorkerStatus = {
+    milestone: milestone.id, runId: options.runId, state: "starting", tasksDone: 0, tasks: milestone.tasks.length,
+    costUsd: 0, pid: process.pid, startedAt: now().toISOString(), updatedAt: now().toISOString(),
+  };
+  const send = async (patch: Partial<WorkerStatus> = {}): Promise<void> => {
+    Object.assign(status, patch, { updatedAt: now().toISOString() });
+    const answer = await reporter.report({ ...status });
+    if (answer) signals.raise(answer);
+  };
+  let before = "";
+  let merging = false;
+
+  try {
+    before = await verifyCheckout(milestone, workerGit, options.expectedHead);
+    await git(["fetch", "-q", "--no-tags", remote, `+refs/heads/${target}:${targetRef}`]).catch((e: unknown) => {
+      throw new WeaveError("git-failed", `cannot fetch the target branch ${target}: ${(e as Error).message}`, { hint: "the checkout needs `fetch-depth: 0` and read access to the repository" });
+    });
+    // A merge or changes left by an earlier attempt that died: start again from the branch as pushed.
+    if (await mergeInProgress()) await git(["merge", "--abort"]).catch(() => undefined);
+    if (await workerGit.isDirty()) await workerGit.discardChanges();
+    const progress = progressFrom(await workerGit.messagesSince(targetRef), milestone.id);
+    await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: before, currentTaskText: `merge ${target} into ${branch}` });
+    if (signals.current) return await finish(signals.current === "stop" ? "stopped" : "paused");
+
+    const targetSha = (await git(["rev-parse", targetRef])).trim();
+    if (await isAncestor(targetSha, before)) return await finish("finished");
+
+    merging = true;
+    const clean = await git(["merge", "--no-ff", "--no-commit", "--no-verify", "-q", targetRef]).then(() => true, async (e: unknown) => {
+      if (await mergeInProgress() && (await unmergedPaths()).length > 0) return false;
+      throw e;
+    });
+    if (clean) return await commitAndPush(false, 0);
+
+    const conflicted = await unmergedPaths();
+    const own = conflicted.filter((f) => f.startsWith(".weave/"));
+    const files = conflicted.filter((f) => !f.startsWith(".weave/"));
+    await takeOurs(own);
+    if (files.length === 0) return await commitAndPush(true, 0);
+
+    const text = resolveInstruction(milestone.id, target, files);
+    const m = milestone.tasks.length;
+    const extra = { WEAVE_CONFLICTS: files.join("\n"), WEAVE_RESOLVE: "1", WEAVE_TARGET: target };
+    await send({ state: "running", currentTaskText: text });
+    let spent = 0;
+    const agent = await runTask(command, agentTaskEnv({ base: options.env, milestone, runId: options.runId, costFile: options.costFile, task: m, text, extra }), true);
+    spent += agent.costUsd;
+    const afterAgent = await checkAgentRun(agent, files);
+    if (afterAgent) return afterAgent;
+
+    const verify = plan.worker.verify;
+    if (verify) {
+      for (let attempt = 1; ; attempt++) {
+        if (signals.current === "stop") return await abort("stopped");
+        const started = Date.now();
+        await send({ state: "verifying", verify: { state: "running", attempt } });
+        const check = await runTask(verify, agentTaskEnv({ base: options.env, milestone, runId: options.runId, costFile: options.costFile, task: m, text: "verify", extra: { ...extra, WEAVE_VERIFY: "1" } }), false);
+        const durationMs = Date.now() - started;
+        if (check.interrupted) return await abort("stopped", { verify: { state: "failed", attempt, durationMs, exitCode: null } });
+        if (check.ok) {
+          status.verify = { state: "passed", attempt, durationMs, exitCode: 0 };
+          break;
+        }
+        const output = check.process.tail.slice(-30);
+        if (attempt > plan.worker.verify_retries) {
+          return await abort("failed", {
+            verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode },
+            error: `resolving the conflicts of merging ${target} into ${branch}: verify \`${verify}\` failed (${describeExit(check.process)}) after ${attempt - 1} fix pass${attempt === 2 ? "" : "es"}; nothing was pushed`,
+            lastOutput: output,
+          });
+        }
+        const fixText = `Fix what makes \`${verify}\` fail after resolving the conflicts of merging ${target} into ${branch}. Its output is in $WEAVE_VERIFY_OUTPUT. Do not commit.`;
+        await send({ state: "running", verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode }, currentTaskText: fixText });
+        const fix = await runTask(command, agentTaskEnv({ base: options.env, milestone, runId: options.runId, costFile: options.costFile, task: m, text: fixText, extra: { ...extra, WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) } }), true);
+        spent += fix.costUsd;
+        const afterFix = await checkAgentRun(fix, files);
+        if (afterFix) return afterFix;
+      }
+    }
+    if (signals.current === "stop") return await abort("stopped");
+    return await commitAndPush(true, spent);
+  } catch (e) {
+    if (e instanceof WeaveError && e.code === "wrong-checkout") throw e;
+    return await abort("failed", { error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    log?.end();
+  }
+
+  /** One run of `shellCommand`; an agent run's cost counts at once (spent even when the merge is then aborted). */
+  async function runTask(shellCommand: string, env: NodeJS.ProcessEnv, agent: boolean): Promise<TaskRun> {
+    const run = await runAgentTask(shellCommand, env, {
+      plan, cwd: options.cwd, costFile: options.costFile, signals, log,
+      onPid: (pid) => void (status.taskPid = pid),
+      beat: () => void send().catch(() => undefined),
+    });
+    if (agent) status.costUsd += run.costUsd;
+    return run;
+  }
+
+  /** The outcome when an agent run leaves the merge unusable, or undefined when the merge can go on. */
+  async function checkAgentRun(run: TaskRun, files: readonly string[]): Promise<WorkerStatus | undefined> {
+    if (run.interrupted) return await abort("stopped");
+    const lastOutput = run.process.tail.slice(-20);
+    if (!run.ok) return await abort("failed", { error: `the agent could not resolve the conflicts of merging ${target} into ${branch} (${describeExit(run.process)}); still conflicted: ${files.join(", ")}; nothing was pushed`, lastOutput });
+    const [head, mergeHead] = await Promise.all([workerGit.head(), git(["rev-parse", "-q", "--verify", "MERGE_HEAD"]).then((s) => s.trim(), () => "")]);
+    if (head !== before || !mergeHead) {
+      return await abort("failed", { error: `the agent ${head !== before ? "committed" : "aborted"} the merge of ${target} into ${branch} itself (weave commits it); still conflicted: ${files.join(", ")}; nothing was pushed`, lastOutput });
+    }
+    const left = await withMarkers(files);
+    if (left.length > 0) return await abort("failed", { error: `conflict markers left after the agent ran, merging ${target} into ${branch}; still conflicted: ${left.join(", ")}; nothing was pushed`, lastOutput });
+    return undefined;
+  }
+
+  async function commitAndPush(conflicted: boolean, costUsd: number): Promise<WorkerStatus> {
+    await git(["add", "-A"]);
+    const unmerged = await unmergedPaths();
+    if (unmerged.length > 0) return await abort("failed", { error: `merging ${target} into ${branch}: still conflicted: ${unmerged.join(", ")}; nothing was pushed` });
+    await git(["commit", "--no-verify", "-q", "-m", formatResolveMessage({ milestone: milestone!.id, target, costUsd, conflicted })]);
+    merging = false;
+    const head = (await git(["rev-parse", "HEAD"])).trim();
+    try {
+      await git(["push", "-q", remote, `HEAD:refs/heads/${branch}`]);
+    } catch (e) {
+      await git(["reset", "-q", "--hard", before]).catch(() => undefined);
+      return await finish("failed", { error: `cannot push the resolved merge to ${branch}: ${(e as Error).message}`, headSha: before });
+    }
+    return await finish("finished", { headSha: head });
+  }
+
+  /** Abort the merge (if one is in progress) so weave/<ID> is exactly as before, then report. */
+  async function abort(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
+    if (merging || (await mergeInProgress())) {
+      await git(["merge", "--abort"]).catch(() => undefined);
+      merging = false;
+    }
+    if (before && (await workerGit.head().catch(() => "")) !== before) await git(["reset", "-q", "--hard", before]).catch(() => undefined);
+    return await finish(state, { headSha: before || undefined, ...patch });
+  }
+
+  async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
+    const headSha = patch.headSha ?? status.headSha ?? (await workerGit.head().catch(() => undefined));
+    await send({ ...patch, state, headSha, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
+    return { ...status };
+  }
+
+  async function mergeInProgress(): Promise<boolean> {
+    return await git(["rev-parse", "-q", "--verify", "MERGE_HEAD"]).then(() => true, () => false);
+  }
+
+  async function isAncestor(a: string, b: string): Promise<boolean> {
+    return await git(["merge-base", "--is-ancestor", a, b]).then(() => true, () => false);
+  }
+
+  /** Paths with unmerged index entries, each once, in git's order. */
+  async function unmergedPaths(): Promise<string[]> {
+    const out = await git(["ls-files", "-u", "-z"]);
+    const paths = out.split("\0").filter(Boolean).map((entry) => entry.slice(entry.indexOf("\t") + 1));
+    return [...new Set(paths)];
+  }
+
+  /** `.weave/` belongs to the milestone: its side wins, a deletion on its side included. */
+  async function takeOurs(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const stages = await git(["ls-files", "-u", "-z", "--", ...paths]);
+    const withOurs = new Set(stages.split("\0").filter(Boolean).filter((e) => e.split(/\s+/)[2] === "2").map((e) => e.slice(e.indexOf("\t") + 1)));
+    const keep = paths.filter((p) => withOurs.has(p));
+    const drop = paths.filter((p) => !withOurs.has(p));
+    if (keep.length > 0) {
+      await git(["checkout", "--ours", "--", ...keep]);
+      await git(["add", "--", ...keep]);
+    }
+    if (drop.length > 0) await git(["rm", "-q", "-f", "--ignore-unmatch", "--", ...drop]);
+  }
+
+  /** Of `files`, those that still hold conflict markers (a deleted file holds none). */
+  async function withMarkers(files: readonly string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const file of files) {
+      const text = await readFile(join(options.cwd, file), "utf8").catch(() => "");
+      if (MARKER.test(text)) found.push(file);
+    }
+    return found;
+  }
+}
