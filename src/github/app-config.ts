@@ -4,6 +4,8 @@
  * Not here: probot's own settings it reads itself (LOG_LEVEL, …).
  * Invariants: the environment is a parameter, never read at import time.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
 
 export interface AppConfig {
@@ -22,6 +24,8 @@ export interface AppConfig {
   /** At most one progress update per check run in this many seconds. */
   checkRunIntervalSeconds: number;
   port: number;
+  /** Where the App keeps a bare clone per repository for merges (real `git merge-tree`). */
+  cacheDir: string;
 }
 
 export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
@@ -38,5 +42,6 @@ export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     tickSeconds: Number(env.WEAVE_TICK_SECONDS ?? 60),
     checkRunIntervalSeconds: Number(env.WEAVE_CHECK_RUN_INTERVAL ?? 30),
     port: Number(env.PORT ?? 3000),
+    cacheDir: env.WEAVE_CACHE_DIR ?? join(tmpdir(), "weave-app-cache"),
   };
 }

@@ -18,6 +18,7 @@ import { renderEligibilityMarkdown } from "../core/render/eligibility-report.js"
 import { renderErrorMarkdown } from "../core/render/error-render.js";
 import type { Ledger } from "./ledger.js";
 import { readLedger, writeLedger } from "./ledger.js";
+import { mirrorFor } from "./repo-mirror.js";
 import { moveRecord } from "./mutate-record.js";
 import { loadPlan } from "./plan-source.js";
 import type { RepoClient } from "./repo-client.js";
@@ -135,7 +136,7 @@ async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, 
 }
 
 async function start(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, deps: CommandDeps): Promise<void> {
-  const current = await readLedger(client);
+  const current = await readLedger(client, await mirrorFor(session, client));
   const run = current.ledger.run;
   if (run && Object.values(current.ledger.milestones).some((r) => !SETTLED_STATES.has(r.state) && r.state !== "pending" && r.state !== "eligible")) {
     await client.createComment(event.issueNumber, `A weave run is already in progress (tracking #${run.trackingIssue}). \`/weave status\` shows it.`);
@@ -160,7 +161,8 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
 /** Read–modify–write of the ledger with compare-and-swap, retried when someone else wrote in between. */
 export async function updateLedger(client: RepoClient, session: RepoSession, mutate: (ledger: Ledger) => void): Promise<Ledger> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const base = await readLedger(client);
+    const mirror = await mirrorFor(session, client);
+    const base = await readLedger(client, mirror);
     const ledger = structuredClone(base.ledger);
     mutate(ledger);
     if (JSON.stringify(ledger) === JSON.stringify(base.ledger)) {
@@ -169,7 +171,7 @@ export async function updateLedger(client: RepoClient, session: RepoSession, mut
     }
     // Heartbeat replies read the session's ledger: let workers hear a pause or stop before the write lands.
     session.ledger = ledger;
-    const written = await writeLedger(client, base, ledger, "command");
+    const written = await writeLedger(client, base, ledger, "command", mirror);
     if (written) {
       session.ledger = written.ledger;
       session.ledgerVersion = written;

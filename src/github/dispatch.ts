@@ -25,9 +25,11 @@ export interface StartInput {
   now: Date;
   /** The target's head, read once for all the milestones a reconcile starts. */
   targetSha: string;
+  /** `resolve`: a job that merges the target into the milestone branch with the agent (`merge.resolve: agent`). */
+  mode?: "run" | "resolve";
 }
 
-export async function startMilestone({ client, session, plan, ledger, id, config, now, targetSha }: StartInput): Promise<void> {
+export async function startMilestone({ client, session, plan, ledger, id, config, now, targetSha, mode = "run" }: StartInput): Promise<void> {
   const r = ledger.milestones[id]!;
   const run = ledger.run!;
   const branch = `weave/${id}`;
@@ -67,7 +69,8 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   }
   const dispatchId = `${run.id}.${id}.${r.attempts + 1}.${randomBytes(3).toString("hex")}`;
   session.dispatches.set(dispatchId, { milestone: id });
-  const inputs = { milestone: id, dispatch_id: dispatchId, sha, app_url: config.publicUrl };
+  // `mode` goes only to resolve jobs, so workflows written before it existed still take ordinary runs.
+  const inputs: Record<string, string> = { milestone: id, dispatch_id: dispatchId, sha, app_url: config.publicUrl, ...(mode === "resolve" ? { mode } : {}) };
   let runId: number | undefined;
   try {
     runId = await client.dispatchWorkflow(config.workflowFile, await client.defaultBranch(), inputs);
@@ -88,6 +91,7 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   r.startedAt = now.toISOString();
   r.lastHeartbeat = undefined;
   r.signal = undefined;
+  r.resolving = mode === "resolve";
   moveRecord(id, r, "claimed", undefined);
   r.reason = undefined;
 }

@@ -10,10 +10,11 @@ import { moveRecord } from "./mutate-record.js";
 import { loadPlan } from "./plan-source.js";
 import { mergedOnTarget } from "./reconcile-repo.js";
 import type { RepoClient } from "./repo-client.js";
+import { mirrorFor } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
 
 export async function diagnoseRepo(session: RepoSession, client: RepoClient, fix: boolean): Promise<string> {
-  const { ledger } = await readLedger(client);
+  const { ledger } = await readLedger(client, await mirrorFor(session, client));
   const plan = await loadPlan(session, client);
   const findings: string[] = [];
   const stale: string[] = [];

@@ -2,13 +2,15 @@
  * Run ledger: what the App knows of a repository's run, kept in the repository itself at `refs/weave/state` as a
  * commit holding `state.json`, and moved only by fast-forward — a compare-and-swap, so two handlers (or two App
  * processes) racing cannot both win.
- * Responsibilities: the ledger's shape, read (cached by commit), write (commit on the sha read + non-forced update).
+ * Responsibilities: the ledger's shape, read (cached by commit), write (commit on the sha read + non-forced update) —
+ * over git (the App's mirror: no REST calls, no write throttling) or over the REST git-data API (any token).
  * Not here: deciding what goes in it (github/reconcile-repo.ts).
  * Invariants: a write either lands on exactly the version it read or fails with `stale`; never force-moves the ref.
  */
 import type { MilestoneState } from "../core/lifecycle.js";
 import type { VerifyStatus } from "../ports/reporter.js";
 import type { RepoClient } from "./repo-client.js";
+import type { RepoMirror } from "./repo-mirror.js";
 
 export const LEDGER_REF = "weave/state";
 const LEDGER_FILE = "state.json";
@@ -37,6 +39,14 @@ export interface LedgerMilestone {
   mergeBlocked?: boolean;
   conflictFiles?: string[];
   pr?: number;
+  /** Handed to GitHub: native auto-merge, or the target's merge queue (state `merging`). */
+  autoMerge?: "auto-merge" | "queue";
+  /** Blocked until these report (cleared by a completed check run or a review on the PR). */
+  waitingFor?: "checks";
+  /** Resolve jobs (`merge.resolve: agent`) dispatched for the current conflict. */
+  resolveAttempts?: number;
+  /** The job in flight is a resolve job: its failure leaves the milestone in `conflict`, not `failed`. */
+  resolving?: boolean;
 }
 
 export interface LedgerRun {
@@ -67,7 +77,19 @@ export function emptyLedger(): Ledger {
 
 const cache = new Map<string, { commit: string; json: string }>();
 
-export async function readLedger(client: RepoClient): Promise<LedgerVersion> {
+const GIT_REF = `refs/${LEDGER_REF}`;
+
+/** Reads the ledger through the mirror when given one (git), else through the REST API. */
+export async function readLedger(client: RepoClient, mirror?: RepoMirror): Promise<LedgerVersion> {
+  if (mirror) {
+    const commit = await mirror.fetchRef(GIT_REF);
+    if (!commit) return { ledger: emptyLedger(), commit: undefined };
+    const cached = cache.get(client.fullName);
+    if (cached?.commit === commit) return { ledger: JSON.parse(cached.json) as Ledger, commit };
+    const json = (await mirror.readText(commit, LEDGER_FILE)) ?? JSON.stringify(emptyLedger());
+    cache.set(client.fullName, { commit, json });
+    return { ledger: JSON.parse(json) as Ledger, commit };
+  }
   const commit = await client.getRef(LEDGER_REF);
   if (!commit) return { ledger: emptyLedger(), commit: undefined };
   const cached = cache.get(client.fullName);
@@ -79,10 +101,19 @@ export async function readLedger(client: RepoClient): Promise<LedgerVersion> {
 }
 
 /** Writes `ledger` on top of `base`; false when the ledger moved since (re-read and decide again). */
-export async function writeLedger(client: RepoClient, base: LedgerVersion, ledger: Ledger, message: string): Promise<LedgerVersion | undefined> {
+export async function writeLedger(client: RepoClient, base: LedgerVersion, ledger: Ledger, message: string, mirror?: RepoMirror): Promise<LedgerVersion | undefined> {
   const json = `${JSON.stringify(ledger, null, 2)}\n`;
-  const commit = await client.createCommit(`weave: ${message}`, { [LEDGER_FILE]: json }, base.commit ? [base.commit] : []);
-  const moved = base.commit ? await client.updateRef(LEDGER_REF, commit) : await client.createRef(LEDGER_REF, commit);
+  const parents = base.commit ? [base.commit] : [];
+  let moved: boolean;
+  let commit: string;
+  if (mirror) {
+    // A plain push is the compare-and-swap: GitHub refuses it unless it fast-forwards the version we read.
+    commit = await mirror.commitFiles(`weave: ${message}`, { [LEDGER_FILE]: json }, parents);
+    moved = (await mirror.moveRef(commit, GIT_REF)) === "pushed";
+  } else {
+    commit = await client.createCommit(`weave: ${message}`, { [LEDGER_FILE]: json }, parents);
+    moved = base.commit ? await client.updateRef(LEDGER_REF, commit) : await client.createRef(LEDGER_REF, commit);
+  }
   if (!moved) {
     cache.delete(client.fullName);
     return undefined;

@@ -29,10 +29,17 @@ export function applyHeartbeat(id: string, record: LedgerMilestone, status: Work
   switch (status.state) {
     case "finished":
       record.finishedAt = at.toISOString();
+      record.resolving = false;
       moveRecord(id, record, "finished", undefined);
       record.reason = undefined;
       break;
     case "failed":
+      if (record.resolving) {
+        // A resolve job that could not resolve leaves the conflict for a person, with the job's words.
+        moveRecord(id, record, "conflict", `the resolve job could not resolve the conflict: ${status.error ?? "failed"}`);
+        record.resolving = false;
+        break;
+      }
       moveRecord(id, record, "failed", `${status.error ?? "failed"}${status.lastOutput?.length ? `\n${status.lastOutput.slice(-5).join("\n")}` : ""}`);
       break;
     case "paused":

@@ -4,7 +4,7 @@
  * Responsibilities: every webhook, heartbeat and tick of a repository ends here; duplicates and reorderings are
  * harmless because each pass recomputes from what is true now.
  * Not here: comment commands (github/comment-commands.ts), starting a milestone's job (github/dispatch.ts),
- * merge-back (github/merge-back.ts).
+ * landing a milestone (github/merge-back.ts, github/pull-merge.ts).
  * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly.
  */
 import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
@@ -18,9 +18,13 @@ import { checkRunUpdate } from "./check-runs.js";
 import { startMilestone } from "./dispatch.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
 import { readLedger, writeLedger } from "./ledger.js";
+import { analyse, landed, landMilestone } from "./merge-back.js";
+import type { MergeContext } from "./merge-back.js";
 import { applyHeartbeat, moveRecord } from "./mutate-record.js";
+import { followPulls, openFinishedPulls } from "./pull-merge.js";
 import { loadPlan } from "./plan-source.js";
 import type { RepoClient } from "./repo-client.js";
+import { mirrorFor } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
 import { renderStatusComment } from "./status-comment.js";
 
@@ -28,8 +32,8 @@ export interface ReconcileDeps {
   config: AppConfig;
   now: () => Date;
   log: (message: string) => void;
-  /** Merge-back hook (github/merge-back.ts); absent = finished milestones wait for a person to merge. */
-  merge?: (client: RepoClient, plan: Plan, ledger: Ledger, id: string) => Promise<void>;
+  /** Waits between merge attempts that lost a race (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const MAX_PASSES = 4;
@@ -47,7 +51,8 @@ export type ReconcileTrigger = "event" | "push" | "tick" | "heartbeat";
 
 export async function reconcileRepo(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger = "event"): Promise<void> {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client));
+    const mirror = await mirrorFor(session, client);
+    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, mirror));
     session.ledgerVersion = base;
     session.ledger = base.ledger;
     if (!base.ledger.run) return;
@@ -56,18 +61,23 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     const plan = await loadPlan(session, client);
     const now = deps.now();
     const changed = new Set<string>();
+    const ctx: MergeContext = { client, session, plan, ledger, config: deps.config, now, log: deps.log, sleep: deps.sleep };
     for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
 
     // Observe: what landed on the target, what workers said, which runs ended.
-    const merged = trigger === "heartbeat" && pass === 0 ? new Set<string>() : mergedOnTarget(await client.recentCommitMessages(run.target));
+    const merged = mergedOnTarget(await targetMessages(session, client, run.target, trigger, pass));
     for (const id of merged) {
       const r = ledger.milestones[id];
-      if (r && r.state !== "merged" && !ACTIVE_STATES.has(r.state)) {
-        moveRecord(id, r, "merged", undefined);
-        r.reason = undefined;
-        changed.add(id);
-      }
+      const m = findMilestone(plan, id);
+      if (!r || !m || r.state === "merged" || ACTIVE_STATES.has(r.state)) continue;
+      // Landed by someone (a person, auto-merge, a queue): what follows a landing follows it here too.
+      if (["finished", "merging", "conflict"].includes(r.state)) await landed(ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
+      else moveRecord(id, r, "merged", undefined);
+      r.reason = undefined;
+      changed.add(id);
     }
+    const closedPulls = new Map(session.closedPulls);
+    if (closedPulls.size > 0 || trigger === "tick") for (const id of await followPulls(ctx, closedPulls, trigger === "tick")) changed.add(id);
     for (const [id, r] of Object.entries(ledger.milestones)) {
       const beat = session.heartbeats.get(id);
       if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), run.budgetStopped)) changed.add(id);
@@ -115,9 +125,18 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       } else if (action.kind === "fail") moveRecord(action.id, r, "failed", action.reason);
       else if (action.kind === "skip") moveRecord(action.id, r, "skipped", action.reason);
       else if (action.kind === "merge") {
-        if (deps.merge) await deps.merge(client, plan, ledger, action.id);
-        else changed.delete(action.id);
+        try {
+          await landMilestone(ctx, action.id);
+        } catch (e) {
+          // One milestone's merge trouble does not hold up the rest of the run; the next reconcile tries again.
+          r.reason = `merging failed: ${(e as Error).message}`;
+          deps.log(`${client.fullName}: ${action.id}: ${r.reason}`);
+        }
       } else if (action.kind === "start") starts.push(action.id);
+    }
+    if (plan.merge.via === "pr") {
+      // Finished milestones get their PR now, so reviewers can look (and approve) before weave merges.
+      for (const id of await openFinishedPulls(ctx, (id) => analyse(ctx, id)).catch((e: unknown) => (deps.log(`${client.fullName}: opening PRs: ${(e as Error).message}`), []))) changed.add(id);
     }
     if (starts.length > 0) {
       const targetSha = await client.branchSha(run.target);
@@ -127,7 +146,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
 
     // Write the ledger; a lost race means someone else changed the world: look again.
     if (JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
-      const written = await writeLedger(client, base, ledger, summarise(changed, ledger));
+      const written = await writeLedger(client, base, ledger, summarise(changed, ledger), mirror);
       if (!written) {
         deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
         session.ledgerVersion = undefined;
@@ -136,10 +155,26 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       session.ledger = written.ledger;
       session.ledgerVersion = written;
     }
+    for (const n of closedPulls.keys()) session.closedPulls.delete(n);
     await publish(session, client, plan, ledger, changed, now);
-    if (actions.some((a) => a.kind === "merge") && deps.merge) continue;
+    // A landing unblocks dependents: decide again at once.
+    if (actions.some((a) => a.kind === "merge" && ledger.milestones[a.id]?.state === "merged")) continue;
     return;
   }
+}
+
+/**
+ * Recent commit messages of the target: from the push webhooks since the last reconcile when they are known to be
+ * complete (no API call), else listed. A heartbeat-driven first pass needs none (nothing landed meanwhile).
+ */
+async function targetMessages(session: RepoSession, client: RepoClient, target: string, trigger: ReconcileTrigger, pass: number): Promise<string[]> {
+  const pushed = session.pushed.get(target);
+  session.pushed.delete(target);
+  if (pass === 0 && trigger === "heartbeat" && !pushed) return [];
+  if (pass === 0 && trigger !== "tick" && session.targetListed && (pushed?.complete ?? true)) return pushed?.messages ?? [];
+  const messages = await client.recentCommitMessages(target);
+  session.targetListed = true;
+  return messages;
 }
 
 function summarise(changed: ReadonlySet<string>, ledger: Ledger): string {

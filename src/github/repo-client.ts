@@ -11,6 +11,31 @@ import { WeaveError } from "../core/errors.js";
 /** The subset of Octokit the App uses: `request(route, params)`. */
 export interface OctokitLike {
   request(route: string, params?: Record<string, unknown>): Promise<{ status: number; data: unknown; headers?: Record<string, unknown> }>;
+  /** GraphQL (auto-merge and merge queues have no REST API). */
+  graphql?: (query: string, variables?: Record<string, unknown>) => Promise<unknown>;
+  /** Octokit's auth hook: an installation Octokit answers `{ token }` (used for git over HTTPS). */
+  auth?: (options?: Record<string, unknown>) => Promise<unknown>;
+}
+
+/** A pull request as weave reads it. */
+export interface PullView {
+  number: number;
+  nodeId: string;
+  state: "open" | "closed";
+  merged: boolean;
+  /** null while GitHub is still computing it. */
+  mergeable: boolean | null;
+  mergeableState: string;
+  headSha: string;
+  autoMerge: boolean;
+}
+
+export type PullMergeResult = { kind: "merged"; sha: string } | { kind: "head-moved"; message: string } | { kind: "refused"; status: number; message: string };
+
+/** A repository rule that applies to a branch (rulesets), as `GET /repos/{o}/{r}/rules/branches/{branch}` lists them. */
+export interface BranchRule {
+  type: string;
+  parameters?: Record<string, unknown>;
 }
 
 export interface RepoRef {
@@ -50,6 +75,17 @@ export interface RepoClient extends RepoRef {
   /** Messages of the latest commits on `branch` (newest first). */
   recentCommitMessages(branch: string, count?: number): Promise<string[]>;
   compareStatus(base: string, head: string): Promise<string | undefined>;
+  /** The clone URL and a token for git over HTTPS (never logged). */
+  gitAccess(): Promise<{ url: string; token: string }>;
+  /** Opens a PR; "exists" when one is open for head→base, "empty" when head has nothing base lacks. */
+  createPull(params: { title: string; body: string; head: string; base: string }): Promise<PullView | "exists" | "empty">;
+  findOpenPull(head: string, base: string): Promise<PullView | undefined>;
+  getPull(number: number): Promise<PullView | undefined>;
+  updatePull(number: number, params: { body?: string; state?: "open" | "closed" }): Promise<void>;
+  /** Merges with `sha` so a moved head is never merged unseen. */
+  mergePull(number: number, params: { sha: string; method: "merge" | "squash" | "rebase"; title: string; message: string }): Promise<PullMergeResult>;
+  branchRules(branch: string): Promise<BranchRule[]>;
+  graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
 }
 
 export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClient {
@@ -68,10 +104,18 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
       throw translate(e);
     }
   };
-  let defaultBranch: string | undefined;
+  let info: { default_branch: string; clone_url: string } | undefined;
+  const repoInfo = async (): Promise<{ default_branch: string; clone_url: string }> => {
+    info ??= await call<{ default_branch: string; clone_url: string }>("GET /repos/{owner}/{repo}");
+    return info;
+  };
+  const pullView = (p: PullData): PullView => ({
+    number: p.number, nodeId: p.node_id, state: p.state === "closed" ? "closed" : "open", merged: p.merged === true, mergeable: p.mergeable ?? null,
+    mergeableState: p.mergeable_state ?? "unknown", headSha: p.head.sha, autoMerge: p.auto_merge != null,
+  });
   return {
     owner, repo, fullName: `${owner}/${repo}`, calls,
-    defaultBranch: async () => (defaultBranch ??= (await call<{ default_branch: string }>("GET /repos/{owner}/{repo}")).default_branch),
+    defaultBranch: async () => (await repoInfo()).default_branch,
     readFile: (path, ref) => maybe(async () => {
       const data = await call<{ content?: string; encoding?: string; sha: string }>("GET /repos/{owner}/{repo}/contents/{path}", { path, ref });
       return { text: Buffer.from(data.content ?? "", (data.encoding as BufferEncoding) ?? "base64").toString("utf8"), sha: data.sha };
@@ -112,8 +156,78 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
     react: async (commentId, content) => void (await maybe(() => call("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content }), 404, 422)),
     permission: async (login) => (await maybe(() => call<{ permission: string }>("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { username: login }), 404))?.permission ?? "none",
     recentCommitMessages: async (branch, count = 100) => ((await maybe(() => call<{ commit: { message: string } }[]>("GET /repos/{owner}/{repo}/commits", { sha: branch, per_page: count }), 404, 409)) ?? []).map((c) => c.commit.message),
+    gitAccess: async () => {
+      const url = (await repoInfo()).clone_url;
+      const auth = (await octokit.auth?.({ type: "installation" })) as { token?: string } | undefined;
+      if (!auth?.token) throw new WeaveError("not-authorized", "no installation token for git over HTTPS", { hint: "the App needs an installation Octokit (probot.auth(installationId))" });
+      return { url, token: auth.token };
+    },
+    createPull: async ({ title, body, head, base }) => {
+      try {
+        return pullView(await call<PullData>("POST /repos/{owner}/{repo}/pulls", { title, body, head, base, maintainer_can_modify: true, ...NO_RETRY }));
+      } catch (e) {
+        const text = validationText(e);
+        if (httpStatus(e) === 422 && /already exists/i.test(text)) return "exists";
+        if (httpStatus(e) === 422 && /no commits between/i.test(text)) return "empty";
+        throw translate(e);
+      }
+    },
+    findOpenPull: async (head, base) => {
+      const list = await call<PullData[]>("GET /repos/{owner}/{repo}/pulls", { head: `${owner}:${head}`, base, state: "open", per_page: 1 }).catch((e) => {
+        throw translate(e);
+      });
+      return list[0] ? pullView(list[0]) : undefined;
+    },
+    getPull: async (number) => {
+      const p = await maybe(() => call<PullData>("GET /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: number }), 404);
+      return p ? pullView(p) : undefined;
+    },
+    updatePull: async (number, params) => void (await maybe(() => call("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: number, ...params }), 404)),
+    mergePull: async (number, { sha, method, title, message }) => {
+      try {
+        const data = await call<{ sha: string }>("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { pull_number: number, sha, merge_method: method, commit_title: title, commit_message: message, ...NO_RETRY });
+        return { kind: "merged", sha: data.sha };
+      } catch (e) {
+        const status = httpStatus(e);
+        if (status === 409) return { kind: "head-moved", message: errorMessage(e) };
+        if (status === 405 || status === 422) return { kind: "refused", status, message: errorMessage(e) };
+        throw translate(e);
+      }
+    },
+    branchRules: async (branch) => (await maybe(() => call<BranchRule[]>("GET /repos/{owner}/{repo}/rules/branches/{branch}", { branch, per_page: 100 }), 404)) ?? [],
+    graphql: async <T>(query: string, variables: Record<string, unknown>) => {
+      if (!octokit.graphql) throw new WeaveError("internal", "this Octokit has no GraphQL client");
+      calls.set("graphql", (calls.get("graphql") ?? 0) + 1);
+      try {
+        return (await octokit.graphql(query, variables)) as T;
+      } catch (e) {
+        throw translate(e);
+      }
+    },
     compareStatus: async (base, head) => (await maybe(() => call<{ status: string }>("GET /repos/{owner}/{repo}/compare/{basehead}", { basehead: `${base}...${head}` }), 404))?.status,
   };
+}
+
+interface PullData {
+  number: number;
+  node_id: string;
+  state: string;
+  merged?: boolean;
+  mergeable?: boolean | null;
+  mergeable_state?: string;
+  head: { sha: string };
+  auto_merge?: unknown;
+}
+
+/** GitHub's own words for a refused request (its `message`, and any `errors[].message`). */
+function errorMessage(e: unknown): string {
+  const data = (e as { response?: { data?: { message?: string } } }).response?.data;
+  return data?.message ?? (e instanceof Error ? e.message : String(e));
+}
+
+function validationText(e: unknown): string {
+  const data = (e as { response?: { data?: { message?: string; errors?: { message?: string }[] } } }).response?.data;
+  return [data?.message, ...(data?.errors ?? []).map((x) => x.message)].filter(Boolean).join("; ");
 }
 
 function translate(e: unknown): WeaveError {

@@ -9,10 +9,13 @@
 import type { Plan } from "../core/plan/plan.js";
 import type { Ledger, LedgerVersion } from "./ledger.js";
 import type { WorkerStatus } from "../ports/reporter.js";
-import type { RepoClient } from "./repo-client.js";
+import type { BranchRule, RepoClient } from "./repo-client.js";
+import type { RepoMirror } from "./repo-mirror.js";
 
 export interface RepoSession {
   fullName: string;
+  /** Where this repository's mirror lives (github/repo-mirror.ts). */
+  cacheDir: string;
   installationId: number;
   /** Latest heartbeat per milestone, with when it arrived. */
   heartbeats: Map<string, { status: WorkerStatus; at: number; runId: number }>;
@@ -34,13 +37,26 @@ export interface RepoSession {
   ledgerVersion?: LedgerVersion;
   /** Last status/conclusion sent to each milestone's check run (unchanged ones are not sent again). */
   checkRunShown: Map<string, string>;
+  /** The bare clone merges are computed in (github/repo-mirror.ts). */
+  mirror?: RepoMirror;
+  /** Branch rules of targets, with when they were read. */
+  rules?: Map<string, { at: number; rules: BranchRule[] }>;
+  /**
+   * Commit messages pushed to each branch since the last reconcile, from the push webhooks (so a reconcile need not
+   * list the target's commits); `complete: false` when a payload may have been cut short.
+   */
+  pushed: Map<string, { messages: string[]; complete: boolean }>;
+  /** The target's history was listed at least once in this process (until then, pushes alone are not enough). */
+  targetListed?: boolean;
+  /** PRs GitHub reported closed since the last reconcile: number → merged. */
+  closedPulls: Map<number, boolean>;
   queue: Promise<void>;
   dirty: boolean;
 }
 
-export function createSession(fullName: string, installationId: number): RepoSession {
+export function createSession(fullName: string, installationId: number, cacheDir: string): RepoSession {
   return {
-    fullName, installationId, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(),
+    fullName, installationId, cacheDir, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(), closedPulls: new Map(), pushed: new Map(),
     queue: Promise.resolve(), dirty: false,
   };
 }

@@ -21,6 +21,7 @@ import type { ReconcileDeps, ReconcileTrigger } from "./reconcile-repo.js";
 import type { OctokitLike, RepoClient } from "./repo-client.js";
 import { createRepoClient } from "./repo-client.js";
 import type { RepoSession } from "./repo-session.js";
+import { mirrorFor } from "./repo-mirror.js";
 import { createSession, serialise } from "./repo-session.js";
 
 export interface WeaveApp {
@@ -36,7 +37,7 @@ export interface WeaveApp {
 export interface WeaveAppOptions {
   config: AppConfig;
   now?: () => Date;
-  merge?: ReconcileDeps["merge"];
+  sleep?: ReconcileDeps["sleep"];
   /** Told of every error a handler or reconcile swallowed (they are logged too); tests assert there are none. */
   onError?: (where: string, error: unknown) => void;
 }
@@ -58,6 +59,21 @@ function crossesBudget(session: RepoSession): boolean {
   }
   return total >= ceiling;
 }
+
+/** Milestones that waited for required checks or reviews are tried again. */
+async function unblockWaiting(session: RepoSession, client: RepoClient): Promise<void> {
+  if (!session.ledger || !Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
+  await updateLedger(client, session, (ledger) => {
+    for (const r of Object.values(ledger.milestones)) {
+      if (r.waitingFor !== "checks") continue;
+      r.waitingFor = undefined;
+      r.mergeBlocked = false;
+    }
+  });
+}
+
+/** A push payload lists at most this many commits; one that lists as many may have been cut short. */
+const PUSH_PAYLOAD_COMMITS = 20;
 
 export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
   const now = options.now ?? (() => new Date());
@@ -81,7 +97,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     if (!payload.repository || !payload.installation) return undefined;
     const name = payload.repository.full_name;
     let session = sessions.get(name);
-    if (!session) sessions.set(name, (session = createSession(name, payload.installation.id)));
+    if (!session) sessions.set(name, (session = createSession(name, payload.installation.id, options.config.cacheDir)));
     wireSession(session);
     return session;
   };
@@ -92,7 +108,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         if (session.ledger?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledger, now());
       }).catch((e: unknown) => report(`${session.fullName}: status comment`, e));
   };
-  const deps: ReconcileDeps = { config: options.config, now, log, merge: options.merge };
+  const deps: ReconcileDeps = { config: options.config, now, log, sleep: options.sleep };
   const reconcile = (session: RepoSession, trigger: ReconcileTrigger = "event"): Promise<void> =>
     serialise(session, async () => {
       try {
@@ -113,10 +129,13 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         const installation = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner, repo }).catch(() => undefined);
         const id = (installation?.data as { id?: number } | undefined)?.id;
         if (!id) return undefined;
-        sessions.set(fullName, (session = createSession(fullName, id)));
+        sessions.set(fullName, (session = createSession(fullName, id, options.config.cacheDir)));
       }
       if (session) wireSession(session);
-      if (session && !session.ledger) session.ledger = (await readLedger(await clientFor(session))).ledger;
+      if (session && !session.ledger) {
+        const client = await clientFor(session);
+        session.ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
+      }
       return session;
     },
     onHeartbeat(session, milestone, status: WorkerStatus, changed) {
@@ -179,7 +198,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             }
           },
           refreshComment: async () => {
-            const ledger = (await readLedger(client)).ledger;
+            const ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
             if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
             else await client.createComment(issue.number, "No weave run yet: say `/weave start` to begin one.");
           },
@@ -191,8 +210,15 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (!firstTime(context.id)) return;
       const session = sessionOf(context.payload as RepoPayload);
       if (!session) return;
-      const { ref, repository } = context.payload;
+      const { ref, repository, commits } = context.payload;
       if (ref === `refs/heads/${repository.default_branch}`) session.plan = undefined;
+      if (ref.startsWith("refs/heads/")) {
+        // What landed is in the payload: the reconcile reads it here instead of listing the branch's commits.
+        const seen = session.pushed.get(ref.slice("refs/heads/".length)) ?? { messages: [], complete: true };
+        seen.messages.push(...commits.map((c) => c.message));
+        seen.complete &&= commits.length < PUSH_PAYLOAD_COMMITS;
+        session.pushed.set(ref.slice("refs/heads/".length), seen);
+      }
       if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) void reconcile(session, "push");
     });
     app.on(["workflow_run.completed", "workflow_job.completed"], async (context) => {
@@ -209,9 +235,45 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         void reconcile(session, "heartbeat");
       }, 1000).unref();
     });
-    app.on(["pull_request.closed", "pull_request_review.submitted"], async (context) => {
+    app.on("pull_request.closed", async (context) => {
       const session = sessionOf(context.payload as RepoPayload);
-      if (session) void reconcile(session);
+      const pull = context.payload.pull_request;
+      if (!session || !pull.head.ref.startsWith("weave/")) return;
+      session.closedPulls.set(pull.number, pull.merged === true);
+      void reconcile(session);
+    });
+    app.on("pull_request_review.submitted", async (context) => {
+      if (!firstTime(context.id)) return;
+      const session = sessionOf(context.payload as RepoPayload);
+      const { review, pull_request: pull } = context.payload;
+      if (!session || !pull.head.ref.startsWith("weave/")) return;
+      const reviewer = review.user?.login ?? "";
+      void serialise(session, async () => {
+        const client = await clientFor(session);
+        const plan = await loadPlan(session, client);
+        // `merge.auto: confirm`: an approving review from someone who may merge is the confirmation.
+        if (review.state.toLowerCase() === "approved" && plan.merge.auto === "confirm" && ["write", "maintain", "admin"].includes(await client.permission(reviewer))) {
+          await updateLedger(client, session, (ledger) => {
+            const entry = Object.entries(ledger.milestones).find(([, r]) => r.pr === pull.number);
+            if (entry && ["finished", "conflict"].includes(entry[1].state)) {
+              entry[1].mergeRequested = true;
+              entry[1].mergeBlocked = false;
+            }
+          });
+        }
+        await unblockWaiting(session, client);
+        await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
+      }).catch((e: unknown) => report(`${session.fullName}: review`, e));
+    });
+    app.on("check_run.completed", async (context) => {
+      const session = sessionOf(context.payload as RepoPayload);
+      // Another App's check (CI) finished: a milestone waiting for required checks may merge now.
+      if (!session?.ledger || !Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
+      void serialise(session, async () => {
+        const client = await clientFor(session);
+        await unblockWaiting(session, client);
+        await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
+      }).catch((e: unknown) => report(`${session.fullName}: checks`, e));
     });
     app.on("check_run.requested_action", async (context) => {
       if (!firstTime(context.id)) return;

@@ -3,6 +3,9 @@
  * (probot middleware + heartbeat endpoint), a repository with a plan, the worker workflow and a scripted agent,
  * and users who comment.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
 import type { AppConfig } from "../../src/github/app-config.js";
 import { readLedger } from "../../src/github/ledger.js";
@@ -16,11 +19,22 @@ import type { AppHandle, InstallationHandle, RepoHandle } from "../harness/seedi
 import { createGitHubStandIn } from "../harness/stand-in.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
 
-/** The agent: for each task writes <milestone>-<n>.txt, sleeps per agent.json, reports $0.10. */
-export const AGENT = `import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+/** The agent: for each task writes <milestone>-<n>.txt (and agent.json's `write["<id>:<n>"]` files), sleeps per agent.json, reports $0.10. */
+export const AGENT = `import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 const cfg = JSON.parse(readFileSync("agent.json", "utf8"));
 const id = process.env.WEAVE_MILESTONE, n = Number(process.env.WEAVE_TASK_INDEX);
+if (process.env.WEAVE_RESOLVE === "1") {
+  // A resolve job (merge.resolve: agent): settle each conflicted file.
+  for (const path of process.env.WEAVE_CONFLICTS.split("\\n").filter(Boolean)) writeFileSync(path, "resolved by the agent\\n");
+  appendFileSync(process.env.WEAVE_COST_FILE, JSON.stringify({ usd: 0.05 }) + "\\n");
+  process.exit(0);
+}
 writeFileSync(id + "-" + n + ".txt", process.env.WEAVE_TASK + "\\n");
+for (const [path, text] of Object.entries((cfg.write ?? {})[id + ":" + n] ?? {})) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
 await new Promise((r) => setTimeout(r, (cfg.sleep && cfg.sleep[id + ":" + n]) ?? cfg.sleepMs ?? 200));
 appendFileSync(process.env.WEAVE_COST_FILE, JSON.stringify({ usd: cfg.usd ?? 0.1 }) + "\\n");
 `;
@@ -59,7 +73,7 @@ export interface AppWorld {
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function createAppWorld(options: { plan?: string; agent?: Record<string, unknown>; timeScale?: number } = {}): Promise<AppWorld> {
+export async function createAppWorld(options: { plan?: string; agent?: Record<string, unknown>; timeScale?: number; files?: Record<string, string> } = {}): Promise<AppWorld> {
   const gh = await createGitHubStandIn({ timeScale: options.timeScale ?? 0.05 });
   const repo = await gh.repos.create({
     owner: "acme", name: "widgets",
@@ -68,6 +82,7 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
       ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action" }),
       "agent.mjs": AGENT,
       "agent.json": JSON.stringify(options.agent ?? { sleepMs: 200 }),
+      ...options.files,
     },
   });
   repo.setPermission("alice", "write");
@@ -76,6 +91,7 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
   const config: AppConfig = {
     appId: String(app.id), privateKey: app.privateKey, webhookSecret: "webhook-secret", baseUrl: gh.url, publicUrl: "http://127.0.0.1:1",
     oidcIssuer: gh.oidcIssuer, workflowFile: "weave-worker.yml", tickSeconds: 3600, checkRunIntervalSeconds: 1, port: 0,
+    cacheDir: await mkdtemp(join(tmpdir(), "weave-app-cache-")),
   };
   const errors: string[] = [];
   const start = async (): Promise<WeaveServer> => {
@@ -105,6 +121,7 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
     close: async () => {
       await server.close();
       await gh.close();
+      await rm(config.cacheDir, { recursive: true, force: true });
     },
   };
   return world;

@@ -1,0 +1,181 @@
+/**
+ * Merge-back on GitHub: land a finished milestone branch on the target — through its pull request (github/pull-merge.ts)
+ * or by a direct, non-forced push of a `git merge-tree` merge — or record why it cannot land yet.
+ * Responsibilities: the real-git analysis (conflicting files, files outside the declared scope), `.weave/` conflicts
+ * taken from the milestone's side, conflict comments on the PR and the tracking issue, the resolve job, and what
+ * follows a landing (state, branch deleted unless `keep_branches`).
+ * Not here: when to merge and in which order (reconcile/decide.ts); the ledger write (github/reconcile-repo.ts).
+ * Invariants: never force-pushes; a lost race is recomputed on the new heads (bounded, with backoff); a conflict
+ * leaves both branches as they were and the milestone is never run again because of it.
+ */
+import { WeaveError } from "../core/errors.js";
+import type { Milestone, Plan } from "../core/plan/plan.js";
+import { findMilestone } from "../core/plan/plan.js";
+import { filesOutsideScope } from "../local/local-merge.js";
+import type { MergeTreeResult } from "../local/repo-git.js";
+import type { AppConfig } from "./app-config.js";
+import { startMilestone } from "./dispatch.js";
+import type { Ledger, LedgerMilestone } from "./ledger.js";
+import { conflictComment, mergeCommitMessage, scopeText } from "./merge-texts.js";
+import type { CommitLine, ConflictSide } from "./merge-texts.js";
+import { moveRecord } from "./mutate-record.js";
+import { ensurePull, landThroughPull } from "./pull-merge.js";
+import type { RepoClient } from "./repo-client.js";
+import type { RepoMirror } from "./repo-mirror.js";
+import { mirrorFor } from "./repo-mirror.js";
+import type { RepoSession } from "./repo-session.js";
+
+export interface MergeContext {
+  client: RepoClient;
+  session: RepoSession;
+  plan: Plan;
+  ledger: Ledger;
+  config: AppConfig;
+  now: Date;
+  log: (message: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What one landing attempt found: done (landed, blocked, conflict, waiting) or the world moved under it. */
+export type Attempt = "done" | "retry";
+
+export interface Analysis {
+  mirror: RepoMirror;
+  milestone: Milestone;
+  record: LedgerMilestone;
+  target: string;
+  branch: string;
+  base: string;
+  head: string;
+  merged: MergeTreeResult;
+  scopeWarnings: string[];
+}
+
+/** Backoff between attempts when the target or the branch moved while landing. */
+export const RACE_BACKOFF_MS = [200, 1000, 3000];
+/** Resolve jobs (`merge.resolve: agent`) per conflict episode. */
+const RESOLVE_ATTEMPTS = 1;
+
+export const mirrorOf = (ctx: MergeContext): Promise<RepoMirror> => mirrorFor(ctx.session, ctx.client);
+
+/** Fetches the target and the milestone branch and computes the merge and the scope check; undefined = blocked. */
+export async function analyse(ctx: MergeContext, id: string): Promise<Analysis | undefined> {
+  const record = ctx.ledger.milestones[id]!;
+  const milestone = findMilestone(ctx.plan, id)!;
+  const target = ctx.ledger.run!.target;
+  const branch = `weave/${id}`;
+  const mirror = await mirrorOf(ctx);
+  let heads: Map<string, string>;
+  try {
+    heads = await mirror.fetch([target, branch]);
+  } catch (e) {
+    if (!/couldn't find remote ref/i.test((e as Error).message)) throw e;
+    block(record, `${branch} or ${target} is gone from GitHub; nothing to merge`);
+    return undefined;
+  }
+  const base = heads.get(target)!;
+  const head = heads.get(branch)!;
+  const [changed, merged] = await Promise.all([
+    milestone.files.length > 0 ? mirror.git.changedFiles(base, head) : Promise.resolve([]),
+    mirror.git.mergeTree(base, head),
+  ]);
+  return { mirror, milestone, record, target, branch, base, head, merged, scopeWarnings: filesOutsideScope(milestone, changed) };
+}
+
+/** Lands milestone `id` (decide() said now), updating its ledger record in place. */
+export async function landMilestone(ctx: MergeContext, id: string): Promise<void> {
+  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 0; attempt <= RACE_BACKOFF_MS.length; attempt++) {
+    const a = await analyse(ctx, id);
+    if (!a) return;
+    const r = a.record;
+    if (await a.mirror.isAncestor(a.head, a.base)) return void (await landed(ctx, a, "it is already on the target"));
+    if (a.scopeWarnings.length > 0 && ctx.plan.merge.scope === "strict" && !r.forceMerge) {
+      if (!r.mergeBlocked) await tell(ctx, a, scopeText(ctx.plan, a.milestone, a.scopeWarnings));
+      return block(r, `changed files outside its declared files: ${a.scopeWarnings.join(", ")}`);
+    }
+    const code = a.merged.conflicts.filter((f) => !f.startsWith(".weave/"));
+    if (code.length > 0) return conflict(ctx, a, code);
+    const outcome = ctx.plan.merge.via === "direct" ? await landDirect(ctx, a) : await landThroughPull(ctx, a);
+    if (outcome === "done") return;
+    if (attempt < RACE_BACKOFF_MS.length) await sleep(RACE_BACKOFF_MS[attempt]!);
+  }
+  ctx.ledger.milestones[id]!.reason = "the target or the branch kept moving while merging; trying again on the next reconcile";
+}
+
+/** The merge's tree, with `.weave/` conflicts taken from the milestone's side. */
+export async function mergedTree(a: Analysis): Promise<string> {
+  return a.merged.clean ? a.merged.tree : a.mirror.git.overlayPaths(a.merged.tree, a.head, a.merged.conflicts);
+}
+
+async function landDirect(ctx: MergeContext, a: Analysis): Promise<Attempt> {
+  const { title, message } = mergeCommitMessage(a.milestone, a.record.costUsd);
+  const parents = ctx.plan.merge.method === "squash" ? [a.base] : [a.base, a.head];
+  const commit = await a.mirror.git.commitTree(await mergedTree(a), parents, `${title}\n\n${message}`);
+  try {
+    if ((await a.mirror.push(commit, a.target)) === "rejected") return "retry";
+  } catch (e) {
+    if (!(e instanceof WeaveError) || e.code !== "not-authorized") throw e;
+    block(a.record, `${a.target} refuses direct pushes; use \`merge.via: pr\` (${e.message})`);
+    return "done";
+  }
+  await landed(ctx, a, undefined);
+  return "done";
+}
+
+/** After a landing: merged, flags cleared, the branch deleted unless the plan keeps branches. */
+export async function landed(ctx: MergeContext, a: Pick<Analysis, "record" | "milestone" | "branch"> & { mirror?: RepoMirror }, note: string | undefined): Promise<void> {
+  const r = a.record;
+  moveRecord(a.milestone.id, r, "merged", note);
+  if (!note) r.reason = undefined;
+  r.conflictFiles = undefined;
+  r.mergeRequested = false;
+  r.mergeBlocked = false;
+  r.forceMerge = false;
+  r.waitingFor = undefined;
+  r.resolveAttempts = undefined;
+  if (ctx.plan.merge.keep_branches) return;
+  try {
+    await (a.mirror ?? (await mirrorOf(ctx))).deleteBranch(a.branch);
+  } catch (e) {
+    ctx.log(`${ctx.client.fullName}: could not delete ${a.branch}: ${(e as Error).message}`);
+  }
+}
+
+export function block(r: LedgerMilestone, reason: string): void {
+  r.mergeBlocked = true;
+  r.mergeRequested = false;
+  r.reason = reason;
+}
+
+/** A comment on the milestone's PR (when it has one) and on the run's tracking issue. */
+export async function tell(ctx: MergeContext, a: Analysis, body: string): Promise<void> {
+  if (a.record.pr) await ctx.client.createComment(a.record.pr, body);
+  await ctx.client.createComment(ctx.ledger.run!.trackingIssue, a.record.pr ? `${body}\n\n<sub>Also on #${a.record.pr}.</sub>` : body);
+}
+
+async function conflict(ctx: MergeContext, a: Analysis, files: string[]): Promise<void> {
+  const r = a.record;
+  const id = a.milestone.id;
+  if (ctx.plan.merge.via === "pr") await ensurePull(ctx, a).catch((e: unknown) => ctx.log(`${ctx.client.fullName}: no PR for ${id}: ${(e as Error).message}`));
+  const mergeBase = (await a.mirror.git.raw(["merge-base", a.base, a.head])).trim();
+  const side = async (branch: string, tip: string): Promise<ConflictSide> => {
+    const commits = new Map<string, CommitLine[]>();
+    for (const file of files.slice(0, 20)) commits.set(file, await a.mirror.commits(mergeBase, tip, [file]));
+    return { branch, sha: tip, commits };
+  };
+  const wasRequested = r.mergeRequested === true;
+  moveRecord(id, r, "merging");
+  moveRecord(id, r, "conflict", `conflicts with ${a.target} in ${files.join(", ")}`);
+  r.conflictFiles = files;
+  r.mergeRequested = false;
+  r.forceMerge = false;
+  await tell(ctx, a, conflictComment(ctx.plan, a.milestone, files, await side(a.target, a.base), await side(a.branch, a.head)));
+  if (ctx.plan.merge.resolve !== "agent" || (r.resolveAttempts ?? 0) >= RESOLVE_ATTEMPTS) return;
+  // The agent merges the target into the branch; when its job finishes, the milestone is merged again.
+  r.resolveAttempts = (r.resolveAttempts ?? 0) + 1;
+  r.mergeRequested = wasRequested || ctx.plan.merge.auto === "auto";
+  const targetSha = a.base;
+  await startMilestone({ client: ctx.client, session: ctx.session, plan: ctx.plan, ledger: ctx.ledger, id, config: ctx.config, now: ctx.now, targetSha, mode: "resolve" });
+  if (r.state === "conflict") ctx.log(`${ctx.client.fullName}: the resolve job for ${id} was not dispatched: ${r.reason ?? "unknown"}`);
+}

@@ -1,0 +1,165 @@
+/**
+ * Landing through a pull request (`merge.via: pr`): open or find the milestone's PR, wait while GitHub computes
+ * `mergeable`, then merge with the head `sha` — or, where the target's rules ask for it, hand the PR to GitHub's
+ * merge queue or native auto-merge rather than bypass them.
+ * Responsibilities: the PR's life from weave's side, including PRs merged or closed by someone else.
+ * Not here: the git analysis, conflicts and what follows a landing (github/merge-back.ts).
+ * Invariants: a merge names the head it was computed for (a moved head is never merged unseen); a repository with a
+ * merge queue is never merged around it.
+ */
+import type { Analysis, Attempt, MergeContext } from "./merge-back.js";
+import { block, landed, mergedTree, mirrorOf } from "./merge-back.js";
+import { mergeCommitMessage, pullBody, pullTitle } from "./merge-texts.js";
+import { moveRecord } from "./mutate-record.js";
+import type { BranchRule, PullView } from "./repo-client.js";
+import { findMilestone } from "../core/plan/plan.js";
+
+/** Waits between looks while GitHub computes `mergeable` (null). */
+export const MERGEABLE_POLL_MS = [300, 1000, 2000, 4000];
+const RULES_TTL_MS = 5 * 60_000;
+
+// (Octokit's graphql() reserves some variable names, `method` among them.)
+const ENABLE_AUTO_MERGE = `mutation($id: ID!, $oid: GitObjectID, $mergeMethod: PullRequestMergeMethod, $headline: String, $body: String) {
+  enablePullRequestAutoMerge(input: {pullRequestId: $id, expectedHeadOid: $oid, mergeMethod: $mergeMethod, commitHeadline: $headline, commitBody: $body}) { pullRequest { number } }
+}`;
+const ENQUEUE = `mutation($id: ID!, $oid: GitObjectID) {
+  enqueuePullRequest(input: {pullRequestId: $id, expectedHeadOid: $oid}) { mergeQueueEntry { position } }
+}`;
+
+/** The milestone's open PR (created when it has none), its merged PR, or "empty" when the branch adds nothing. */
+export async function ensurePull(ctx: MergeContext, a: Analysis): Promise<PullView | "empty"> {
+  const r = a.record;
+  if (r.pr) {
+    const known = await ctx.client.getPull(r.pr);
+    if (known && (known.state === "open" || known.merged)) return known;
+    r.pr = undefined;
+  }
+  const body = pullBody(ctx.plan, ctx.ledger, a.milestone, await a.mirror.commits(a.base, a.head), a.scopeWarnings);
+  const created = await ctx.client.createPull({ title: pullTitle(a.milestone), body, head: a.branch, base: a.target });
+  if (created === "empty") return "empty";
+  const pull = created === "exists" ? await ctx.client.findOpenPull(a.branch, a.target) : created;
+  if (!pull) return "empty";
+  r.pr = pull.number;
+  return pull;
+}
+
+/** Opens PRs for finished milestones that have none, so reviewers can look before anything is merged. */
+export async function openFinishedPulls(ctx: MergeContext, analyse: (id: string) => Promise<Analysis | undefined>): Promise<string[]> {
+  const opened: string[] = [];
+  for (const [id, r] of Object.entries(ctx.ledger.milestones)) {
+    if (r.state !== "finished" || r.pr || r.mergeBlocked || !findMilestone(ctx.plan, id)) continue;
+    const a = await analyse(id);
+    if (!a) continue;
+    // A branch with nothing the target lacks has nothing to review: it has landed.
+    const pull = (await a.mirror.isAncestor(a.head, a.base)) ? "empty" : await ensurePull(ctx, a);
+    if (pull === "empty") await landed(ctx, a, "nothing to merge: the target already has all of it");
+    opened.push(id);
+  }
+  return opened;
+}
+
+async function rulesOf(ctx: MergeContext, branch: string): Promise<BranchRule[]> {
+  const cached = ctx.session.rules?.get(branch);
+  if (cached && ctx.now.getTime() - cached.at < RULES_TTL_MS) return cached.rules;
+  const rules = await ctx.client.branchRules(branch);
+  (ctx.session.rules ??= new Map()).set(branch, { at: ctx.now.getTime(), rules });
+  return rules;
+}
+
+const METHOD = { merge: "MERGE", squash: "SQUASH", rebase: "REBASE" } as const;
+
+export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<Attempt> {
+  const r = a.record;
+  if (!a.merged.clean) {
+    // Only `.weave/` conflicts: commit the milestone's side on its branch, so the PR becomes mergeable.
+    const commit = await a.mirror.git.commitTree(await mergedTree(a), [a.head, a.base], `weave: merge ${a.target} into ${a.branch}, keeping the milestone's .weave/\n\nWeave-Milestone: ${a.milestone.id}`);
+    await a.mirror.push(commit, a.branch); // pushed or not, look again at what is there now
+    return "retry";
+  }
+  const pull = await ensurePull(ctx, a);
+  if (pull === "empty") return void (await landed(ctx, a, "nothing to merge: the branch adds no commits")), "done";
+  if (pull.merged) return void (await landed(ctx, a, undefined)), "done";
+  if (pull.headSha !== a.head) return "retry";
+
+  const rules = await rulesOf(ctx, a.target);
+  const { title, message } = mergeCommitMessage(a.milestone, r.costUsd, pull.number);
+  if (rules.some((x) => x.type === "merge_queue")) {
+    // The queue owns the target: enqueue, never merge around it.
+    await ctx.client.graphql(ENQUEUE, { id: pull.nodeId, oid: a.head });
+    return waiting(a, "queue", `in ${a.target}'s merge queue (#${pull.number})`);
+  }
+  const needsChecks = pull.mergeableState === "blocked" || rules.some((x) => x.type === "required_status_checks" || x.type === "pull_request");
+  if (!needsChecks || pull.mergeableState === "clean") {
+    // git found the merge clean, so try at once: GitHub decides mergeability on the merge itself. Only when it says
+    // "not mergeable" is it asked again, with backoff, while `mergeable` is null.
+    let result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
+    for (let look = 0; result.kind === "refused" && /not mergeable/i.test(result.message) && look < MERGEABLE_POLL_MS.length; look++) {
+      await new Promise((res) => setTimeout(res, MERGEABLE_POLL_MS[look]));
+      const again = await ctx.client.getPull(pull.number);
+      if (!again || again.headSha !== a.head) return "retry";
+      if (again.merged) return void (await landed(ctx, a, undefined)), "done";
+      if (again.mergeable === false) return "retry"; // the target moved since git looked: look again
+      if (again.mergeable === true) result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
+    }
+    if (result.kind === "merged") return void (await landed(ctx, a, undefined)), "done";
+    if (result.kind === "head-moved") return "retry";
+    if (/not mergeable/i.test(result.message)) {
+      r.reason = `GitHub is still computing whether #${pull.number} can merge; weave looks again on its next reconcile`;
+      return "done";
+    }
+    if (!/required|review|status check|rule|blocked/i.test(result.message)) {
+      block(r, `GitHub refused to merge #${pull.number}: ${result.message}`);
+      return "done";
+    }
+  }
+  // Required checks or reviews are not satisfied yet: let GitHub merge it when they are (native auto-merge).
+  try {
+    await ctx.client.graphql(ENABLE_AUTO_MERGE, { id: pull.nodeId, oid: a.head, mergeMethod: METHOD[ctx.plan.merge.method], headline: title, body: message });
+    return waiting(a, "auto-merge", `auto-merge is on for #${pull.number}: GitHub merges it once required checks and reviews pass`);
+  } catch (e) {
+    // Auto-merge off for this repository (or not allowed now): wait for the checks' events, then try again.
+    r.waitingFor = "checks";
+    block(r, `#${pull.number} waits for required checks or reviews (${(e as Error).message.split("\n")[0]}); weave merges it when they pass`);
+    return "done";
+  }
+}
+
+function waiting(a: Analysis, how: "queue" | "auto-merge", reason: string): Attempt {
+  moveRecord(a.milestone.id, a.record, "merging", reason);
+  a.record.autoMerge = how;
+  return "done";
+}
+
+/**
+ * PRs GitHub (a person, auto-merge, the queue) merged or closed: merged → landed; closed unmerged → the milestone waits
+ * for `/weave merge`; a merging PR whose auto-merge or queue entry went away → back to finished to try again.
+ */
+export async function followPulls(ctx: MergeContext, closed: ReadonlyMap<number, boolean>, poll: boolean): Promise<Set<string>> {
+  const changed = new Set<string>();
+  for (const [id, r] of Object.entries(ctx.ledger.milestones)) {
+    if (!r.pr || !["finished", "merging", "conflict"].includes(r.state)) continue;
+    const m = findMilestone(ctx.plan, id);
+    if (!m) continue;
+    let merged = closed.get(r.pr);
+    let pull: PullView | undefined;
+    if (merged === undefined && poll && r.state === "merging") {
+      pull = await ctx.client.getPull(r.pr);
+      merged = pull?.merged ?? (pull?.state === "closed" ? false : undefined);
+    }
+    if (merged === true) {
+      await landed(ctx, { record: r, milestone: m, branch: `weave/${id}`, mirror: await mirrorOf(ctx) }, undefined);
+      changed.add(id);
+    } else if (merged === false) {
+      if (r.state === "merging") moveRecord(id, r, "finished");
+      block(r, `its PR #${r.pr} was closed without merging; \`/weave merge ${id}\` opens a new one`);
+      r.pr = undefined;
+      r.autoMerge = undefined;
+      changed.add(id);
+    } else if (pull && r.state === "merging" && !pull.autoMerge && r.autoMerge === "auto-merge") {
+      moveRecord(id, r, "finished", `auto-merge was turned off for #${r.pr}; merging again`);
+      r.autoMerge = undefined;
+      changed.add(id);
+    }
+  }
+  return changed;
+}
