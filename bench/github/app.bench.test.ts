@@ -24,13 +24,19 @@ it("App: API calls per milestone and merge → dispatch latency", { timeout: 900
     w.config.checkRunIntervalSeconds = 3600; // heartbeats excluded: no progress updates driven by them
     try {
       await w.comment("/weave start");
-      await waitFor(async () => Object.values((await w.ledger()).milestones).every((r) => r.state === "merged"), "all merged", 600_000);
+      await waitFor(async () => Object.values((await w.ledger()).milestones).filter((r) => r.state === "merged").length === 3, "all three merged", 600_000);
       await w.gh.settled();
       await w.server.weave.idle();
       const byOp = w.gh.callCounts(`installation:${w.installation.id}`);
-      const total = Object.values(byOp).reduce((n, c) => n + c, 0);
+      // What is measured happened: every milestone landed through its own PR.
+      const ledger = await w.ledger();
+      const merged = (await w.alice.pulls.list({ owner: "acme", repo: "widgets", state: "all" })).data.filter((p) => p.merged_at !== null);
+      expect(merged.map((p) => p.head.ref).sort(), JSON.stringify(ledger.milestones)).toEqual(["weave/A", "weave/B", "weave/C"]);
+      // Heartbeat-driven check-run progress updates are excluded by the goal's definition; the App counts them.
+      const heartbeatDriven = w.server.weave.heartbeatCalls();
+      const total = Object.values(byOp).reduce((n, c) => n + c, 0) - heartbeatDriven;
       expect(w.errors).toEqual([]);
-      return { total, perMilestone: total / 3, byOperation: byOp };
+      return { total, perMilestone: total / 3, byOperation: byOp, heartbeatDriven };
     } finally {
       await w.close();
     }
@@ -61,7 +67,7 @@ it("App: API calls per milestone and merge → dispatch latency", { timeout: 900
   const table = [
     `App on the offline stand-in`,
     `  API calls per 5-task milestone (heartbeat-driven updates excluded): ${calls.perMilestone.toFixed(1)} (goal ≤ 12) ${calls.perMilestone <= 12 ? "✓" : "✗"}`,
-    `    ${Object.entries(calls.byOperation).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ")}`,
+    `    ${calls.heartbeatDriven} heartbeat-driven check-run updates left out; all calls: ${Object.entries(calls.byOperation).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ")}`,
     `  merge → dependent dispatched: median ${latency.median.toFixed(2)} s, p99 ${latency.p99.toFixed(2)} s over ${latency.samples.length} merges`,
   ].join("\n");
   console.log(table);

@@ -116,7 +116,9 @@ async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, 
           lines.push(`- **${id}**: resumes from its last checkpoint`);
         }
       } else if (command.verb === "merge") {
-        if (r.state === "finished" || r.state === "conflict" || (r.state === "failed" && command.flags.includes("--force") && r.verify?.state === "failed")) {
+        if (r.state === "finished" || r.state === "conflict" || r.state === "merging" || (r.state === "failed" && command.flags.includes("--force") && r.verify?.state === "failed")) {
+          // A PR left in a queue or with auto-merge that will not happen: take it back and merge again.
+          if (r.state === "merging") moveRecord(id, r, "finished", `merge asked again by @${event.login}`);
           r.mergeRequested = true;
           r.mergeBlocked = false;
           if (command.flags.includes("--force")) r.forceMerge = true;

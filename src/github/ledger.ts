@@ -7,6 +7,7 @@
  * Not here: deciding what goes in it (github/reconcile-repo.ts).
  * Invariants: a write either lands on exactly the version it read or fails with `stale`; never force-moves the ref.
  */
+import { WeaveError } from "../core/errors.js";
 import type { MilestoneState } from "../core/lifecycle.js";
 import type { VerifyStatus } from "../ports/reporter.js";
 import type { RepoClient } from "./repo-client.js";
@@ -86,7 +87,8 @@ export async function readLedger(client: RepoClient, mirror?: RepoMirror): Promi
     if (!commit) return { ledger: emptyLedger(), commit: undefined };
     const cached = cache.get(client.fullName);
     if (cached?.commit === commit) return { ledger: JSON.parse(cached.json) as Ledger, commit };
-    const json = (await mirror.readText(commit, LEDGER_FILE)) ?? JSON.stringify(emptyLedger());
+    const json = await mirror.readText(commit, LEDGER_FILE);
+    if (json === undefined) throw new WeaveError("internal", `the ledger commit ${commit} has no ${LEDGER_FILE}`, { hint: "`/weave doctor` shows the run; never overwrite a ledger that could not be read" });
     cache.set(client.fullName, { commit, json });
     return { ledger: JSON.parse(json) as Ledger, commit };
   }

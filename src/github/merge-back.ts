@@ -145,6 +145,7 @@ export async function landed(ctx: MergeContext, a: Pick<Analysis, "record" | "mi
 export function block(r: LedgerMilestone, reason: string): void {
   r.mergeBlocked = true;
   r.mergeRequested = false;
+  r.waitingFor = undefined;
   r.reason = reason;
 }
 
@@ -172,9 +173,15 @@ async function conflict(ctx: MergeContext, a: Analysis, files: string[]): Promis
   r.forceMerge = false;
   await tell(ctx, a, conflictComment(ctx.plan, a.milestone, files, await side(a.target, a.base), await side(a.branch, a.head)));
   if (ctx.plan.merge.resolve !== "agent" || (r.resolveAttempts ?? 0) >= RESOLVE_ATTEMPTS) return;
+  const run = ctx.ledger.run!;
+  const spent = Object.values(ctx.ledger.milestones).reduce((n, x) => n + x.costUsd, 0);
+  if (run.budgetStopped || (ctx.plan.budget_ceiling !== undefined && spent >= ctx.plan.budget_ceiling)) {
+    r.reason = `${r.reason ?? ""}; no resolve job: the budget is spent`;
+    return;
+  }
   // The agent merges the target into the branch; when its job finishes, the milestone is merged again.
   r.resolveAttempts = (r.resolveAttempts ?? 0) + 1;
-  r.mergeRequested = wasRequested || ctx.plan.merge.auto === "auto";
+  r.mergeRequested = wasRequested;
   const targetSha = a.base;
   await startMilestone({ client: ctx.client, session: ctx.session, plan: ctx.plan, ledger: ctx.ledger, id, config: ctx.config, now: ctx.now, targetSha, mode: "resolve" });
   if (r.state === "conflict") ctx.log(`${ctx.client.fullName}: the resolve job for ${id} was not dispatched: ${r.reason ?? "unknown"}`);

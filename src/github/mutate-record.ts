@@ -29,6 +29,8 @@ export function applyHeartbeat(id: string, record: LedgerMilestone, status: Work
   switch (status.state) {
     case "finished":
       record.finishedAt = at.toISOString();
+      // A resolve job that finished ends this conflict: a later one may get its own.
+      if (record.resolving) record.resolveAttempts = 0;
       record.resolving = false;
       moveRecord(id, record, "finished", undefined);
       record.reason = undefined;

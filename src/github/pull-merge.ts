@@ -12,6 +12,7 @@ import { block, landed, mergedTree, mirrorOf } from "./merge-back.js";
 import { mergeCommitMessage, pullBody, pullTitle } from "./merge-texts.js";
 import { moveRecord } from "./mutate-record.js";
 import type { BranchRule, PullView } from "./repo-client.js";
+import { WeaveError } from "../core/errors.js";
 import { findMilestone } from "../core/plan/plan.js";
 
 /** Waits between looks while GitHub computes `mergeable` (null). */
@@ -27,18 +28,23 @@ const ENQUEUE = `mutation($id: ID!, $oid: GitObjectID) {
 }`;
 
 /** The milestone's open PR (created when it has none), its merged PR, or "empty" when the branch adds nothing. */
-export async function ensurePull(ctx: MergeContext, a: Analysis): Promise<PullView | "empty"> {
+export async function ensurePull(ctx: MergeContext, a: Analysis): Promise<PullView | "empty" | "closed"> {
   const r = a.record;
   if (r.pr) {
     const known = await ctx.client.getPull(r.pr);
     if (known && (known.state === "open" || known.merged)) return known;
+    if (known && !r.mergeRequested) {
+      // A person closed it: that is a "no" until someone says `/weave merge`.
+      block(r, `its PR #${r.pr} was closed without merging; \`/weave merge ${a.milestone.id}\` opens a new one`);
+      return "closed";
+    }
     r.pr = undefined;
   }
   const body = pullBody(ctx.plan, ctx.ledger, a.milestone, await a.mirror.commits(a.base, a.head), a.scopeWarnings);
   const created = await ctx.client.createPull({ title: pullTitle(a.milestone), body, head: a.branch, base: a.target });
   if (created === "empty") return "empty";
   const pull = created === "exists" ? await ctx.client.findOpenPull(a.branch, a.target) : created;
-  if (!pull) return "empty";
+  if (!pull) throw new WeaveError("internal", `GitHub says a PR from ${a.branch} exists but lists none open`, { hint: "weave looks again on its next reconcile" });
   r.pr = pull.number;
   return pull;
 }
@@ -48,12 +54,17 @@ export async function openFinishedPulls(ctx: MergeContext, analyse: (id: string)
   const opened: string[] = [];
   for (const [id, r] of Object.entries(ctx.ledger.milestones)) {
     if (r.state !== "finished" || r.pr || r.mergeBlocked || !findMilestone(ctx.plan, id)) continue;
-    const a = await analyse(id);
-    if (!a) continue;
-    // A branch with nothing the target lacks has nothing to review: it has landed.
-    const pull = (await a.mirror.isAncestor(a.head, a.base)) ? "empty" : await ensurePull(ctx, a);
-    if (pull === "empty") await landed(ctx, a, "nothing to merge: the target already has all of it");
-    opened.push(id);
+    try {
+      const a = await analyse(id);
+      if (!a) continue;
+      // A branch with nothing the target lacks has nothing to review: it has landed.
+      const pull = (await a.mirror.isAncestor(a.head, a.base)) ? "empty" : await ensurePull(ctx, a);
+      if (pull === "empty") await landed(ctx, a, "nothing to merge: the target already has all of it");
+      opened.push(id);
+    } catch (e) {
+      r.reason = `opening its PR failed: ${(e as Error).message}`;
+      ctx.log(`${ctx.client.fullName}: ${id}: ${r.reason}`);
+    }
   }
   return opened;
 }
@@ -77,6 +88,7 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     return "retry";
   }
   const pull = await ensurePull(ctx, a);
+  if (pull === "closed") return "done";
   if (pull === "empty") return void (await landed(ctx, a, "nothing to merge: the branch adds no commits")), "done";
   if (pull.merged) return void (await landed(ctx, a, undefined)), "done";
   if (pull.headSha !== a.head) return "retry";
@@ -84,12 +96,18 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
   const rules = await rulesOf(ctx, a.target);
   const { title, message } = mergeCommitMessage(a.milestone, r.costUsd, pull.number);
   if (rules.some((x) => x.type === "merge_queue")) {
-    // The queue owns the target: enqueue, never merge around it.
-    await ctx.client.graphql(ENQUEUE, { id: pull.nodeId, oid: a.head });
+    // The queue owns the target: enqueue, never merge around it. A PR the queue will not take yet waits for a person.
+    try {
+      await ctx.client.graphql(ENQUEUE, { id: pull.nodeId, oid: a.head });
+    } catch (e) {
+      block(r, `${a.target}'s merge queue refused #${pull.number}: ${(e as Error).message.split("\n")[0]}; \`/weave merge ${a.milestone.id}\` tries again`);
+      return "done";
+    }
     return waiting(a, "queue", `in ${a.target}'s merge queue (#${pull.number})`);
   }
+  // Where rules ask for checks or reviews, GitHub's auto-merge waits for them — unless the PR can merge right now.
   const needsChecks = pull.mergeableState === "blocked" || rules.some((x) => x.type === "required_status_checks" || x.type === "pull_request");
-  if (!needsChecks || pull.mergeableState === "clean") {
+  if (!needsChecks || ["clean", "unstable", "has_hooks"].includes(pull.mergeableState)) {
     // git found the merge clean, so try at once: GitHub decides mergeability on the merge itself. Only when it says
     // "not mergeable" is it asked again, with backoff, while `mergeable` is null.
     let result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
@@ -102,7 +120,7 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
       if (again.mergeable === true) result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
     }
     if (result.kind === "merged") return void (await landed(ctx, a, undefined)), "done";
-    if (result.kind === "head-moved") return "retry";
+    if (result.kind === "head-moved" || /base branch was modified/i.test(result.message)) return "retry";
     if (/not mergeable/i.test(result.message)) {
       r.reason = `GitHub is still computing whether #${pull.number} can merge; weave looks again on its next reconcile`;
       return "done";
@@ -117,9 +135,13 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     await ctx.client.graphql(ENABLE_AUTO_MERGE, { id: pull.nodeId, oid: a.head, mergeMethod: METHOD[ctx.plan.merge.method], headline: title, body: message });
     return waiting(a, "auto-merge", `auto-merge is on for #${pull.number}: GitHub merges it once required checks and reviews pass`);
   } catch (e) {
-    // Auto-merge off for this repository (or not allowed now): wait for the checks' events, then try again.
+    // Mergeable right now after all (GitHub refuses auto-merge then): merge it on the next attempt.
+    if (/clean status|unstable status/i.test((e as Error).message)) return "retry";
+    // Auto-merge off for this repository: wait for the checks' events (or the tick), then try again. A merge a person
+    // asked for stays asked for.
+    r.mergeBlocked = true;
     r.waitingFor = "checks";
-    block(r, `#${pull.number} waits for required checks or reviews (${(e as Error).message.split("\n")[0]}); weave merges it when they pass`);
+    r.reason = `#${pull.number} waits for required checks or reviews (${(e as Error).message.split("\n")[0]}); weave merges it when they pass`;
     return "done";
   }
 }
@@ -155,8 +177,8 @@ export async function followPulls(ctx: MergeContext, closed: ReadonlyMap<number,
       r.pr = undefined;
       r.autoMerge = undefined;
       changed.add(id);
-    } else if (pull && r.state === "merging" && !pull.autoMerge && r.autoMerge === "auto-merge") {
-      moveRecord(id, r, "finished", `auto-merge was turned off for #${r.pr}; merging again`);
+    } else if (pull && r.state === "merging" && ((!pull.autoMerge && r.autoMerge === "auto-merge") || pull.mergeable === false)) {
+      moveRecord(id, r, "finished", pull.mergeable === false ? `#${r.pr} no longer merges cleanly; merging again` : `auto-merge was turned off for #${r.pr}; merging again`);
       r.autoMerge = undefined;
       changed.add(id);
     }

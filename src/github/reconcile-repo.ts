@@ -25,6 +25,7 @@ import { followPulls, openFinishedPulls } from "./pull-merge.js";
 import { loadPlan } from "./plan-source.js";
 import type { RepoClient } from "./repo-client.js";
 import { mirrorFor } from "./repo-mirror.js";
+import type { RepoMirror } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
 import { renderStatusComment } from "./status-comment.js";
 
@@ -40,9 +41,10 @@ const MAX_PASSES = 4;
 /** A stop that the worker did not obey within this long is enforced by cancelling its run. */
 const STOP_GRACE_MS = 30_000;
 
-export function mergedOnTarget(messages: readonly string[]): Set<string> {
+export function mergedOnTarget(messages: readonly string[], trailer: "Merged|Milestone" | "Merged" = "Merged|Milestone"): Set<string> {
   const ids = new Set<string>();
-  for (const message of messages) for (const match of message.matchAll(/^Weave-(?:Merged|Milestone): *(\S+) *$/gm)) ids.add(match[1]!);
+  const pattern = new RegExp(`^Weave-(?:${trailer}): *(\\S+) *$`, "gm");
+  for (const message of messages) for (const match of message.matchAll(pattern)) ids.add(match[1]!);
   return ids;
 }
 
@@ -50,6 +52,8 @@ export function mergedOnTarget(messages: readonly string[]): Set<string> {
 export type ReconcileTrigger = "event" | "push" | "tick" | "heartbeat";
 
 export async function reconcileRepo(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger = "event"): Promise<void> {
+  /** This pass follows our own landing: what landed is known, the target need not be listed again. */
+  let afterLanding = false;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const mirror = await mirrorFor(session, client);
     const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, mirror));
@@ -65,16 +69,24 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
 
     // Observe: what landed on the target, what workers said, which runs ended.
-    const merged = mergedOnTarget(await targetMessages(session, client, run.target, trigger, pass));
+    const messages = afterLanding ? [] : await targetMessages(session, client, run.target, trigger, pass);
+    const merged = mergedOnTarget(messages);
+    // Only a merge commit (`Weave-Merged`) proves the whole branch landed; a checkpoint's `Weave-Milestone` alone
+    // marks the milestone merged but leaves its branch alone.
+    const wholly = mergedOnTarget(messages, "Merged");
     for (const id of merged) {
       const r = ledger.milestones[id];
       const m = findMilestone(plan, id);
       if (!r || !m || r.state === "merged" || ACTIVE_STATES.has(r.state)) continue;
       // Landed by someone (a person, auto-merge, a queue): what follows a landing follows it here too.
-      if (["finished", "merging", "conflict"].includes(r.state)) await landed(ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
+      if (["finished", "merging", "conflict"].includes(r.state) && (wholly.has(id) || (await branchLanded(mirror, run.target, `weave/${id}`)))) await landed(ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
       else moveRecord(id, r, "merged", undefined);
       r.reason = undefined;
       changed.add(id);
+    }
+    if (trigger === "tick") {
+      // Waiting for checks never depends on their events alone: the tick tries again.
+      for (const r of Object.values(ledger.milestones)) if (r.waitingFor === "checks") Object.assign(r, { waitingFor: undefined, mergeBlocked: false });
     }
     const closedPulls = new Map(session.closedPulls);
     if (closedPulls.size > 0 || trigger === "tick") for (const id of await followPulls(ctx, closedPulls, trigger === "tick")) changed.add(id);
@@ -84,10 +96,17 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       if (!["claimed", "running"].includes(r.state)) continue;
       const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
       const ended = r.runId !== undefined ? session.completedRuns.get(r.runId) : undefined;
-      if (ended !== undefined) {
+      const silent = ended === undefined && now.getTime() - lastSign > plan.heartbeat_timeout * 1000;
+      if (r.resolving && (ended !== undefined || silent)) {
+        // A resolve job that died leaves the conflict as it was: the milestone's own work is done and is not rerun.
+        if (silent && r.runId) await client.cancelRun(r.runId);
+        moveRecord(id, r, "conflict", `the resolve job ${ended !== undefined ? `ended (${ended}) without a final report` : "went silent"}; resolve by hand, then \`/weave merge ${id}\``);
+        r.resolving = false;
+        changed.add(id);
+      } else if (ended !== undefined) {
         moveRecord(id, r, "stale", `its job ended (${ended}) without a final report`);
         changed.add(id);
-      } else if (now.getTime() - lastSign > plan.heartbeat_timeout * 1000) {
+      } else if (silent) {
         moveRecord(id, r, "stale", `no heartbeat for ${Math.round((now.getTime() - lastSign) / 1000)} s`);
         if (r.runId) await client.cancelRun(r.runId);
         changed.add(id);
@@ -141,7 +160,15 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     if (starts.length > 0) {
       const targetSha = await client.branchSha(run.target);
       if (!targetSha) deps.log(`${client.fullName}: target branch ${run.target} not found; nothing started`);
-      else await Promise.all(starts.map((id) => startMilestone({ client, session, plan, ledger, id, config: deps.config, now, targetSha })));
+      else {
+        // One start that fails (a refused check run, a network error) must not lose what this pass already did.
+        const results = await Promise.allSettled(starts.map((id) => startMilestone({ client, session, plan, ledger, id, config: deps.config, now, targetSha })));
+        results.forEach((result, i) => {
+          if (result.status === "fulfilled") return;
+          ledger.milestones[starts[i]!]!.reason = `starting failed: ${(result.reason as Error).message}`;
+          deps.log(`${client.fullName}: ${starts[i]}: starting failed: ${(result.reason as Error).message}`);
+        });
+      }
     }
 
     // Write the ledger; a lost race means someone else changed the world: look again.
@@ -150,6 +177,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       if (!written) {
         deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
         session.ledgerVersion = undefined;
+        afterLanding = false;
         continue;
       }
       session.ledger = written.ledger;
@@ -158,7 +186,10 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     for (const n of closedPulls.keys()) session.closedPulls.delete(n);
     await publish(session, client, plan, ledger, changed, now);
     // A landing unblocks dependents: decide again at once.
-    if (actions.some((a) => a.kind === "merge" && ledger.milestones[a.id]?.state === "merged")) continue;
+    if (actions.some((a) => a.kind === "merge" && ledger.milestones[a.id]?.state === "merged")) {
+      afterLanding = true;
+      continue;
+    }
     return;
   }
 }
@@ -175,6 +206,16 @@ async function targetMessages(session: RepoSession, client: RepoClient, target: 
   const messages = await client.recentCommitMessages(target);
   session.targetListed = true;
   return messages;
+}
+
+/** The branch's head is on the target (a queue's or a person's merge without weave's trailer). */
+async function branchLanded(mirror: RepoMirror, target: string, branch: string): Promise<boolean> {
+  try {
+    const heads = await mirror.fetch([target, branch]);
+    return mirror.isAncestor(heads.get(branch)!, heads.get(target)!);
+  } catch {
+    return false; // the branch is gone already
+  }
 }
 
 function summarise(changed: ReadonlySet<string>, ledger: Ledger): string {
@@ -205,7 +246,8 @@ export const COMMENT_INTERVAL_MS = 15_000;
 export async function refreshStatusComment(session: RepoSession, client: RepoClient, plan: Plan, ledger: Ledger, now: Date, force = false): Promise<void> {
   if (!ledger.run?.commentId) return;
   const body = renderStatusComment(plan, ledger, now);
-  const stable = body.replace(/Updated [^.]*\.<\/sub>/, "").replace(/\| \d+[smhd]+ ago \|/g, "|");
+  // Unchanged but for the clock (the "Updated …" stamp, heartbeat ages): not worth an edit.
+  const stable = body.replace(/Updated [^<]*<\/sub>/, "").replace(/\| [^|]* ago \|/g, "|");
   if (!force && stable === session.lastComment) return;
   const settled = Object.values(ledger.milestones).every((r) => SETTLED_STATES.has(r.state));
   const wait = (session.commentEditedAt ?? 0) + COMMENT_INTERVAL_MS - now.getTime();

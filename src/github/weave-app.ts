@@ -15,7 +15,7 @@ import { diagnoseRepo } from "./github-doctor.js";
 import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
 import { readLedger } from "./ledger.js";
 import { moveRecord } from "./mutate-record.js";
-import { loadPlan } from "./plan-source.js";
+import { loadPlan, PLAN_PATH } from "./plan-source.js";
 import { reconcileRepo, refreshStatusComment } from "./reconcile-repo.js";
 import type { ReconcileDeps, ReconcileTrigger } from "./reconcile-repo.js";
 import type { OctokitLike, RepoClient } from "./repo-client.js";
@@ -32,6 +32,8 @@ export interface WeaveApp {
   sessions: Map<string, RepoSession>;
   /** Resolves when every queued reconcile has run (tests). */
   idle(): Promise<void>;
+  /** API calls made for heartbeats (their check-run progress updates), apart from everything else (benchmarks). */
+  heartbeatCalls(): number;
 }
 
 export interface WeaveAppOptions {
@@ -78,6 +80,7 @@ const PUSH_PAYLOAD_COMMITS = 20;
 export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
   const now = options.now ?? (() => new Date());
   const sessions = new Map<string, RepoSession>();
+  let heartbeatCalls = 0;
   let probot: Probot | undefined;
   const log = (message: string): void => probot?.log.info(message);
   const report = (where: string, e: unknown): void => {
@@ -163,6 +166,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         if (!m) return;
         const live = { ...current, state: "running" as const, tasksDone: status.tasksDone, costUsd: status.costUsd, lastHeartbeat: now().toISOString(), verify: status.verify };
         await (await clientFor(session)).updateCheckRun(current.checkRunId, checkRunUpdate(m, live, now()));
+        heartbeatCalls += 1;
       }).catch((e: unknown) => report(`${session.fullName}: check run progress`, e));
       return undefined;
     },
@@ -211,8 +215,10 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       const session = sessionOf(context.payload as RepoPayload);
       if (!session) return;
       const { ref, repository, commits } = context.payload;
-      if (ref === `refs/heads/${repository.default_branch}`) session.plan = undefined;
-      if (ref.startsWith("refs/heads/")) {
+      // The plan is read again only when a push to the default branch may have touched it.
+      const touched = (c: (typeof commits)[number]): boolean => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(PLAN_PATH);
+      if (ref === `refs/heads/${repository.default_branch}` && (commits.length === 0 || commits.length >= PUSH_PAYLOAD_COMMITS || commits.some(touched))) session.plan = undefined;
+      if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) {
         // What landed is in the payload: the reconcile reads it here instead of listing the branch's commits.
         const seen = session.pushed.get(ref.slice("refs/heads/".length)) ?? { messages: [], complete: true };
         seen.messages.push(...commits.map((c) => c.message));
@@ -267,10 +273,13 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     });
     app.on("check_run.completed", async (context) => {
       const session = sessionOf(context.payload as RepoPayload);
-      // Another App's check (CI) finished: a milestone waiting for required checks may merge now.
-      if (!session?.ledger || !Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
+      // Another App's check (CI) finished: a milestone waiting for required checks may merge now. Looked at in the
+      // queue, so a reconcile that is setting `waitingFor` right now is seen.
+      if (!session) return;
       void serialise(session, async () => {
         const client = await clientFor(session);
+        session.ledger ??= (await readLedger(client, await mirrorFor(session, client))).ledger;
+        if (!Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
         await unblockWaiting(session, client);
         await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: checks`, e));
@@ -292,13 +301,14 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             r.requeues = 0;
             r.signal = undefined;
           }
-          if (action.identifier === "merge" && (r.state === "finished" || r.state === "conflict")) {
+          if (action.identifier === "merge" && (r.state === "finished" || r.state === "conflict" || r.state === "merging")) {
+            if (r.state === "merging") moveRecord(id, r, "finished", `merge asked again by @${sender.login}`);
             r.mergeRequested = true;
             r.mergeBlocked = false;
           }
         });
         await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
-      });
+      }).catch((e: unknown) => report(`${session.fullName}: check run button`, e));
     });
   };
 
@@ -309,6 +319,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     async tick() {
       await Promise.all([...sessions.values()].map((s) => reconcile(s, "tick")));
     },
+    heartbeatCalls: () => heartbeatCalls,
     async idle() {
       for (;;) {
         const queues = [...sessions.values()].map((s) => s.queue);
