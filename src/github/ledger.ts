@@ -40,6 +40,8 @@ export interface LedgerMilestone {
   mergeBlocked?: boolean;
   conflictFiles?: string[];
   pr?: number;
+  /** The branch head the PR's body describes (a new head gets the body rewritten). */
+  prHead?: string;
   /** Handed to GitHub: native auto-merge, or the target's merge queue (state `merging`). */
   autoMerge?: "auto-merge" | "queue";
   /** Blocked until these report (cleared by a completed check run or a review on the PR). */

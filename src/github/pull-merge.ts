@@ -32,6 +32,11 @@ export async function ensurePull(ctx: MergeContext, a: Analysis): Promise<PullVi
   const r = a.record;
   if (r.pr) {
     const known = await ctx.client.getPull(r.pr);
+    if (known?.state === "open" && r.prHead !== a.head) {
+      // New commits since the body was written (a resolve job, a person's fix, a rerun): say what is there now.
+      await ctx.client.updatePull(known.number, { body: pullBody(ctx.plan, ctx.ledger, a.milestone, await a.mirror.commits(a.base, a.head), a.scopeWarnings) });
+      r.prHead = a.head;
+    }
     if (known && (known.state === "open" || known.merged)) return known;
     if (known && !r.mergeRequested) {
       // A person closed it: that is a "no" until someone says `/weave merge`.
@@ -46,6 +51,8 @@ export async function ensurePull(ctx: MergeContext, a: Analysis): Promise<PullVi
   const pull = created === "exists" ? await ctx.client.findOpenPull(a.branch, a.target) : created;
   if (!pull) throw new WeaveError("internal", `GitHub says a PR from ${a.branch} exists but lists none open`, { hint: "weave looks again on its next reconcile" });
   r.pr = pull.number;
+  r.prHead = a.head;
+  if (created === "exists") await ctx.client.updatePull(pull.number, { body });
   return pull;
 }
 

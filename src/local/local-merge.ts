@@ -2,7 +2,8 @@
  * Local merge-back: land a finished milestone branch on the target with a merge commit built by `git merge-tree`.
  * Responsibilities: conflicts found without touching any working tree (so the main checkout is never left
  * mid-merge), `.weave/` conflicts resolved to the milestone's side, the scope check against declared files,
- * a compare-and-swap move of the target (or a fast-forward of the main checkout), and a push with bounded backoff.
+ * a compare-and-swap move of the target (or a fast-forward of the main checkout), and a push with bounded backoff that
+ * first merges in what others pushed meanwhile.
  * Not here: when to merge (reconcile/decide.ts), GitHub merges (github/).
  * Invariants: never force-moves or force-pushes; a conflict leaves both branches exactly as they were.
  */
@@ -71,7 +72,7 @@ export async function mergeMilestoneLocally(options: MergeOptions): Promise<Merg
     const commit = await git.commitTree(tree, [base, head], message);
     const moved = onTarget ? await fastForward(git, commit) : await git.updateRef(`refs/heads/${target}`, commit, base);
     if (!moved) continue; // the target moved under us: recompute on the new head
-    const pushed = plan.merge.via === "direct" ? await pushWithBackoff(git, target, options.sleep) : undefined;
+    const pushed = plan.merge.via === "direct" ? await pushWithBackoff(git, target, onTarget, options.sleep) : undefined;
     return { kind: "merged", commit, scopeWarnings, pushed };
   }
   throw new WeaveError("git-failed", `${target} kept moving while merging ${milestone.id}`, { hint: `retry with \`weave merge ${milestone.id}\`` });
@@ -89,8 +90,12 @@ async function fastForward(git: RepoGit, commit: string): Promise<boolean> {
   }
 }
 
-/** Pushes the target to `origin` (or the only remote), retrying a rejected push with backoff; undefined when there is no remote. */
-async function pushWithBackoff(git: RepoGit, target: string, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Promise<string | undefined> {
+/**
+ * Pushes the target to `origin` (or the only remote), never forced; undefined when there is no remote. A push refused
+ * because the remote moved first brings the remote's commits in (a merge commit when they merge cleanly) before it
+ * is tried again; other refusals are retried with backoff.
+ */
+async function pushWithBackoff(git: RepoGit, target: string, onTarget: boolean, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Promise<string | undefined> {
   const remotes = await git.remotes();
   const remote = remotes.includes("origin") ? "origin" : remotes[0];
   if (!remote) return undefined;
@@ -101,6 +106,8 @@ async function pushWithBackoff(git: RepoGit, target: string, sleep = (ms: number
       return remote;
     } catch (e) {
       last = e;
+      const words = `${(e as Error).message}\n${((e as Error).cause as Error | undefined)?.message ?? ""}`;
+      if (/fetch first|non-fast-forward|\[rejected\]/i.test(words)) await catchUp(git, remote, target, onTarget);
       if (attempt < PUSH_BACKOFF_MS.length) await sleep(PUSH_BACKOFF_MS[attempt]!);
     }
   }
@@ -108,4 +115,21 @@ async function pushWithBackoff(git: RepoGit, target: string, sleep = (ms: number
     cause: last,
     hint: `the merge is committed locally; pull, then push ${target} by hand`,
   });
+}
+
+/** Brings `remote`'s newer commits of `target` into the local target by a merge commit, never touching a working tree but the checkout's fast-forward. */
+async function catchUp(git: RepoGit, remote: string, target: string, onTarget: boolean): Promise<void> {
+  await git.raw(["fetch", "-q", remote, `refs/heads/${target}`]);
+  const theirs = await git.revParse("FETCH_HEAD");
+  const ours = await git.revParse(target);
+  if (!theirs || !ours || (await git.raw(["merge-base", ours, theirs])).trim() === theirs) return; // nothing new there
+  const merged = await git.mergeTree(ours, theirs);
+  if (!merged.clean) {
+    throw new WeaveError("git-failed", `${remote}/${target} moved and its new commits conflict with the merge in ${merged.conflicts.join(", ")}`, {
+      hint: `the merge is committed locally: pull ${target}, resolve, and push it by hand`,
+    });
+  }
+  const commit = await git.commitTree(merged.tree, [ours, theirs], `weave: merge ${remote}/${target} into ${target}`);
+  const moved = onTarget ? await fastForward(git, commit) : await git.updateRef(`refs/heads/${target}`, commit, ours);
+  if (!moved) throw new WeaveError("git-failed", `${target} moved while bringing in ${remote}/${target}`, { hint: `push ${target} by hand` });
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
 import type { AppWorld } from "./app-fixtures.js";
-import { mainLog, mergePlan, stateOf, issueComments } from "./merge-fixtures.js";
+import { R, mainLog, mergePlan, stateOf, issueComments } from "./merge-fixtures.js";
 
 let world: AppWorld | undefined;
 afterEach(async () => {
@@ -63,6 +63,10 @@ describe("conflicts", () => {
     await w.comment("/weave merge a");
     await waitFor(async () => (await stateOf(w, "a")) === "merged", "a to land after the resolution");
     expect(await w.repo.readFile("main", "shared.txt")).toBe("resolved\n");
+    // The PR (opened before the conflict) was updated to show the commits that landed.
+    const pr = (await w.alice.pulls.get({ ...R, pull_number: record.pr! })).data;
+    expect(pr.merged).toBe(true);
+    expect(pr.body).toContain("Resolve conflicts with main");
     expect(await w.repo.readFile("main", "unrelated.txt")).toBe("x\n");
     expect(w.errors).toEqual([]);
   });

@@ -72,6 +72,11 @@ export const pullRoutes: RouteTable = {
   "pulls/update": async (ctx) => {
     const repo = ctx.repo("pull_requests", "write");
     const pull = pullOf(repo, ctx);
+    // `edited` says what changed and what it was before, as GitHub's payload does.
+    const changes: Record<string, unknown> = {};
+    if (typeof ctx.body.title === "string" && ctx.body.title !== pull.title) changes.title = { from: pull.title };
+    if (typeof ctx.body.body === "string" && ctx.body.body !== pull.body) changes.body = { from: pull.body ?? "" };
+    if (typeof ctx.body.base === "string" && ctx.body.base !== pull.base) changes.base = { ref: { from: pull.base }, sha: { from: (await repo.git.readRef(`refs/heads/${pull.base}`)) ?? "" } };
     if (typeof ctx.body.title === "string") pull.title = ctx.body.title;
     if (typeof ctx.body.body === "string") pull.body = ctx.body.body;
     if (typeof ctx.body.base === "string") {
@@ -84,7 +89,7 @@ export const pullRoutes: RouteTable = {
     let action = "edited";
     if (ctx.body.state === "closed" && pull.state === "open") { pull.state = "closed"; pull.closedAt = pull.updatedAt; action = "closed"; }
     if (ctx.body.state === "open" && pull.state === "closed" && !pull.merged) { pull.state = "open"; pull.closedAt = null; action = "reopened"; }
-    await ctx.events.emitPull(repo, pull, action, ctx.actor());
+    await ctx.events.emitPull(repo, pull, action, ctx.actor(), action === "edited" ? { changes } : {});
     return { status: 200, body: await ctx.shapes.pull(repo, pull) };
   },
 
