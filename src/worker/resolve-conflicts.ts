@@ -18,6 +18,7 @@ import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
 import type { TaskRun } from "./agent-task.js";
 import { formatResolveMessage, progressFrom } from "./checkpoint.js";
 import type { SignalBox } from "./signal-box.js";
+import { createStatusSender } from "./status-sender.js";
 import { createGitRunner, createWorkerGit } from "./worker-git.js";
 import { verifyCheckout } from "./worker-loop.js";
 
@@ -65,15 +66,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   const git = createGitRunner(options.cwd, options.gitEnv);
   const workerGit = createWorkerGit(options.cwd, { env: options.gitEnv });
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
-  const status: WorkerStatus = {
-    milestone: milestone.id, runId: options.runId, state: "starting", tasksDone: 0, tasks: milestone.tasks.length,
-    costUsd: 0, pid: process.pid, startedAt: now().toISOString(), updatedAt: now().toISOString(),
-  };
-  const send = async (patch: Partial<WorkerStatus> = {}): Promise<void> => {
-    Object.assign(status, patch, { updatedAt: now().toISOString() });
-    const answer = await reporter.report({ ...status });
-    if (answer) signals.raise(answer);
-  };
+  const { status, send } = createStatusSender(milestone, options.runId, reporter, signals, now);
   let before = "";
   let merging = false;
 

@@ -15,6 +15,7 @@ import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
 import type { TaskRun } from "./agent-task.js";
 import { formatCheckpointMessage, progressFrom } from "./checkpoint.js";
 import type { SignalBox } from "./signal-box.js";
+import { createStatusSender } from "./status-sender.js";
 import type { WorkerGit } from "./worker-git.js";
 
 export interface WorkerLoopOptions {
@@ -45,15 +46,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   if (!milestone) throw new WeaveError("unknown-milestone", `${options.milestoneId} is not in ${plan.file}`);
   const command = options.commandOverride ?? plan.worker.command;
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
-  const status: WorkerStatus = {
-    milestone: milestone.id, runId: options.runId, state: "starting", tasksDone: 0, tasks: milestone.tasks.length,
-    costUsd: 0, pid: process.pid, startedAt: now().toISOString(), updatedAt: now().toISOString(),
-  };
-  const send = async (patch: Partial<WorkerStatus> = {}): Promise<void> => {
-    Object.assign(status, patch, { updatedAt: now().toISOString() });
-    const answer = await reporter.report({ ...status });
-    if (answer) signals.raise(answer);
-  };
+  const { status, send } = createStatusSender(milestone, options.runId, reporter, signals, now);
 
   try {
     const [head, messages] = await Promise.all([verifyCheckout(milestone, git, options.expectedHead), git.messagesSince(options.base)]);
