@@ -97,7 +97,14 @@ export function createRepoGit(root: string): RepoGit {
     },
     listBranches: async (prefix) => (await raw(["for-each-ref", "--format=%(refname:short)", `refs/heads/${prefix}`])).split("\n").filter(Boolean),
     deleteBranch: async (branch) => {
-      await quiet(["branch", "-D", branch]);
+      // Another git process in this repository (a merge, a worktree being added) can hold a lock for a moment, and a
+      // worktree removed a moment ago may still be registered: prune and try again before giving up quietly.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if ((await quiet(["branch", "-D", branch])) !== undefined) return;
+        if ((await quiet(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])) === undefined) return;
+        await quiet(["worktree", "prune"]);
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+      }
     },
     mergedMilestones: async (target) => {
       const out = (await quiet(["log", target, "--grep=^Weave-Merged:", "--format=%(trailers:key=Weave-Merged,valueonly,separator=%x0A)"])) ?? "";
