@@ -56,7 +56,6 @@ export const RACE_BACKOFF_MS = [200, 1000, 3000];
 /** Resolve jobs (`merge.resolve: agent`) per conflict episode. */
 const RESOLVE_ATTEMPTS = 1;
 
-export const mirrorOf = (ctx: MergeContext): Promise<RepoMirror> => mirrorFor(ctx.session, ctx.client);
 
 /** Fetches the target and the milestone branch and computes the merge and the scope check; undefined = blocked. */
 export async function analyse(ctx: MergeContext, id: string): Promise<Analysis | undefined> {
@@ -64,7 +63,7 @@ export async function analyse(ctx: MergeContext, id: string): Promise<Analysis |
   const milestone = findMilestone(ctx.plan, id)!;
   const target = ctx.ledger.run!.target;
   const branch = `weave/${id}`;
-  const mirror = await mirrorOf(ctx);
+  const mirror = await mirrorFor(ctx.session, ctx.client);
   let heads: Map<string, string>;
   try {
     heads = await mirror.fetch([target, branch]);
@@ -136,7 +135,7 @@ export async function landed(ctx: MergeContext, a: Pick<Analysis, "record" | "mi
   r.resolveAttempts = undefined;
   if (ctx.plan.merge.keep_branches) return;
   try {
-    await (a.mirror ?? (await mirrorOf(ctx))).deleteBranch(a.branch);
+    await (a.mirror ?? (await mirrorFor(ctx.session, ctx.client))).deleteBranch(a.branch);
   } catch (e) {
     ctx.log(`${ctx.client.fullName}: could not delete ${a.branch}: ${(e as Error).message}`);
   }

@@ -8,10 +8,11 @@
  * merge queue is never merged around it.
  */
 import type { Analysis, Attempt, MergeContext } from "./merge-back.js";
-import { block, landed, mergedTree, mirrorOf } from "./merge-back.js";
+import { block, landed, mergedTree } from "./merge-back.js";
 import { mergeCommitMessage, pullBody, pullTitle } from "./merge-texts.js";
 import { moveRecord } from "./mutate-record.js";
 import type { BranchRule, PullView } from "./repo-client.js";
+import { mirrorFor } from "./repo-mirror.js";
 import { WeaveError } from "../core/errors.js";
 import { findMilestone } from "../core/plan/plan.js";
 
@@ -119,7 +120,7 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     // "not mergeable" is it asked again, with backoff, while `mergeable` is null.
     let result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
     for (let look = 0; result.kind === "refused" && /not mergeable/i.test(result.message) && look < MERGEABLE_POLL_MS.length; look++) {
-      await new Promise((res) => setTimeout(res, MERGEABLE_POLL_MS[look]));
+      await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
       const again = await ctx.client.getPull(pull.number);
       if (!again || again.headSha !== a.head) return "retry";
       if (again.merged) return void (await landed(ctx, a, undefined)), "done";
@@ -176,7 +177,7 @@ export async function followPulls(ctx: MergeContext, closed: ReadonlyMap<number,
       merged = pull?.merged ?? (pull?.state === "closed" ? false : undefined);
     }
     if (merged === true) {
-      await landed(ctx, { record: r, milestone: m, branch: `weave/${id}`, mirror: await mirrorOf(ctx) }, undefined);
+      await landed(ctx, { record: r, milestone: m, branch: `weave/${id}`, mirror: await mirrorFor(ctx.session, ctx.client) }, undefined);
       changed.add(id);
     } else if (merged === false) {
       if (r.state === "merging") moveRecord(id, r, "finished");

@@ -48,8 +48,11 @@ export function mergedOnTarget(messages: readonly string[], trailer: "Merged|Mil
   return ids;
 }
 
-/** Why a reconcile runs: a heartbeat-driven one need not look at the target's history (nothing merged meanwhile). */
-export type ReconcileTrigger = "event" | "push" | "tick" | "heartbeat";
+/**
+ * Why a reconcile runs: a heartbeat-driven one need not look at the target's history (nothing merged meanwhile);
+ * "checks" (a check run completed, a review came in) and the tick try again what waited for required checks.
+ */
+export type ReconcileTrigger = "event" | "push" | "tick" | "heartbeat" | "checks";
 
 export async function reconcileRepo(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger = "event"): Promise<void> {
   /** This pass follows our own landing: what landed is known, the target need not be listed again. */
@@ -84,8 +87,8 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       r.reason = undefined;
       changed.add(id);
     }
-    if (trigger === "tick") {
-      // Waiting for checks never depends on their events alone: the tick tries again.
+    if (trigger === "tick" || trigger === "checks") {
+      // A check or review may have changed what the rules allow; and waiting never depends on events alone.
       for (const r of Object.values(ledger.milestones)) if (r.waitingFor === "checks") Object.assign(r, { waitingFor: undefined, mergeBlocked: false });
     }
     const closedPulls = new Map(session.closedPulls);

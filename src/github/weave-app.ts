@@ -62,18 +62,6 @@ function crossesBudget(session: RepoSession): boolean {
   return total >= ceiling;
 }
 
-/** Milestones that waited for required checks or reviews are tried again. */
-async function unblockWaiting(session: RepoSession, client: RepoClient): Promise<void> {
-  if (!session.ledger || !Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
-  await updateLedger(client, session, (ledger) => {
-    for (const r of Object.values(ledger.milestones)) {
-      if (r.waitingFor !== "checks") continue;
-      r.waitingFor = undefined;
-      r.mergeBlocked = false;
-    }
-  });
-}
-
 /** A push payload lists at most this many commits; one that lists as many may have been cut short. */
 const PUSH_PAYLOAD_COMMITS = 20;
 
@@ -267,8 +255,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             }
           });
         }
-        await unblockWaiting(session, client);
-        await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
+        await reconcileRepo(session, client, deps, "checks").catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: review`, e));
     });
     app.on("check_run.completed", async (context) => {
@@ -280,8 +267,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         const client = await clientFor(session);
         session.ledger ??= (await readLedger(client, await mirrorFor(session, client))).ledger;
         if (!Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
-        await unblockWaiting(session, client);
-        await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
+        await reconcileRepo(session, client, deps, "checks").catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: checks`, e));
     });
     app.on("check_run.requested_action", async (context) => {

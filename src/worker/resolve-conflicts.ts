@@ -11,38 +11,23 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
-import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
-import type { Reporter, WorkerStatus } from "../ports/reporter.js";
+import type { WorkerStatus } from "../ports/reporter.js";
 import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
 import type { TaskRun } from "./agent-task.js";
 import { formatResolveMessage, progressFrom } from "./checkpoint.js";
-import type { SignalBox } from "./signal-box.js";
 import { createStatusSender } from "./status-sender.js";
 import { createGitRunner, createWorkerGit } from "./worker-git.js";
 import { verifyCheckout } from "./worker-loop.js";
+import type { WorkerRunOptions } from "./worker-loop.js";
 
-export interface ResolveConflictsOptions {
-  plan: Plan;
-  milestoneId: string;
-  runId: string;
-  cwd: string;
+export interface ResolveConflictsOptions extends WorkerRunOptions {
   /** Branch to merge into weave/<ID> (the plan's `target` or the default branch). */
   target: string;
   /** Remote to fetch the target from and push weave/<ID> to (default `origin`). */
   remote?: string;
-  /** When set, HEAD must be exactly this commit before anything runs. */
-  expectedHead?: string;
   /** Environment of git commands (committer identity, no prompts). */
   gitEnv?: NodeJS.ProcessEnv;
-  reporter: Reporter;
-  signals: SignalBox;
-  /** Base environment of the agent and verify commands. */
-  env: NodeJS.ProcessEnv;
-  costFile: string;
-  logPath?: string;
-  commandOverride?: string;
-  now?: () => Date;
 }
 
 /** Conflict markers git writes, at the start of a line. */

@@ -18,23 +18,28 @@ import type { SignalBox } from "./signal-box.js";
 import { createStatusSender } from "./status-sender.js";
 import type { WorkerGit } from "./worker-git.js";
 
-export interface WorkerLoopOptions {
+/** What every worker run (the task loop, a resolve run) is given. */
+export interface WorkerRunOptions {
   plan: Plan;
   milestoneId: string;
   runId: string;
   cwd: string;
-  /** The target ref: commits on HEAD but not on it are this milestone's checkpoints. */
-  base: string;
   /** When set, HEAD must be exactly this commit before anything runs. */
   expectedHead?: string;
-  git: WorkerGit;
   reporter: Reporter;
   signals: SignalBox;
+  /** Base environment of the agent and verify commands. */
   env: NodeJS.ProcessEnv;
   costFile: string;
   logPath?: string;
   commandOverride?: string;
   now?: () => Date;
+}
+
+export interface WorkerLoopOptions extends WorkerRunOptions {
+  /** The target ref: commits on HEAD but not on it are this milestone's checkpoints. */
+  base: string;
+  git: WorkerGit;
 }
 
 export { WORKER_ENV_MARK } from "./agent-task.js";

@@ -1,6 +1,6 @@
 // Direct merges on GitHub end to end: a concurrent push makes weave recompute (never force); merge order.
 import { afterEach, describe, expect, it } from "vitest";
-import { mirrorOf } from "../../src/github/merge-back.js";
+import { mirrorFor } from "../../src/github/repo-mirror.js";
 import type { RepoMirror } from "../../src/github/repo-mirror.js";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
 import type { AppWorld } from "./app-fixtures.js";
@@ -23,7 +23,7 @@ describe("direct merges", () => {
     await w.comment("/weave start");
     await waitFor(async () => ["claimed", "running"].includes((await stateOf(w, "a")) ?? ""), "a to start");
     const session = w.server.weave.sessions.get("acme/widgets")!;
-    const mirror: RepoMirror = await mirrorOf({ client: session.client!, session, config: w.config } as Parameters<typeof mirrorOf>[0]);
+    const mirror: RepoMirror = await mirrorFor(session, session.client!);
     const push = mirror.push.bind(mirror);
     let concurrent: string | undefined;
     const rejected: string[] = [];
