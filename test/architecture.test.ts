@@ -1,0 +1,168 @@
+// Architecture rules, read from the source itself: no import cycles, adapters never import each other, nothing
+// persisted or received is read with a bare `JSON.parse(…) as T`, and module headers name only paths that exist.
+// KNOWN_DEBT lists what today's code still does wrong (the one-loop redesign, issue 12, removes it); the test fails
+// on any new violation and on a listed one that is gone, so the list can only shrink.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const SRC = join(ROOT, "src");
+/** Homes' adapters: none may import another. src/worker and src/core are shared; src/cli is the CLI's entry. */
+const ADAPTERS = ["local", "github", "action"] as const;
+
+const KNOWN_DEBT = {
+  adapterImports: [
+    "github/merge-back.ts -> local/local-merge.ts",
+    "github/merge-back.ts -> local/repo-git.ts",
+    "github/repo-mirror.ts -> local/repo-git.ts",
+    "github/server.ts -> action/https-reporter.ts",
+  ],
+  cycles: ["github/merge-back.ts <-> github/pull-merge.ts"],
+  bareJsonCasts: [
+    "action/post.ts",
+    "action/run-milestone.ts",
+    "github/heartbeat-endpoint.ts",
+    "github/ledger.ts",
+    "local/atomic-json.ts",
+    "local/coordinator.ts",
+    "local/local-worker-main.ts",
+    "local/locks.ts",
+    "worker/cost.ts",
+  ],
+  headerPaths: [
+    "core/plan/plan.ts: core/plan/plan-graph.ts",
+    "core/plan/validate-graph.ts: core/plan/plan-graph.ts",
+    "worker/worker-git.ts: local/worktrees.ts",
+    "worker/worker-loop.ts: local/worktrees.ts",
+  ],
+};
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (name.endsWith(".ts")) out.push(path);
+  }
+  return out.sort();
+}
+
+const files = sourceFiles(SRC);
+const rel = (path: string): string => relative(SRC, path).split("\\").join("/");
+const text = new Map(files.map((f) => [f, readFileSync(f, "utf8")]));
+
+/** Relative imports (static, type-only, re-exports and dynamic), resolved to .ts files under src/. */
+function importsOf(file: string): string[] {
+  const out = new Set<string>();
+  const source = text.get(file)!;
+  const pattern = /(?:^|\n)\s*(?:import|export)\s+(?:[^"';]*?\sfrom\s+)?["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
+  for (const m of source.matchAll(pattern)) {
+    const spec = m[1] ?? m[2];
+    const target = resolve(dirname(file), spec.replace(/\.js$/, ".ts"));
+    if (text.has(target)) out.add(target);
+  }
+  return [...out];
+}
+
+const graph = new Map(files.map((f) => [f, importsOf(f)]));
+
+/** Strongly connected components of more than one file (or a self-import), each as sorted relative paths. */
+function findCycles(): string[] {
+  let index = 0;
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[] = [];
+  const visit = (v: string): void => {
+    indices.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v)!) {
+      if (!indices.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, indices.get(w)!));
+    }
+    if (low.get(v) === indices.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || graph.get(v)!.includes(v)) cycles.push(component.map(rel).sort().join(" <-> "));
+    }
+  };
+  for (const f of files) if (!indices.has(f)) visit(f);
+  return cycles.sort();
+}
+
+function adapterOf(path: string): string | undefined {
+  const top = rel(path).split("/")[0];
+  return (ADAPTERS as readonly string[]).includes(top) ? top : undefined;
+}
+
+/** The first comment block of a file. */
+function headerOf(source: string): string {
+  return /^\s*(?:#![^\n]*\n\s*)?\/\*\*([\s\S]*?)\*\//.exec(source)?.[1] ?? "";
+}
+
+/** Path-like words in a header (`dir/file.ts`, `file.ts`) that resolve to nothing. */
+function missingHeaderPaths(file: string): string[] {
+  const header = headerOf(text.get(file)!);
+  const missing: string[] = [];
+  for (const m of header.matchAll(/(?<![\w./-])((?:[\w.-]+\/)*[\w-]+(?:\.[\w-]+)*\.(?:ts|js|mjs|json|ya?ml|md))(?![\w/-])/g)) {
+    const word = m[1];
+    // Dotted paths (.github/weave.yml, .weave/state.json) name files in the user's repository, not ours.
+    if (word.startsWith(".") || word.includes("*") || /^[\w-]+\.(?:json|ya?ml|md)$/.test(word) && !word.includes("/")) continue;
+    const candidates = [join(dirname(file), word), join(SRC, word), join(ROOT, word), join(ROOT, "src", word.replace(/^src\//, ""))];
+    const bare = !word.includes("/");
+    if (bare) candidates.push(...files.filter((f) => f.endsWith(`/${word}`)));
+    if (!candidates.some((c) => existsSync(c))) missing.push(`${rel(file)}: ${word}`);
+  }
+  return missing;
+}
+
+describe("architecture", () => {
+  it("has no import cycles", () => {
+    expect(findCycles()).toEqual(KNOWN_DEBT.cycles);
+  });
+
+  it("never lets one home's adapters import another's", () => {
+    const found: string[] = [];
+    for (const [file, deps] of graph) {
+      const from = adapterOf(file);
+      if (!from) continue;
+      for (const dep of deps) {
+        const to = adapterOf(dep);
+        if (to && to !== from) found.push(`${rel(file)} -> ${rel(dep)}`);
+      }
+    }
+    expect(found.sort()).toEqual([...KNOWN_DEBT.adapterImports].sort());
+  });
+
+  it("reads persisted and received data through a schema, never `JSON.parse(…) as T`", () => {
+    const found = files.filter((f) => /JSON\.parse\(.*\)\s*as\s/.test(text.get(f)!)).map(rel);
+    expect(found.sort()).toEqual([...KNOWN_DEBT.bareJsonCasts].sort());
+  });
+
+  it("names only paths that exist in module headers", () => {
+    expect(files.flatMap(missingHeaderPaths).sort()).toEqual([...KNOWN_DEBT.headerPaths].sort());
+  });
+
+  it("gives every file in src/ a module header", () => {
+    expect(files.filter((f) => headerOf(text.get(f)!).trim().length < 40).map(rel)).toEqual([]);
+  });
+
+  it("finds what it looks for (the checks themselves can fail)", () => {
+    // Guard against a regex that silently matches nothing: known import edges and headers are seen.
+    const cli = join(SRC, "cli", "main.ts");
+    expect(graph.get(cli)!.length).toBeGreaterThan(0);
+    expect(headerOf("/**\n * A header naming nowhere/missing.ts.\n */")).toContain("nowhere/missing.ts");
+  });
+});
