@@ -79,7 +79,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppC
   };
   if (problems.length) {
     const message = problems.length === 1 ? `the App cannot start: ${problems[0]!.message}` : `the App cannot start: ${problems.length} problems in its configuration`;
-    throw new WeaveError("usage", message, { hint: problems.find((p) => p.hint)?.hint ?? HINT, problems: problems.length > 1 ? problems : [] });
+    throw new WeaveError("usage", message, { hint: (problems.length === 1 ? problems[0]!.hint : undefined) ?? HINT, problems: problems.length > 1 ? problems : [] });
   }
   return config;
 }
