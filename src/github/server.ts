@@ -99,7 +99,7 @@ export async function startWeaveServer(config: AppConfig, options: WeaveServerOp
 /** Forwards a smee.io channel's deliveries to this server, as probot does with WEBHOOK_PROXY_URL. */
 async function startWebhookProxy(source: string, target: string, probot: Probot): Promise<SmeeClient | undefined> {
   const logger = { info: (msg: string) => probot.log.info(msg), error: (msg: string) => probot.log.error(msg) };
-  const client = new SmeeClient({ source, target, logger });
+  const client = new SmeeClient({ source, target, logger, maxConnectionTimeout: 10_000 });
   try {
     await client.start();
     return client;
