@@ -1,9 +1,8 @@
 /**
- * The App's composition root behind `npm start`: the manifest setup flow when APP_ID is missing, else the server.
- * Responsibilities: with no APP_ID (outside NODE_ENV=production) hand over to probot's own `run`, which serves the
- * manifest flow from ./app.yml at /probot and writes APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to .env; otherwise check
- * the configuration (app-config.ts, the key parsed now) and start the server (server.ts), logging weave's version.
- * Not here: the routes (server.ts); reading `.env` and exiting (main.ts).
+ * The App's composition root behind `npm start`: with no APP_ID (outside NODE_ENV=production) probot's own `run`,
+ * which serves the manifest flow from ./app.yml at /probot and writes APP_ID, PRIVATE_KEY, WEBHOOK_SECRET to .env;
+ * otherwise the checked configuration (app-config.ts) and the server (server.ts), logging weave's version; LOG_LEVEL
+ * and LOG_FORMAT as probot reads them. Not here: the routes (server.ts); reading `.env` and exiting (main.ts).
  * Invariants: the environment is a parameter; a configuration problem is a WeaveError thrown before anything listens.
  */
 import { run } from "probot";
@@ -27,7 +26,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: (line: string) => vo
     return { mode: "setup", url: `http://localhost:${server.port}/probot`, close: () => server.stop() };
   }
   const config = readAppConfig(env);
-  const server = await startWeaveServer(config, { logLevel: logLevel(env.LOG_LEVEL) });
+  const server = await startWeaveServer(config, { logLevel: logLevel(env.LOG_LEVEL), logFormat: env.LOG_FORMAT === "json" || env.LOG_FORMAT === "pretty" ? env.LOG_FORMAT : env.NODE_ENV === "production" ? "json" : "pretty" });
   log(`${name} ${version} (probot ${server.probot.version ?? "?"}) listening on ${server.url}: webhooks at ${WEBHOOK_PATH}, heartbeats at ${HEARTBEAT_PATH}, health at /healthz`);
   return { mode: "serve", url: server.url, close: () => server.close() };
 }

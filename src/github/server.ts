@@ -32,6 +32,8 @@ export interface WeaveServer {
 
 export interface WeaveServerOptions extends Omit<WeaveAppOptions, "config"> {
   logLevel?: "info" | "warn" | "error" | "silent";
+  /** probot's log format: json lines (production) or pretty (default). */
+  logFormat?: "json" | "pretty";
 }
 
 /** The cap for a request's body, by route: a route that takes no body gets none. */
@@ -50,6 +52,7 @@ export async function startWeaveServer(config: AppConfig, options: WeaveServerOp
     secret: config.webhookSecret,
     baseUrl: config.baseUrl,
     logLevel: options.logLevel === "silent" ? "fatal" : options.logLevel ?? "info",
+    logFormat: options.logFormat,
   });
   const weave = createWeaveApp({ ...options, config });
   const middleware = await createNodeMiddleware(weave.appFn, { probot, webhooksPath: WEBHOOK_PATH });
