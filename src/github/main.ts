@@ -1,17 +1,16 @@
 /**
- * `npm start`: run the weave GitHub App (reads `.env` when present; see .env.example).
+ * `npm start`: run the weave GitHub App (reads `.env` when present; see .env.example). A thin entry over app-entry.ts.
  */
 import { existsSync } from "node:fs";
 import { isWeaveError } from "../core/errors.js";
 import { renderErrorText } from "../core/render/error-render.js";
-import { readAppConfig } from "./app-config.js";
-import { startWeaveServer } from "./server.js";
+import { startApp } from "./app-entry.js";
 
 try {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const server = await startWeaveServer(readAppConfig(process.env));
-  console.log(`weave App listening on ${server.url} (webhooks at /api/github/webhooks, heartbeats at /weave/heartbeat)`);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void server.close().then(() => process.exit(0)));
+  const app = await startApp(process.env, (line) => console.log(line));
+  if (app.mode === "setup") console.log(`open ${app.url} to register the App`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
 } catch (e) {
   process.stderr.write(isWeaveError(e) ? renderErrorText(e) : `${(e as Error).stack}\n`);
   process.exit(1);
