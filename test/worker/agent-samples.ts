@@ -55,7 +55,7 @@ export const SAMPLES: Sample[] = [
   s({ name: "claude permission denied", agent: "claude", stdout: "claude-json-permission-denied.json", cost: 0.24, kind: "permission", reason: /denied 1 tool call \(Write\)/, retry: false }),
   s({ name: "claude root refusal", agent: "claude", stderr: "claude-root-skip-permissions.out", cost: null, kind: "permission", reason: /as root: set IS_SANDBOX=1/, retry: false }),
   s({ name: "claude task read as an option", agent: "claude", stderr: "claude-dash-task.out", rc: 1, cost: null, kind: "usage", reason: /read "- Add tests for the parser" as an option/, retry: false }),
-  s({ name: "claude SIGTERM (prints nothing)", agent: "claude", stdout: "claude-json-sigterm.out", cost: null, kind: "error", reason: /^exit 143$/, retry: true }),
+  s({ name: "claude SIGTERM (prints nothing)", agent: "claude", stdout: "claude-json-sigterm.out", cost: null, kind: "error", reason: /exit 143$/, retry: true }),
   s({ name: "codex success", agent: "codex", stdout: "codex-exec-json-success.jsonl", cost: 0.0165, kind: "ok", retry: false, writes: ["hello.txt"] }),
   s({ name: "codex default sandbox (wrote nothing)", agent: "codex", stdout: "codex-exec-json-tool-default-sandbox.jsonl", cost: 0.033, kind: "ok", retry: false }),
   s({ name: "codex workspace-write", agent: "codex", stdout: "codex-exec-json-tool-workspace-write.jsonl", cost: 0.033, kind: "ok", retry: false, writes: ["steps.txt"] }),
