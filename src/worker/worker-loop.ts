@@ -19,6 +19,7 @@ import type { TaskRun } from "./agent-task.js";
 import type { ResolvedAgent } from "./agents/presets.js";
 import { resolveAgent } from "./agents/presets.js";
 import { formatCheckpointMessage, progressFrom } from "./checkpoint.js";
+import { notesFileOf, takeNotes } from "./notes-box.js";
 import type { SignalBox } from "./signal-box.js";
 import { createStatusSender } from "./status-sender.js";
 import type { WorkerGit } from "./worker-git.js";
@@ -46,7 +47,7 @@ export interface WorkerRunOptions {
    * every heartbeat). Without it the worker assumes the run's ceiling minus this milestone's own settled spend.
    */
   runBudgetLeftUsd?: () => number | undefined;
-  /** Instructions sent to this milestone since the last task (`weave tell`), taken once each. */
+  /** Instructions sent to this milestone since the last task, taken once each (default: the notes file next to `costFile`, written by `weave tell`). */
   takeNotes?: () => Promise<string | undefined>;
 }
 export interface WorkerLoopOptions extends WorkerRunOptions {
@@ -82,7 +83,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
     for (let task = progress.tasksDone + 1; task <= milestone.tasks.length; task++) {
       if (signals.current) return await finish(signals.current === "stop" ? "stopped" : "paused");
       const text = milestone.tasks[task - 1]!;
-      const notes = await options.takeNotes?.().catch(() => undefined);
+      const notes = await (options.takeNotes ?? (() => takeNotes(notesFileOf(options.costFile))))().catch(() => undefined);
       const taskText = notes ? `${text}\n\nNotes from the people running this plan:\n${notes}` : text;
       let result: TaskRun | undefined;
       let taskCost = 0;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePlan } from "../../src/core/plan/parse-plan.js";
 import type { WorkerStatus } from "../../src/ports/reporter.js";
+import { appendNote, notesFileOf } from "../../src/worker/notes-box.js";
 import { createSignalBox } from "../../src/worker/signal-box.js";
 import { createWorkerGit } from "../../src/worker/worker-git.js";
 import { runWorkerLoop } from "../../src/worker/worker-loop.js";
@@ -199,5 +200,16 @@ describe("attempts, timeouts, checkpoints, budget", () => {
   it("allow_empty: a milestone that changed nothing succeeds when the plan says so", async () => {
     const { status } = await run(planFor("codex", "  allow_empty: true\n"), [{ stdout: "codex-exec-json-tool-default-sandbox.jsonl" }]);
     expect(status.state).toBe("finished");
+  });
+
+  it("notes sent with `weave tell` reach the next task ($WEAVE_NOTES and the preset's task text) and its checkpoint commit", async () => {
+    await appendNote(notesFileOf(join(dir, "cost.jsonl")), "Use tabs,\nnot spaces");
+    const { status, calls } = await run(planFor("claude"), [{ stdout: "claude-json-success.json", writes: ["hello.txt"] }]);
+    expect(status.state).toBe("finished");
+    expect(calls[0]!.env.WEAVE_NOTES).toBe("Use tabs, not spaces");
+    expect(calls[0]!.stdin).toBe("- Add a hello.txt file\n\nNotes from the people running this plan:\nUse tabs, not spaces");
+    const message = git("log", "-1", "--format=%B");
+    expect(message).toContain("Notes given to the agent:\n> Use tabs, not spaces");
+    expect(message).toMatch(/^Weave-Task: 1\/1$/m);
   });
 });
