@@ -17,7 +17,7 @@ const BIN = fileURLToPath(new URL("../../bin/weave.js", import.meta.url));
 const WORKERS = 4;
 
 function planFor(n: number): string {
-  const lines = ["version: 1", `max_workers: ${WORKERS}`, "retries: 0", "heartbeat_timeout: 2m", "merge: { via: direct, auto: auto, order: completion }", "worker:", "  command: \"true\"", "  cost: none", "  heartbeat_interval: 5s", "milestones:"];
+  const lines = ["version: 1", `max_workers: ${WORKERS}`, "retries: 0", "heartbeat_timeout: 2m", "merge: { via: direct, auto: auto, order: completion }", "worker:", "  command: \"true\"", "  cost: none", "  allow_empty: true", "  heartbeat_interval: 5s", "milestones:"];
   let seed = 7;
   const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   for (let i = 0; i < n; i++) {

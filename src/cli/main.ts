@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pause: async () => (await import("./commands/control.js")).controlCommand("pause"),
   resume: async () => (await import("./commands/control.js")).controlCommand("resume"),
   merge: async () => (await import("./commands/control.js")).controlCommand("merge"),
+  tell: async () => (await import("./commands/tell.js")).runTell,
   init: async () => (await import("./commands/init.js")).runInit,
   doctor: async () => (await import("./commands/doctor.js")).runDoctor,
   cleanup: async () => (await import("./commands/doctor.js")).runCleanup,
@@ -42,13 +43,15 @@ Plan
   plan simulate [PATH] --workers N            schedule on a virtual clock: makespan, lower bound, Gantt
 
 Set up
-  init [--force] [--action REF]               write an example plan, the worker workflow, and .weave/ to .gitignore
+  init [--force] [--action REF] [--agent claude|codex|gemini|aider|custom]
+                                              write an example plan, the worker workflow, and .weave/ to .gitignore
 
 Run (on this machine, with git worktrees)
   start [PATH] [--workers N] [--budget USD] [--dry-run] [--detach]
                                               run the plan; returns when nothing more can happen without you
   status [PATH] [--json] [--watch]            state, task n/m, cost and heartbeat of every milestone
   stop|pause|resume [IDS]                     steer workers (all, or the IDs named)
+  tell ID [--] TEXT                           extra instructions, given to ID's agent with its next task
   merge [IDS] [--force]                       land finished milestones (retry after resolving a conflict)
   doctor [--fix]                              find (and clean) stale locks, dead workers, orphan worktrees/branches
   cleanup [--older-than 7d] [--dry-run]       remove old worktrees and logs of finished milestones

@@ -1,9 +1,51 @@
 /**
- * The commented example plan `weave init` writes to `.github/weave.yml`.
- * Invariants: it is a valid plan (a test parses it), and it documents every top-level key.
+ * The commented example plan `weave init [--agent NAME]` writes to `.github/weave.yml`.
+ * Invariants: it is a valid plan for every agent (a test parses each), and it documents every top-level key.
  */
+import type { AgentName } from "../worker/agents/presets.js";
 
-export const EXAMPLE_PLAN = `# yaml-language-server: $schema=https://weave.dev/schema/weave.schema.json
+const WORKER: Record<AgentName, string> = {
+  claude: `worker:
+  agent: claude             # claude | codex | gemini | aider | custom (then write command:)
+  # model: claude-sonnet-4-5 # passed as --model; claude reports its own cost (total_cost_usd)
+  # max_turns: 40           # claude's --max-turns
+  task_timeout: 45m         # one task's longest run; a timeout is a failed attempt
+  # verify: npm test        # must exit 0 before a milestone counts as finished`,
+  codex: `worker:
+  agent: codex              # claude | codex | gemini | aider | custom (then write command:)
+  model: gpt-5-codex        # passed as --model, and the price below is looked up by it
+  prices:                   # codex reports tokens, not dollars: USD per million tokens
+    gpt-5-codex: { input: 1.25, cached_input: 0.125, output: 10 }
+  task_timeout: 45m         # one task's longest run; a timeout is a failed attempt
+  # verify: npm test        # must exit 0 before a milestone counts as finished`,
+  gemini: `worker:
+  agent: gemini             # claude | codex | gemini | aider | custom (then write command:)
+  prices:                   # gemini reports tokens per model, not dollars: USD per million tokens
+    gemini-2.5-pro: { input: 1.25, cached_input: 0.31, output: 10 }
+    gemini-2.5-flash: { input: 0.3, cached_input: 0.075, output: 2.5 }
+  task_timeout: 45m         # one task's longest run; a timeout is a failed attempt
+  # verify: npm test        # must exit 0 before a milestone counts as finished`,
+  aider: `worker:
+  agent: aider              # claude | codex | gemini | aider | custom (then write command:)
+  model: sonnet             # passed as --model; aider prints its own cost
+  task_timeout: 45m         # one task's longest run; a timeout is a failed attempt
+  # verify: npm test        # must exit 0 before a milestone counts as finished`,
+  custom: `worker:
+  agent: custom
+  # Run once per task. The task's text is in $WEAVE_TASK and in the file $WEAVE_TASK_FILE: never paste plan text
+  # into this line, and never pass it where the agent could read it as an option (use stdin or the file).
+  command: ./run-agent.sh < "$WEAVE_TASK_FILE"
+  cost: cost-file           # claude-json | codex-jsonl | gemini-json | aider | cost-file ($WEAVE_COST_FILE, lines like {"usd": 0.12}) | none
+  task_timeout: 45m         # one task's longest run; a timeout is a failed attempt
+  # verify: npm test        # must exit 0 before a milestone counts as finished`,
+};
+
+/** The example plan with the worker section of `agent`. */
+export function examplePlan(agent: AgentName = "claude"): string {
+  return EXAMPLE_PLAN_TEMPLATE.replace("<<WORKER>>", WORKER[agent]);
+}
+
+const EXAMPLE_PLAN_TEMPLATE = `# yaml-language-server: $schema=https://weave.dev/schema/weave.schema.json
 # weave plan: milestones run in parallel, each on its own branch weave/<id>, as soon as their dependencies merge.
 # Check it with \`weave plan check\`; see what would run with \`weave plan eligible\` and \`weave plan simulate\`.
 version: 1
@@ -17,11 +59,7 @@ merge:
   via: pr                   # pr | direct
   auto: confirm             # auto | confirm (approval or /weave merge) | manual
   order: sequential         # sequential (plan order) | completion
-worker:
-  # Run once per task. The task's text is in $WEAVE_TASK: never paste plan text into this line.
-  command: claude -p "$WEAVE_TASK" --output-format json --dangerously-skip-permissions
-  cost: claude-json         # claude-json | cost-file ($WEAVE_COST_FILE, lines like {"usd": 0.12}) | none
-  # verify: npm test        # must exit 0 before a milestone counts as finished
+<<WORKER>>
 milestones:
   - id: data
     title: Data layer
@@ -48,3 +86,5 @@ milestones:
     estimate: 20m
     tasks: ["Wire the UI to the API and add an end-to-end test"]
 `;
+
+export const EXAMPLE_PLAN = examplePlan("claude");

@@ -1,23 +1,53 @@
 /**
  * The worker workflow: one GitHub Actions job per milestone, started by the App with `workflow_dispatch`.
- * Responsibilities: the YAML `weave init` writes into a user's repository (and weave's own copy is generated from).
- * Not here: the Action it calls (action/, src/action/), dispatching it (github/dispatch.ts).
+ * Responsibilities: the YAML `weave init` writes into a user's repository (and weave's own copy is generated from):
+ * per agent preset a pinned install step with its download cache, and the agent's secrets in the worker's env.
+ * Not here: the Action it calls (action/, src/action/), dispatching it (github/dispatch.ts), the presets' data
+ * (worker/agents/presets.ts).
  * Invariants: least permissions (contents: write, id-token: write); inputs reach scripts only through `env:`,
  * never `${{ … }}` inside `run:`; a concurrency group per milestone; timeout below GitHub's 360 minutes.
  */
 
+import type { AgentName } from "../worker/agents/presets.js";
+import { AGENT_PRESETS } from "../worker/agents/presets.js";
+
 export const DEFAULT_ACTION_REF = "weave-dev/weave/action@v1";
+
+const CUSTOM_INSTALL = 'echo "install your agent here (weave runs the plan\'s worker.command)"';
 
 export interface WorkerWorkflowOptions {
   /** `uses:` of the worker Action: `./action` in weave's own repository. */
   actionRef?: string;
-  /** Shell lines that install the agent (run with `bash -e`). */
+  /** Which agent the jobs install and get secrets for (default claude); `custom` installs nothing. */
+  agent?: AgentName;
+  /** Shell lines that install the agent (run with `bash -e`), instead of the preset's. */
   installAgent?: string;
   timeoutMinutes?: number;
 }
 
+function installSteps(agent: AgentName, installAgent: string | undefined): string {
+  const indent = (text: string): string => text.split("\n").map((l) => `          ${l}`).join("\n");
+  if (agent === "custom") return `      - name: Install the agent\n        run: |\n${indent(installAgent ?? CUSTOM_INSTALL)}\n`;
+  const { install } = AGENT_PRESETS[agent];
+  const python = install.python ? `      - uses: actions/setup-python@v6\n        with:\n          python-version: "3.12"\n` : "";
+  return `${python}      - name: Cache the agent's download
+        uses: actions/cache@v4
+        with:
+          path: ${install.cachePath}
+          key: weave-agent-\${{ runner.os }}-${agent}-${install.version}
+      - name: Install the agent (${agent} ${install.version}, pinned)
+        run: |
+${indent(installAgent ?? install.run)}
+`;
+}
+
+function secretsEnv(agent: AgentName): string {
+  const names = agent === "custom" ? ["ANTHROPIC_API_KEY"] : AGENT_PRESETS[agent].secrets;
+  return names.map((n) => `          ${n}: \${{ secrets.${n} }}`).join("\n");
+}
+
 export function renderWorkerWorkflow(options: WorkerWorkflowOptions = {}): string {
-  const install = (options.installAgent ?? "npm install --global @anthropic-ai/claude-code").split("\n").map((l) => `          ${l}`).join("\n");
+  const agent = options.agent ?? "claude";
   return `# weave worker: one job per milestone, dispatched by the weave GitHub App. Written by \`weave init\`.
 # Inputs reach scripts only through env: (never \${{ }} inside run:), permissions are the least the job needs.
 name: weave worker
@@ -66,10 +96,7 @@ jobs:
         with:
           ref: weave/\${{ inputs.milestone }}
           fetch-depth: 0
-      - name: Install the agent
-        run: |
-${install}
-      - name: Run the milestone
+${installSteps(agent, options.installAgent)}      - name: Run the milestone
         uses: ${options.actionRef ?? DEFAULT_ACTION_REF}
         with:
           milestone: \${{ inputs.milestone }}
@@ -78,6 +105,6 @@ ${install}
           app-url: \${{ inputs.app_url }}
           mode: \${{ inputs.mode }}
         env:
-          ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }}
+${secretsEnv(agent)}
 `;
 }

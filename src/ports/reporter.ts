@@ -24,7 +24,9 @@ export interface WorkerStatus {
   /** 1-based index and text of the task in flight, if any. */
   currentTask?: number;
   currentTaskText?: string;
+  /** Known spend (USD); `costUnknown` says some of the spend could not be read (shown as unknown, never as $0). */
   costUsd: number;
+  costUnknown?: boolean;
   pid: number;
   /** Process group of the task in flight (so a coordinator can stop it if this worker dies). */
   taskPid?: number;

@@ -15,6 +15,8 @@ import { findMilestone } from "../core/plan/plan.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
 import type { TaskRun } from "./agent-task.js";
+import type { ResolvedAgent } from "./agents/presets.js";
+import { resolveAgent } from "./agents/presets.js";
 import { formatResolveMessage, progressFrom } from "./checkpoint.js";
 import { createStatusSender } from "./status-sender.js";
 import { createGitRunner, createWorkerGit } from "./worker-git.js";
@@ -47,7 +49,11 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   if (!milestone) throw new WeaveError("unknown-milestone", `${options.milestoneId} is not in ${plan.file}`);
   const branch = `weave/${milestone.id}`;
   const targetRef = `refs/remotes/${remote}/${target}`;
-  const command = options.commandOverride ?? plan.worker.command;
+  const agentSpec = resolveAgent(plan.worker);
+  const command = options.commandOverride ?? agentSpec.command;
+  const verifySpec: ResolvedAgent = { name: "custom", family: "other", command: plan.worker.verify ?? "", cost: "none", rootEnv: {}, executable: "", plain: true };
+  const envFor = (text: string, extra: Record<string, string>): NodeJS.ProcessEnv =>
+    agentTaskEnv({ base: options.env, milestone: milestone!, plan, agent: agentSpec, runId: options.runId, costFile: options.costFile, task: milestone!.tasks.length, text, extra });
   const git = createGitRunner(options.cwd, options.gitEnv);
   const workerGit = createWorkerGit(options.cwd, { env: options.gitEnv });
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
@@ -84,12 +90,11 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
     if (files.length === 0) return await commitAndPush(true, 0);
 
     const text = resolveInstruction(milestone.id, target, files);
-    const m = milestone.tasks.length;
     const extra = { WEAVE_CONFLICTS: files.join("\n"), WEAVE_RESOLVE: "1", WEAVE_TARGET: target };
     await send({ state: "running", currentTaskText: text });
     let spent = 0;
-    const agent = await runTask(command, agentTaskEnv({ base: options.env, milestone, runId: options.runId, costFile: options.costFile, task: m, text, extra }), true);
-    spent += agent.costUsd;
+    const agent = await runTask(command, envFor(text, extra), true);
+    spent += agent.costUsd ?? 0;
     const afterAgent = await checkAgentRun(agent, files);
     if (afterAgent) return afterAgent;
 
@@ -99,7 +104,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
         if (signals.current === "stop") return await abort("stopped");
         const started = Date.now();
         await send({ state: "verifying", verify: { state: "running", attempt } });
-        const check = await runTask(verify, agentTaskEnv({ base: options.env, milestone, runId: options.runId, costFile: options.costFile, task: m, text: "verify", extra: { ...extra, WEAVE_VERIFY: "1" } }), false);
+        const check = await runTask(verify, envFor("verify", { ...extra, WEAVE_VERIFY: "1" }), false);
         const durationMs = Date.now() - started;
         if (check.interrupted) return await abort("stopped", { verify: { state: "failed", attempt, durationMs, exitCode: null } });
         if (check.ok) {
@@ -116,8 +121,8 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
         }
         const fixText = `Fix what makes \`${verify}\` fail after resolving the conflicts of merging ${target} into ${branch}. Its output is in $WEAVE_VERIFY_OUTPUT. Do not commit.`;
         await send({ state: "running", verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode }, currentTaskText: fixText });
-        const fix = await runTask(command, agentTaskEnv({ base: options.env, milestone, runId: options.runId, costFile: options.costFile, task: m, text: fixText, extra: { ...extra, WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) } }), true);
-        spent += fix.costUsd;
+        const fix = await runTask(command, envFor(fixText, { ...extra, WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) }), true);
+        spent += fix.costUsd ?? 0;
         const afterFix = await checkAgentRun(fix, files);
         if (afterFix) return afterFix;
       }
@@ -134,11 +139,12 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   /** One run of `shellCommand`; an agent run's cost counts at once (spent even when the merge is then aborted). */
   async function runTask(shellCommand: string, env: NodeJS.ProcessEnv, agent: boolean): Promise<TaskRun> {
     const run = await runAgentTask(shellCommand, env, {
-      plan, cwd: options.cwd, costFile: options.costFile, signals, log,
+      plan, agent: agent ? agentSpec : verifySpec, cwd: options.cwd, costFile: options.costFile, signals, log,
       onPid: (pid) => void (status.taskPid = pid),
       beat: () => void send().catch(() => undefined),
     });
-    if (agent) status.costUsd += run.costUsd;
+    if (agent) status.costUsd += run.costUsd ?? 0;
+    if (agent && run.costUsd === null) status.costUnknown = true;
     return run;
   }
 
@@ -146,7 +152,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   async function checkAgentRun(run: TaskRun, files: readonly string[]): Promise<WorkerStatus | undefined> {
     if (run.interrupted) return await abort("stopped");
     const lastOutput = run.process.tail.slice(-20);
-    if (!run.ok) return await abort("failed", { error: `the agent could not resolve the conflicts of merging ${target} into ${branch} (${describeExit(run.process)}); still conflicted: ${files.join(", ")}; nothing was pushed`, lastOutput });
+    if (!run.ok) return await abort("failed", { error: `the agent could not resolve the conflicts of merging ${target} into ${branch} (${run.outcome.reason ?? describeExit(run.process)}); still conflicted: ${files.join(", ")}; nothing was pushed`, lastOutput });
     const [head, mergeHead] = await Promise.all([workerGit.head(), git(["rev-parse", "-q", "--verify", "MERGE_HEAD"]).then((s) => s.trim(), () => "")]);
     if (head !== before || !mergeHead) {
       return await abort("failed", { error: `the agent ${head !== before ? "committed" : "aborted"} the merge of ${target} into ${branch} itself (weave commits it); still conflicted: ${files.join(", ")}; nothing was pushed`, lastOutput });

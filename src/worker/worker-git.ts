@@ -18,6 +18,10 @@ export interface WorkerGit {
   commitAll(message: string): Promise<string>;
   /** Drop uncommitted changes, tracked and untracked (not ignored files). */
   discardChanges(): Promise<void>;
+  /** Move the branch back to `sha` (a checkpoint), dropping later commits and uncommitted changes. */
+  resetTo(sha: string): Promise<void>;
+  /** True when HEAD's tree differs from the merge base with `base` (the milestone changed some file). */
+  changedSince(base: string): Promise<boolean>;
   /** True when the checkout has uncommitted changes (ignored files aside). */
   isDirty(): Promise<boolean>;
   /** Full messages of commits on HEAD that are not on `base`. */
@@ -62,6 +66,11 @@ export function createWorkerGit(cwd: string, options: { publish?: (git: GitRunne
       await git(["reset", "-q", "--hard", "HEAD"]);
       await git(["clean", "-q", "-fd"]);
     },
+    resetTo: async (sha) => {
+      await git(["reset", "-q", "--hard", sha]);
+      await git(["clean", "-q", "-fd"]);
+    },
+    changedSince: async (base) => (await git(["diff", "--name-only", `${base}...HEAD`])).trim() !== "",
     messagesSince: async (base) => {
       const out = await git(["log", "--format=%B%x00", `${base}..HEAD`]);
       return out.split("\0").map((m) => m.trim()).filter(Boolean);

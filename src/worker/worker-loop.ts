@@ -1,10 +1,13 @@
 /**
  * Worker loop: run one milestone's tasks in its checkout, checkpoint after each, then the verify gate.
- * Responsibilities: refuse a wrong checkout, resume after the last checkpoint, retry a failing task, heartbeat, read
- * cost, obey pause (after the task) and stop (SIGTERM the task, checkpoint what exists), report the outcome.
- * Not here: creating the checkout (local/worktrees.ts, the workflow), transport (ports/reporter.ts), OS signals (worker-main).
+ * Responsibilities: refuse a wrong checkout, resume after the last checkpoint, retry a failing task from its
+ * checkpoint (dropping what the failed attempt committed) unless retrying cannot help, count every attempt's cost,
+ * heartbeat with the live cost, obey pause (after the task), stop (SIGTERM the task, checkpoint what exists) and the
+ * live budget, fail a milestone that changed no files (unless `allow_empty`), report the outcome.
+ * Not here: creating the checkout (local/worktrees.ts, the workflow), transport (ports/reporter.ts), OS signals
+ * (worker-main), what an agent's output means (agents/).
  * Invariants: a finished task is committed before the next starts, so a crash loses at most the task in flight;
- * plan text reaches commands only through the environment.
+ * plan text reaches commands only through the environment and the task file; statuses carry weave's reasons.
  */
 import { createWriteStream } from "node:fs";
 import { WeaveError } from "../core/errors.js";
@@ -13,10 +16,15 @@ import { findMilestone } from "../core/plan/plan.js";
 import type { Reporter, WorkerStatus } from "../ports/reporter.js";
 import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
 import type { TaskRun } from "./agent-task.js";
+import type { ResolvedAgent } from "./agents/presets.js";
+import { resolveAgent } from "./agents/presets.js";
 import { formatCheckpointMessage, progressFrom } from "./checkpoint.js";
+import { notesFileOf, takeNotes } from "./notes-box.js";
 import type { SignalBox } from "./signal-box.js";
 import { createStatusSender } from "./status-sender.js";
 import type { WorkerGit } from "./worker-git.js";
+import { capLine } from "./output-lines.js";
+import { LINE_CAP } from "./task-process.js";
 
 /** What every worker run (the task loop, a resolve run) is given. */
 export interface WorkerRunOptions {
@@ -34,8 +42,14 @@ export interface WorkerRunOptions {
   logPath?: string;
   commandOverride?: string;
   now?: () => Date;
+  /**
+   * USD the run may still spend, not counting this worker's task in flight, as the coordinator last said (asked at
+   * every heartbeat). Without it the worker assumes the run's ceiling minus this milestone's own settled spend.
+   */
+  runBudgetLeftUsd?: () => number | undefined;
+  /** Instructions sent to this milestone since the last task, taken once each (default: the notes file next to `costFile`, written by `weave tell`). */
+  takeNotes?: () => Promise<string | undefined>;
 }
-
 export interface WorkerLoopOptions extends WorkerRunOptions {
   /** The target ref: commits on HEAD but not on it are this milestone's checkpoints. */
   base: string;
@@ -49,34 +63,63 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   const now = options.now ?? (() => new Date());
   const milestone = findMilestone(plan, options.milestoneId);
   if (!milestone) throw new WeaveError("unknown-milestone", `${options.milestoneId} is not in ${plan.file}`);
-  const command = options.commandOverride ?? plan.worker.command;
+  const agent = resolveAgent(plan.worker);
+  const command = options.commandOverride ?? agent.command;
+  const verifyAgent: ResolvedAgent = { name: "custom", family: "other", command: plan.worker.verify ?? "", cost: "none", rootEnv: {}, executable: "", plain: true };
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
   const { status, send } = createStatusSender(milestone, options.runId, reporter, signals, now);
+  /** Spend recorded in checkpoints or by finished attempts; the live cost of the task in flight comes on top. */
+  let settled = 0;
 
   try {
     const [head, messages] = await Promise.all([verifyCheckout(milestone, git, options.expectedHead), git.messagesSince(options.base)]);
     // Whatever is uncommitted was left by a task that died in flight: start it again from its checkpoint.
     if (await git.isDirty()) await git.discardChanges();
     const progress = progressFrom(messages, milestone.id);
-    await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: head });
+    settled = progress.costUsd;
+    await send({ state: "running", tasksDone: progress.tasksDone, costUsd: settled, costUnknown: progress.costUnknown || undefined, headSha: head });
+    let checkpointSha = head;
 
     for (let task = progress.tasksDone + 1; task <= milestone.tasks.length; task++) {
       if (signals.current) return await finish(signals.current === "stop" ? "stopped" : "paused");
       const text = milestone.tasks[task - 1]!;
+      const notes = await (options.takeNotes ?? (() => takeNotes(notesFileOf(options.costFile))))().catch(() => undefined);
+      const taskText = notes ? `${text}\n\nNotes from the people running this plan:\n${notes}` : text;
       let result: TaskRun | undefined;
+      let taskCost = 0;
+      let taskUnknown = false;
+      let attempts = 0;
       for (let attempt = 0; attempt <= plan.retries; attempt++) {
-        if (attempt > 0) await git.discardChanges();
-        await send({ state: "running", currentTask: task, currentTaskText: text });
-        result = await runTask(command, taskEnv(task, text));
-        if (result.ok || result.interrupted) break;
+        attempts++;
+        // A retry starts from the checkpoint: whatever the failed attempt changed or committed is dropped.
+        if (attempt > 0) await git.resetTo(checkpointSha);
+        const left = budgetLeft();
+        if (left !== undefined && left <= 0) return await finish("stopped", { error: "the budget is spent" });
+        await send({ state: "running", currentTask: task, currentTaskText: capLine(text, LINE_CAP) });
+        result = await runTask(command, agent, taskEnv(task, agent.name === "custom" ? text : taskText, { notes, budgetLeftUsd: left }));
+        if (result.costUsd === null) taskUnknown = true;
+        else taskCost += result.costUsd;
+        settled += result.costUsd ?? 0;
+        status.costUsd = settled;
+        if (taskUnknown) status.costUnknown = true;
+        if (result.ok || result.interrupted || !result.outcome.retry) break;
       }
-      if (result!.interrupted) {
-        await checkpoint(task, text, result!.costUsd, true);
+      const run = result!;
+      if (run.interrupted) {
+        await checkpoint({ task, text, costUsd: taskCost, costUnknown: taskUnknown, partial: true, notes });
         return await finish("stopped");
       }
-      if (!result!.ok) return await finish("failed", { error: `task ${task}/${milestone.tasks.length} failed after ${plan.retries + 1} attempt${plan.retries ? "s" : ""}: ${describeExit(result!.process)}`, lastOutput: result!.process.tail.slice(-20) });
-      await checkpoint(task, text, result!.costUsd, false);
+      if (!run.ok) {
+        await git.resetTo(checkpointSha).catch(() => undefined);
+        const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
+        const state = run.outcome.kind === "budget" ? "stopped" : "failed";
+        return await finish(state, { error: `task ${task}/${milestone.tasks.length} failed${tries}: ${run.outcome.reason ?? "failed"}`, lastOutput: lastLines(run) });
+      }
+      checkpointSha = await checkpoint({ task, text, costUsd: taskCost, costUnknown: taskUnknown, partial: false, notes });
       await send({ tasksDone: task, currentTask: undefined, currentTaskText: undefined });
+    }
+    if (!plan.worker.allow_empty && !(await git.changedSince(options.base))) {
+      return await finish("failed", { error: "no changes: the tasks changed no files (set `worker.allow_empty: true` if that is expected)" });
     }
     return await verifyGate();
   } catch (e) {
@@ -86,23 +129,36 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
     log?.end();
   }
 
-  function taskEnv(task: number, text: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return agentTaskEnv({ base: options.env, milestone: milestone!, runId: options.runId, costFile: options.costFile, task, text, extra });
+  /** What this milestone may still spend: the coordinator's word, else the ceiling minus this milestone's spend. */
+  function budgetLeft(): number | undefined {
+    const run = options.runBudgetLeftUsd?.();
+    if (run !== undefined) return run;
+    return plan.budget_ceiling === undefined ? undefined : plan.budget_ceiling - settled;
   }
 
-  async function runTask(shellCommand: string, env: NodeJS.ProcessEnv): Promise<TaskRun> {
+  function taskEnv(task: number, text: string, more: { notes?: string; budgetLeftUsd?: number; extra?: Record<string, string> } = {}): NodeJS.ProcessEnv {
+    return agentTaskEnv({ base: options.env, milestone: milestone!, plan, agent, runId: options.runId, costFile: options.costFile, task, text, ...more });
+  }
+
+  async function runTask(shellCommand: string, runAgent: ResolvedAgent, env: NodeJS.ProcessEnv): Promise<TaskRun> {
     return await runAgentTask(shellCommand, env, {
-      plan, cwd: options.cwd, costFile: options.costFile, signals, log,
+      plan, agent: runAgent, cwd: options.cwd, costFile: options.costFile, signals, log,
       onPid: (pid) => void (status.taskPid = pid),
-      beat: () => void send().catch(() => undefined),
+      beat: (live) => void send({ costUsd: settled + (live ?? 0) }).catch(() => undefined),
+      budgetLeftUsd: budgetLeft,
     });
   }
 
-  async function checkpoint(task: number, text: string, costUsd: number, partial: boolean, subject?: string): Promise<void> {
-    const sha = await git.commitAll(formatCheckpointMessage({ milestone: milestone!.id, task, of: milestone!.tasks.length, taskText: text, costUsd, partial, subject }));
+  async function checkpoint(c: { task: number; text: string; costUsd: number; costUnknown: boolean; partial: boolean; subject?: string; notes?: string }): Promise<string> {
+    const sha = await git.commitAll(formatCheckpointMessage({ milestone: milestone!.id, of: milestone!.tasks.length, taskText: c.text, ...c }));
     await git.publish();
-    status.costUsd += costUsd;
     status.headSha = sha;
+    return sha;
+  }
+
+  function lastLines(run: TaskRun): string[] {
+    const lines = run.process.tail.slice(-20);
+    return run.process.resultLine && !lines.includes(capLine(run.process.resultLine, LINE_CAP)) ? [...lines.slice(1), capLine(run.process.resultLine, LINE_CAP)] : lines;
   }
 
   async function verifyGate(): Promise<WorkerStatus> {
@@ -113,7 +169,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
       if (signals.current === "stop") return await finish("stopped");
       const started = Date.now();
       await send({ state: "verifying", verify: { state: "running", attempt } });
-      const check = await runTask(verify, taskEnv(m, "verify", { WEAVE_VERIFY: "1" }));
+      const check = await runTask(verify, verifyAgent, taskEnv(m, "verify", { extra: { WEAVE_VERIFY: "1" } }));
       const durationMs = Date.now() - started;
       if (check.interrupted) return await finish("stopped", { verify: { state: "failed", attempt, durationMs, exitCode: null } });
       if (check.ok) return await finish("finished", { verify: { state: "passed", attempt, durationMs, exitCode: 0 } });
@@ -121,24 +177,28 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
       if (attempt > plan.worker.verify_retries) {
         return await finish("failed", {
           verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode },
-          error: `verify \`${verify}\` failed (${describeExit(check.process)}) after ${attempt - 1} fix pass${attempt === 2 ? "" : "es"}`,
+          error: `verify \`${verify}\` failed (${check.outcome.kind === "timeout" ? check.outcome.reason! : describeExit(check.process)}) after ${attempt - 1} fix pass${attempt === 2 ? "" : "es"}`,
           lastOutput: output,
         });
       }
       await send({ state: "running", verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode }, currentTask: m, currentTaskText: "fix the verify failure" });
       const fixText = `Fix what makes \`${verify}\` fail. Its output is in $WEAVE_VERIFY_OUTPUT.`;
-      const fix = await runTask(command, taskEnv(m, fixText, { WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) }));
+      const fix = await runTask(command, agent, taskEnv(m, fixText, { extra: { WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) } }));
+      const fixCost = fix.costUsd ?? 0;
+      settled += fixCost;
+      if (fix.costUsd === null) status.costUnknown = true;
+      status.costUsd = settled;
       if (fix.interrupted) {
-        await checkpoint(m, fixText, fix.costUsd, true, `weave(${milestone!.id}): partial verify fix pass ${attempt}`);
+        await checkpoint({ task: m, text: fixText, costUsd: fixCost, costUnknown: fix.costUsd === null, partial: true, subject: `weave(${milestone!.id}): partial verify fix pass ${attempt}` });
         return await finish("stopped");
       }
-      await checkpoint(m, fixText, fix.costUsd, false, `weave(${milestone!.id}): verify fix pass ${attempt}`);
+      await checkpoint({ task: m, text: fixText, costUsd: fixCost, costUnknown: fix.costUsd === null, partial: false, subject: `weave(${milestone!.id}): verify fix pass ${attempt}` });
     }
   }
 
   async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
-    const headSha = status.headSha ?? (await git.head().catch(() => undefined));
-    await send({ ...patch, state, headSha, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
+    const headSha = await git.head().catch(() => status.headSha);
+    await send({ ...patch, state, headSha, costUsd: settled, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
     return { ...status };
   }
 }

@@ -53,7 +53,7 @@ describe.concurrent("a worker command that fails", () => {
     expect(repo.git("branch", "--list", "weave/after")).toBe("");
   });
 
-  it("does not exist: retried, failed as command-not-found with the shell's words, dependent skipped, exit 1", async (test) => {
+  it("does not exist: not retried (it cannot help), failed as command-not-found with the shell's words, dependent skipped, exit 1", async (test) => {
     const { expect } = test;
     const plan = planYaml(`  - { id: lonely, tasks: [one] }
   - { id: next, depends_on: [lonely], tasks: [two] }
@@ -65,16 +65,16 @@ describe.concurrent("a worker command that fails", () => {
     const state = await repo.state();
     const lonely = state.milestones.lonely!;
     expect(lonely.state).toBe("failed");
-    expect(lonely.reason).toMatch(/task 1\/1 failed after 2 attempts: exit 127 \(command not found\)/);
+    expect(lonely.reason).toMatch(/task 1\/1 failed: exit 127 \(command not found/);
     expect(lonely.lastOutput?.join("\n")).toMatch(/no-such-agent: (command )?not found/);
     expect(state.milestones.next!.state).toBe("skipped");
     expect(state.milestones.next!.reason).toContain("lonely");
-    expect(run.stdout).toMatch(/Failed:\n\s+lonely\s+task 1\/1 failed after 2 attempts: exit 127 \(command not found\)/);
+    expect(run.stdout).toMatch(/Failed:\n\s+lonely\s+task 1\/1 failed: exit 127 \(command not found/);
     expect(run.stdout).toMatch(/│ .*no-such-agent: (command )?not found/);
 
-    // Both attempts went to the worker's log: retries: 1 means two tries.
+    // One attempt went to the worker's log: a missing executable is not retried.
     const workerLog = await readFile(join(repo.dir, ".weave/logs/lonely.log"), "utf8");
-    expect(workerLog.match(/no-such-agent: (command )?not found/g)).toHaveLength(2);
+    expect(workerLog.match(/no-such-agent: (command )?not found/g)).toHaveLength(1);
     expect(trailerValues(repo, "main", "Weave-Merged")).toEqual([]);
     expect(existsSync(join(repo.dir, ".weave/worktrees/next"))).toBe(false);
   });

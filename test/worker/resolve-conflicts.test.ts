@@ -169,7 +169,7 @@ describe("resolve run (merge.resolve: agent)", () => {
     expect(calls[0]!.task).toContain("Resolve the merge conflicts of merging main into weave/M1 in these files: shared.txt; keep both sides' intent; remove all conflict markers");
     // Heartbeats while the agent ran, and the resolve cost counts on the next run's progress.
     expect(reports.some((r) => r.state === "running" && r.taskPid !== undefined)).toBe(true);
-    expect(progressFrom(w("log", "--format=%B%x00", "origin/main..HEAD").split("\0").map((m) => m.trim()).filter(Boolean), "M1")).toEqual({ tasksDone: 2, costUsd: 2.5 });
+    expect(progressFrom(w("log", "--format=%B%x00", "origin/main..HEAD").split("\0").map((m) => m.trim()).filter(Boolean), "M1")).toEqual({ tasksDone: 2, costUsd: 2.5, costUnknown: false });
   });
 
   it("the agent leaves conflict markers: failed, the merge aborted, nothing pushed, weave/M1 unchanged", async () => {

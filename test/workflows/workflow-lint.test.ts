@@ -69,7 +69,7 @@ describe("workflows", () => {
   it("weave's own worker workflow is the one `weave init` writes, with the local action", async () => {
     const own = await readFile(join(ROOT, ".github/workflows/weave-worker.yml"), "utf8");
     expect(own).toContain("uses: ./action");
-    expect(own.replace(/uses: \.\/action/, "").replace(/run: \|\n.*\n/, "")).toBe(renderWorkerWorkflow().replace(/uses: weave-dev\/weave\/action@v1/, "").replace(/run: \|\n.*\n/, ""));
+    expect(own.replace(/uses: \.\/action/, "").replace(/run: \|\n.*\n/, "")).toBe(renderWorkerWorkflow({ agent: "custom" }).replace(/uses: weave-dev\/weave\/action@v1/, "").replace(/run: \|\n.*\n/, ""));
   });
 });
 

@@ -53,15 +53,33 @@ export const MergeSchema = z.strictObject({
   keep_branches: z.boolean().default(false),
 });
 
-export const WorkerSchema = z.strictObject({
-  command: z.string().min(1).meta({ description: "Run once per task; the task text is in $WEAVE_TASK." }),
-  cost: z.enum(["claude-json", "cost-file", "none"]).default("cost-file").meta({ description: "How cost is read." }),
-  heartbeat_interval: Duration.default(10),
-  task_timeout: Duration.optional(),
-  verify: z.string().min(1).optional().meta({ description: "Command that must exit 0 after the last task." }),
-  verify_retries: z.number().int().min(0).max(10).default(1),
-  stop_grace: Duration.default(10).meta({ description: "Time between SIGTERM and SIGKILL when stopping." }),
+const TokenPriceSchema = z.strictObject({
+  input: z.number().nonnegative().meta({ description: "USD per million uncached input tokens." }),
+  cached_input: z.number().nonnegative().optional().meta({ description: "USD per million cached input tokens (default: input)." }),
+  output: z.number().nonnegative().meta({ description: "USD per million output tokens (reasoning included)." }),
 });
+
+/** Longest default a task may run: a hung agent must not heartbeat forever. */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 45 * 60;
+
+export const WorkerSchema = z
+  .strictObject({
+    agent: z.enum(["claude", "codex", "gemini", "aider", "custom"]).default("custom").meta({
+      description: "A preset (claude, codex, gemini, aider) fixes the command, flags, cost reader and install step; custom runs `command`.",
+    }),
+    command: z.string().min(1).optional().meta({ description: "Run once per task (overrides the preset's); the task text is in $WEAVE_TASK and the file $WEAVE_TASK_FILE." }),
+    cost: z.enum(["claude-json", "codex-jsonl", "gemini-json", "aider", "cost-file", "none"]).optional().meta({ description: "How cost is read (default: the preset's, or guessed from the command)." }),
+    model: z.string().min(1).optional().meta({ description: "Model name passed to presets as $WEAVE_MODEL and used to look up `prices`." }),
+    prices: z.record(z.string(), TokenPriceSchema).default({}).meta({ description: "USD per million tokens, per model name (or prefix, or \"*\"): prices agents that report tokens, not dollars." }),
+    max_turns: z.number().int().min(1).optional().meta({ description: "Passed to agents that have a turn limit ($WEAVE_MAX_TURNS; claude's --max-turns)." }),
+    allow_empty: z.boolean().default(false).meta({ description: "A milestone whose tasks changed no files succeeds (default: it fails with `no changes`)." }),
+    heartbeat_interval: Duration.default(10),
+    task_timeout: Duration.default(DEFAULT_TASK_TIMEOUT_SECONDS).meta({ description: "One task's longest run (default 45m); a timeout counts as a failed attempt." }),
+    verify: z.string().min(1).optional().meta({ description: "Command that must exit 0 after the last task." }),
+    verify_retries: z.number().int().min(0).max(10).default(1),
+    stop_grace: Duration.default(10).meta({ description: "Time between SIGTERM and SIGKILL when stopping." }),
+  })
+  .refine((w) => w.agent !== "custom" || w.command !== undefined, { message: "worker needs `command` (or `agent: claude | codex | gemini | aider`)", path: ["command"] });
 
 export const PlanFileSchema = z.strictObject({
   version: z.literal(1, { message: "version must be 1" }),

@@ -39,7 +39,8 @@ describe("parsePlan", () => {
     expect(plan.retries).toBe(2);
     expect(plan.heartbeat_timeout).toBe(300);
     expect(plan.merge.via).toBe("pr");
-    expect(plan.worker.cost).toBe("cost-file");
+    expect(plan.worker.agent).toBe("custom");
+    expect(plan.worker.task_timeout).toBe(45 * 60);
     expect(plan.file).toBe(FILE);
   });
 
