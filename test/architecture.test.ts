@@ -29,7 +29,6 @@ const KNOWN_DEBT = {
     "local/coordinator.ts",
     "local/local-worker-main.ts",
     "local/locks.ts",
-    "worker/cost.ts",
   ],
   headerPaths: [
     "core/plan/plan.ts: core/plan/plan-graph.ts",
