@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import type { WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import type { RepoSession } from "./repo-session.js";
-import { readBoundedBody, refuseBody } from "./request-body.js";
+import { BODY_TIMEOUT_MS, HEARTBEAT_MAX_BYTES, readBoundedBody, refuseBody } from "./request-body.js";
 
 export interface HeartbeatDeps {
   issuer: string;
@@ -22,8 +22,6 @@ export interface HeartbeatDeps {
   now: () => Date;
 }
 
-const MAX_BODY = 256 * 1024;
-const BODY_TIMEOUT_MS = 10_000;
 
 export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const jwks = createRemoteJWKSet(new URL(`${deps.issuer.replace(/\/$/, "")}/.well-known/jwks`));
@@ -32,7 +30,7 @@ export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessa
   };
   return (req, res) => {
     void (async () => {
-      const read = await readBoundedBody(req, { maxBytes: MAX_BODY, timeoutMs: BODY_TIMEOUT_MS });
+      const read = await readBoundedBody(req, { maxBytes: HEARTBEAT_MAX_BYTES, timeoutMs: BODY_TIMEOUT_MS });
       if (!read.ok) return refuseBody(res, read);
       const text = read.text;
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];

@@ -1,10 +1,9 @@
 /**
  * Request bodies, bounded: the App server reads every request's body through here before anything parses it.
- * Responsibilities: refuse a body past its route's byte cap (413, from Content-Length before reading a byte, or as
- * it streams), one that arrives too slowly (408), and keep the text on the request so probot's webhook middleware
- * verifies the signature on this bounded copy instead of reading the stream again.
+ * Responsibilities: refuse a body past its route's byte cap (413, from Content-Length before reading a byte, or as it
+ * streams) or too slow (408); keep the text on the request so probot verifies the signature on this bounded copy.
  * Not here: what a route does with its body (heartbeat-endpoint.ts, probot's middleware); which cap a route gets (server.ts).
- * Invariants: at most `maxBytes` are buffered per request; a request is read once (later calls get the same result).
+ * Invariants: at most `maxBytes` buffered per request (a refused body's rest is dropped as it comes); read once per request.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
@@ -18,6 +17,10 @@ export type BodyResult = { ok: true; text: string } | { ok: false; status: 408 |
 
 /** GitHub caps webhook payloads at 25 MB (it does not deliver larger ones). */
 export const WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
+/** A heartbeat is a small status object; 256 KB leaves room for any plan's task list. */
+export const HEARTBEAT_MAX_BYTES = 256 * 1024;
+/** Every body must have arrived this long after its request began (GitHub waits 10 s for an answer). */
+export const BODY_TIMEOUT_MS = 10_000;
 
 const read = new WeakMap<IncomingMessage, Promise<BodyResult>>();
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -59,8 +62,12 @@ function readOnce(req: IncomingMessage, { maxBytes, timeoutMs }: BodyLimits): Pr
   });
 }
 
-/** Answers a refused body and closes the connection, so the rest of it is never read. */
-export function refuseBody(res: ServerResponse, refusal: Extract<BodyResult, { ok: false }>): void {
-  res.once("finish", () => res.req.socket.destroy());
-  res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: refusal.error }));
+/**
+ * Answers a refused body, then closes the connection after a short linger: what the client still sends meanwhile is
+ * dropped unbuffered, so it reads this answer instead of a reset (closing at once would discard it on the client).
+ */
+export function refuseBody(res: ServerResponse, refusal: Extract<BodyResult, { ok: false }>, lingerMs = 2_000): void {
+  const socket = res.req.socket;
+  res.once("finish", () => setTimeout(() => socket.destroy(), lingerMs).unref());
+  res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.error }));
 }

@@ -14,14 +14,12 @@ import { SmeeClient } from "smee-client";
 import { HEARTBEAT_PATH } from "../action/https-reporter.js";
 import type { AppConfig } from "./app-config.js";
 import type { BodyLimits } from "./request-body.js";
-import { readBoundedBody, refuseBody, WEBHOOK_MAX_BYTES } from "./request-body.js";
+import { BODY_TIMEOUT_MS, HEARTBEAT_MAX_BYTES, readBoundedBody, refuseBody, WEBHOOK_MAX_BYTES } from "./request-body.js";
 import type { WeaveApp, WeaveAppOptions } from "./weave-app.js";
 import { createWeaveApp } from "./weave-app.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 export const HEALTH_PATH = "/healthz";
-export const HEARTBEAT_MAX_BYTES = 256 * 1024;
-const BODY_TIMEOUT_MS = 10_000;
 
 export interface WeaveServer {
   url: string;
