@@ -66,6 +66,8 @@ jobs:
         with:
           ref: weave/\${{ inputs.milestone }}
           fetch-depth: 0
+          # The agent must not find the job's token in .git/config: the Action pushes with its \`token\` input itself.
+          persist-credentials: false
       - name: Install the agent
         run: |
 ${install}
