@@ -19,6 +19,11 @@ describe("toWireStatus", () => {
     expect(wire.error).toHaveLength(MAX_REASON_CHARS);
     expect(toWireStatus({ ...running, error: "task 2/3 failed: exit 1" }).error).toBe("task 2/3 failed: exit 1");
   });
+
+  it("sends the listed fields only: one a worker adds later stays on the runner", () => {
+    const withVerify = { ...running, verify: { state: "failed" as const, attempt: 2, durationMs: 10, exitCode: 1 } };
+    expect(toWireStatus({ ...withVerify, resultLine: "raw agent text" } as WorkerStatus)).toEqual(withVerify);
+  });
 });
 
 describe("postStepReport", () => {
