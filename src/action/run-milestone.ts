@@ -73,9 +73,7 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   };
 
   core.saveState("milestone", inputs.milestone);
-  core.saveState("dispatch-id", inputs.dispatchId);
   core.saveState("report-window-sec", String(plan.heartbeat_timeout));
-  if (inputs.appUrl) core.saveState("app-url", inputs.appUrl);
   const statusFile = statusFilePath(env, inputs.milestone);
   const remote = inputs.appUrl
     ? createHttpsReporter({ appUrl: inputs.appUrl, dispatchId: inputs.dispatchId, getIdToken: () => core.getIDToken("weave"), log: core.warning, fetchImpl: ctx.fetchImpl })

@@ -2,6 +2,7 @@
 // tries to mint an OIDC token, find the push token (environment, .git/config, weave's file commands) and push with
 // git itself. It finds nothing and its pushes fail, while the Action's own fetches (of a private repository) and
 // checkpoint pushes work with the `token` input.
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
@@ -41,6 +42,22 @@ writeFileSync(process.env.RUNNER_TEMP + "/findings-" + n + ".json", JSON.stringi
 writeFileSync("task-" + n + ".txt", process.env.WEAVE_TASK + "\\n");
 `;
 
+/** Appends to the step's saved state (found by listing the runner's file-command folder), then waits to be killed. */
+const STATE_WRITER = `import { appendFileSync, readdirSync, readFileSync } from "node:fs";
+const { evil } = JSON.parse(readFileSync("agent.json", "utf8"));
+const dir = process.env.RUNNER_TEMP + "/_runner_file_commands";
+for (const f of readdirSync(dir)) if (f.startsWith("save_state")) appendFileSync(dir + "/" + f, "app-url=" + evil + "\\ndispatch-id=forged\\n");
+await new Promise((r) => setTimeout(r, 4000));
+`;
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 let gh: GitHubStandIn;
 let repo: RepoHandle;
 let app: HeartbeatServer;
@@ -54,20 +71,24 @@ afterEach(async () => {
   await app.close();
 });
 
+async function dispatchWith(agent: string, options: { private?: boolean; agentConfig?: Record<string, string> } = {}) {
+  repo = await gh.repos.create({
+    owner: "acme", name: "widgets", private: options.private ?? false,
+    files: { ".github/weave.yml": PLAN, ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action" }), "agent.mjs": agent, "agent.json": JSON.stringify(options.agentConfig ?? {}) },
+  });
+  await repo.createBranch("weave/M1");
+  const installation = gh.apps.create({ slug: "weave", events: [] }).install("acme");
+  const octokit = new Octokit({ baseUrl: gh.url, auth: installation.token(), request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } });
+  const { data } = await octokit.actions.createWorkflowDispatch({
+    owner: "acme", repo: "widgets", workflow_id: "weave-worker.yml", ref: "main", return_run_details: true,
+    inputs: { milestone: "M1", dispatch_id: "d-1", sha: (await repo.head("weave/M1"))!, app_url: app.url },
+  });
+  return gh.actions.run((data as { workflow_run_id: number }).workflow_run_id);
+}
+
 describe("a worker job's agent", () => {
   it("finds no OIDC request variables, no token and no credential in .git/config; its pushes fail; checkpoints land", async () => {
-    repo = await gh.repos.create({
-      owner: "acme", name: "widgets", private: true,
-      files: { ".github/weave.yml": PLAN, ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action" }), "agent.mjs": HOSTILE },
-    });
-    await repo.createBranch("weave/M1");
-    const installation = gh.apps.create({ slug: "weave", events: [] }).install("acme");
-    const octokit = new Octokit({ baseUrl: gh.url, auth: installation.token(), request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } });
-    const { data } = await octokit.actions.createWorkflowDispatch({
-      owner: "acme", repo: "widgets", workflow_id: "weave-worker.yml", ref: "main", return_run_details: true,
-      inputs: { milestone: "M1", dispatch_id: "d-1", sha: (await repo.head("weave/M1"))!, app_url: app.url },
-    });
-    const run = gh.actions.run((data as { workflow_run_id: number }).workflow_run_id);
+    const run = await dispatchWith(HOSTILE, { private: true });
     await run.done;
     const job = run.jobs[0]!;
     expect(job.log).not.toContain("::error::");
@@ -101,5 +122,22 @@ describe("a worker job's agent", () => {
     // The runner masks what `::add-mask::` names; nothing else in the log holds a secret.
     const unmasked = job.log.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n");
     for (const secret of secrets) expect(unmasked).not.toContain(secret);
+  });
+
+  it("cannot redirect the post step's report by appending to the step's saved state", async () => {
+    const evil = await startHeartbeatServer(gh.oidcIssuer);
+    try {
+      const run = await dispatchWith(STATE_WRITER, { agentConfig: { evil: evil.url } });
+      await waitUntil(() => run.jobs[0]!.workspace !== "" && app.beats.some((b) => b.status.currentTask === 1), "task 1 to start");
+      const stateFile = join(run.jobs[0]!.workspace, "..", "_temp", "_runner_file_commands", "save_state");
+      await waitUntil(() => existsSync(stateFile) && readFileSync(stateFile, "utf8").includes(evil.url), "the agent to write the state");
+      run.jobs[0]!.process!.kill("SIGKILL");
+      await run.done;
+      expect(evil.beats).toEqual([]);
+      expect(app.beats.at(-1)!.status.state).toBe("died");
+      expect(app.beats.at(-1)!.dispatchId).toBe("d-1");
+    } finally {
+      await evil.close();
+    }
   });
 });
