@@ -1,16 +1,20 @@
 // Bundles the worker Action (src/action/main.ts, post.ts) into action/dist/ with esbuild: `npm run build:action`.
 // The bundle is committed (GitHub runs it as is); test/action/bundle.test.ts fails when it is stale.
 import { build } from "esbuild";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const ACTION_ENTRIES = { index: "src/action/main.ts", post: "src/action/post.ts" };
 
 export async function buildAction(outdir = fileURLToPath(new URL("../action/dist", import.meta.url)), write = true) {
+  // The job summary names the weave that ran (src/action/weave-version.ts).
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   return build({
     entryPoints: ACTION_ENTRIES,
     absWorkingDir: fileURLToPath(new URL("..", import.meta.url)),
     outdir,
     bundle: true,
+    define: { WEAVE_BUNDLED_VERSION: JSON.stringify(version) },
     platform: "node",
     target: "node20",
     format: "esm",

@@ -21,7 +21,6 @@ const KNOWN_DEBT = {
   ],
   cycles: ["github/merge-back.ts <-> github/pull-merge.ts"],
   bareJsonCasts: [
-    "action/post.ts",
     "action/run-milestone.ts",
     "github/heartbeat-endpoint.ts",
     "github/ledger.ts",

@@ -1,11 +1,15 @@
 /**
  * HTTPS reporter: the Action's heartbeat to the weave App, authenticated by the job's OIDC token (audience `weave`).
- * Responsibilities: POST the worker status to `<app-url>/weave/heartbeat`, read back `pause`/`stop`, retry with
- * backoff, and never fail the job because the App is away.
+ * Responsibilities: POST the worker status (its wire shape: no agent output) to `<app-url>/weave/heartbeat`, read back
+ * `pause`/`stop`, retry what may succeed later (network errors, timeouts, 401 with a fresh token, 408, 429, 5xx) and
+ * not what cannot (other 4xx), know whether the final report was acknowledged, and never fail the job because the
+ * App is away.
  * Not here: what the App does with it (github/heartbeat-endpoint.ts), local status files (local/file-reporter.ts).
  * Invariants: the token is never logged; a heartbeat is at most one request in flight.
  */
+import { z } from "zod";
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
+import { toWireStatus } from "./wire-status.js";
 
 export interface HttpsReporterOptions {
   appUrl: string;
@@ -16,62 +20,109 @@ export interface HttpsReporterOptions {
   /** Delays between tries of one report, in ms (default 0.5 s, 2 s). */
   backoffMs?: readonly number[];
   timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const HEARTBEAT_PATH = "/weave/heartbeat";
 
-const FINAL_STATES = new Set(["finished", "failed", "stopped", "paused"]);
+/** Worker states after which a worker sends nothing more. */
+export const FINAL_STATES: ReadonlySet<string> = new Set(["finished", "failed", "stopped", "paused", "died"]);
+
+/** acknowledged: the App answered 2xx; refused: it answered in a way a retry cannot change; unreachable: no answer that counts. */
+export type Delivery = "acknowledged" | "refused" | "unreachable";
+
+export interface HttpsReporter extends Reporter {
+  lastError?: string;
+  /** The App acknowledged at least one report of this job. */
+  reached: boolean;
+  /** The App acknowledged the last final report. */
+  finalAcknowledged: boolean;
+  /** Sends `status` until the App acknowledges or refuses it, or `untilMs` (epoch ms) passes; the last delay repeats. */
+  sendUntilAcknowledged(status: WorkerStatus, options: { untilMs: number; delaysMs: readonly number[] }): Promise<Delivery>;
+}
+
+/** What an HTTP status means for a report: GitHub's own retry rules, applied to the App. */
+export function classifyAnswer(httpStatus: number): "ok" | "retry" | "refused" {
+  if (httpStatus >= 200 && httpStatus < 300) return "ok";
+  if (httpStatus === 401 || httpStatus === 408 || httpStatus === 429 || httpStatus >= 500) return "retry";
+  return "refused";
+}
+
+const Answer = z.object({ signal: z.enum(["pause", "stop"]).nullish(), error: z.string().optional() }).loose();
 
 /**
  * Progress reports go out in the background (the latest status wins while one is in flight), so a slow or absent
  * App never slows the agent; a final report is awaited, with retries. The answer is the App's latest signal.
  */
-export function createHttpsReporter(options: HttpsReporterOptions): Reporter & { lastError?: string; delivered: number } {
+export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporter {
   const fetchImpl = options.fetchImpl ?? fetch;
   const backoff = options.backoffMs ?? [500, 2000];
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let token: { value: string; at: number } | undefined;
   let warned = false;
   let signal: WorkerSignal | undefined;
   let inFlight: Promise<void> | undefined;
   let pending: WorkerStatus | undefined;
 
-  const deliver = async (status: WorkerStatus, retries: readonly number[]): Promise<void> => {
-    for (let attempt = 0; attempt <= retries.length; attempt++) {
-      try {
-        // OIDC tokens live ~5 minutes; refresh every 4.
-        if (!token || Date.now() - token.at > 240_000) token = { value: await options.getIdToken(), at: Date.now() };
-        const response = await fetchImpl(new URL(HEARTBEAT_PATH, options.appUrl), {
-          method: "POST",
-          headers: { authorization: `Bearer ${token.value}`, "content-type": "application/json" },
-          body: JSON.stringify({ dispatch_id: options.dispatchId, status }),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        });
-        if (response.status === 401) token = undefined;
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const body = (await response.json().catch(() => ({}))) as { signal?: unknown };
-        reporter.delivered++;
-        reporter.lastError = undefined;
-        if (warned) options.log("weave: the App is reachable again");
-        warned = false;
-        if (body.signal === "pause" || body.signal === "stop") signal = body.signal;
-        return;
-      } catch (e) {
-        reporter.lastError = (e as Error).message;
-        if (attempt < retries.length) await new Promise((r) => setTimeout(r, retries[attempt]));
+  /** One try: ok, retry or refused. */
+  const attempt = async (status: WorkerStatus): Promise<"ok" | "retry" | "refused"> => {
+    try {
+      // OIDC tokens live ~5 minutes; refresh every 4.
+      if (!token || Date.now() - token.at > 240_000) token = { value: await options.getIdToken(), at: Date.now() };
+      const response = await fetchImpl(new URL(HEARTBEAT_PATH, options.appUrl), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token.value}`, "content-type": "application/json" },
+        body: JSON.stringify({ dispatch_id: options.dispatchId, status: toWireStatus(status) }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      if (response.status === 401) token = undefined;
+      const answer = Answer.safeParse(await response.json().catch(() => ({})));
+      const verdict = classifyAnswer(response.status);
+      if (verdict !== "ok") {
+        const said = answer.success && answer.data.error ? `: ${answer.data.error.slice(0, 200)}` : "";
+        reporter.lastError = `HTTP ${response.status}${said}`;
+        return verdict;
       }
+      reporter.reached = true;
+      reporter.lastError = undefined;
+      if (warned) options.log("weave: the App is reachable again");
+      warned = false;
+      if (answer.success && answer.data.signal) signal = answer.data.signal;
+      return "ok";
+    } catch (e) {
+      reporter.lastError = (e as Error).message;
+      return "retry";
+    }
+  };
+
+  const deliver = async (status: WorkerStatus, retries: readonly number[]): Promise<Delivery> => {
+    for (let i = 0; ; i++) {
+      const verdict = await attempt(status);
+      if (verdict === "ok") return "acknowledged";
+      if (verdict === "refused") return refused();
+      if (i >= retries.length) break;
+      await sleep(retries[i]!);
     }
     if (!warned) options.log(`weave: cannot reach the App (${reporter.lastError}); the milestone keeps running and retries with each heartbeat`);
     warned = true;
+    return "unreachable";
   };
 
-  const reporter = {
-    delivered: 0,
-    lastError: undefined as string | undefined,
+  const refused = (): Delivery => {
+    if (!warned) options.log(`weave: the App refused the report (${reporter.lastError}); the milestone keeps running`);
+    warned = true;
+    return "refused";
+  };
+
+  const reporter: HttpsReporter = {
+    lastError: undefined,
+    reached: false,
+    finalAcknowledged: false,
     async report(status: WorkerStatus): Promise<WorkerSignal | undefined> {
       if (FINAL_STATES.has(status.state)) {
         pending = undefined;
         await inFlight;
-        await deliver(status, backoff);
+        reporter.finalAcknowledged = (await deliver(status, backoff)) === "acknowledged";
         return signal;
       }
       pending = status;
@@ -83,6 +134,19 @@ export function createHttpsReporter(options: HttpsReporterOptions): Reporter & {
         }
       })().finally(() => (inFlight = undefined));
       return signal;
+    },
+    async sendUntilAcknowledged(status, { untilMs, delaysMs }) {
+      for (let i = 0; ; i++) {
+        const verdict = await attempt(status);
+        if (verdict === "ok") {
+          if (FINAL_STATES.has(status.state)) reporter.finalAcknowledged = true;
+          return "acknowledged";
+        }
+        if (verdict === "refused") return "refused";
+        const delay = delaysMs[Math.min(i, delaysMs.length - 1)] ?? 1000;
+        if (Date.now() + delay > untilMs) return "unreachable";
+        await sleep(delay);
+      }
     },
   };
   return reporter;

@@ -1,25 +1,30 @@
 /**
- * Worker Action post step (`runs.post`): runs even when the job was cancelled, and makes sure the App hears a final
- * report — from the status file the main step kept — when the main step could not send one.
- * Invariants: never fails the job; sends nothing when the main step already delivered its final report.
+ * Worker Action post step (`runs.post`): runs after the main step, also when it was cancelled or killed, and makes
+ * sure the App hears the job's end: the main step's final report again when the App did not acknowledge it, or
+ * `died` when the main step ended without one. It keeps trying while the App may come back (action/post-report.ts).
+ * Invariants: never fails the job; sends nothing when the main step's final report was acknowledged; where to send
+ * and for which milestone come from the step's inputs (the workflow's `with:`), not from the saved state, which
+ * the agent could append to — the state only says whether and how long to try.
  */
-import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
-import type { WorkerStatus } from "../ports/reporter.js";
+import { readActionInputs } from "./action-inputs.js";
 import { createHttpsReporter } from "./https-reporter.js";
-import { statusFilePath } from "./status-file.js";
+import { POST_RETRY_DELAYS_MS, postStepReport, postWindowSec } from "./post-report.js";
+import { readStatusFile, statusFilePath } from "./status-file.js";
 
 try {
-  const milestone = core.getState("milestone");
-  const appUrl = core.getState("app-url");
-  if (milestone && appUrl && core.getState("final-sent") !== "true") {
-    const last = JSON.parse(await readFile(statusFilePath(process.env, milestone), "utf8").catch(() => "null")) as WorkerStatus | null;
-    const final: WorkerStatus = last && ["finished", "failed", "stopped", "paused"].includes(last.state)
-      ? last
-      : { ...(last ?? { milestone, runId: process.env.GITHUB_RUN_ID ?? "", tasksDone: 0, tasks: 0, costUsd: 0, pid: process.pid, startedAt: new Date().toISOString() }), state: "stopped", error: "the job ended before the worker reported (cancelled or killed)", updatedAt: new Date().toISOString() } as WorkerStatus;
-    const reporter = createHttpsReporter({ appUrl, dispatchId: core.getState("dispatch-id"), getIdToken: () => core.getIDToken("weave"), log: core.warning, backoffMs: [500] });
-    await reporter.report(final);
-    core.info(`weave: final report for ${milestone} sent (${final.state})`);
+  const inputs = readActionInputs((name) => core.getInput(name), core.setSecret);
+  const { milestone, appUrl } = inputs;
+  // The main step saves `milestone` once the worker is about to run: before that there is nothing to report.
+  if (appUrl && core.getState("milestone") === milestone && core.getState("final-sent") !== "true") {
+    const last = await readStatusFile(statusFilePath(process.env, milestone));
+    const report = postStepReport(last, { milestone, runId: process.env.GITHUB_RUN_ID ?? "", now: new Date() });
+    const windowSec = postWindowSec(core.getState("app-reached") === "true", Number(core.getState("report-window-sec")) || undefined);
+    const reporter = createHttpsReporter({ appUrl, dispatchId: inputs.dispatchId, getIdToken: () => core.getIDToken("weave"), log: core.warning });
+    const outcome = await reporter.sendUntilAcknowledged(report, { untilMs: Date.now() + windowSec * 1000, delaysMs: POST_RETRY_DELAYS_MS });
+    if (outcome === "acknowledged") core.info(`weave: final report for ${milestone} sent (${report.state})`);
+    else if (outcome === "refused") core.warning(`weave: the App refused the final report for ${milestone} (${reporter.lastError})`);
+    else core.warning(`weave: could not deliver the final report for ${milestone} within ${windowSec} s (${reporter.lastError}); the App learns the job's end from GitHub and the branch`);
   }
 } catch (e) {
   core.warning(`weave: post step could not send a final report: ${(e as Error).message}`);

@@ -2,7 +2,8 @@
  * The worker Action's main step: run one milestone's tasks inside its GitHub Actions job, or (input `mode: resolve`)
  * merge the target into weave/<milestone> and let the agent resolve the conflicts.
  * Responsibilities: read the plan from the default branch (never the PR head), refuse a checkout that is not
- * `weave/<milestone>` at the dispatched commit, run the shared worker loop (or the resolve run) with pushes and HTTPS
+ * `weave/<milestone>` at the dispatched commit, give the agent an environment without weave's credentials, fetch and
+ * push with the `token` input in git's environment only, run the shared worker loop (or the resolve run) with HTTPS
  * heartbeats, set outputs, write the job summary, and leave a status file for the post step.
  * Not here: the loop (worker/worker-loop.ts), the transport (action/https-reporter.ts), the entries (action/main.ts, post.ts).
  * Invariants: everything from the outside world is injected (env, core functions, signals), so tests drive it directly.
@@ -20,8 +21,11 @@ import { createGitRunner, createWorkerGit } from "../worker/worker-git.js";
 import { runWorkerLoop } from "../worker/worker-loop.js";
 import { readActionInputs } from "./action-inputs.js";
 import type { GetInput } from "./action-inputs.js";
-import { createHttpsReporter } from "./https-reporter.js";
+import { agentEnvironment } from "./agent-environment.js";
+import { gitCredentialEnv } from "./git-credentials.js";
+import { createHttpsReporter, FINAL_STATES } from "./https-reporter.js";
 import { statusFilePath } from "./status-file.js";
+import { WEAVE_VERSION } from "./weave-version.js";
 
 export interface ActionCore {
   getInput: GetInput;
@@ -50,32 +54,43 @@ const BOT = { name: "weave", email: "weave@users.noreply.github.com" };
 export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStatus> {
   const { core, env } = ctx;
   const inputs = readActionInputs(core.getInput, core.setSecret);
-  const gitEnv = { ...env, GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? BOT.name, GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? BOT.email, GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? BOT.name, GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? BOT.email, GIT_TERMINAL_PROMPT: "0" };
+  // The agent (and every git call weave makes) gets the step's environment without what weave needs for itself.
+  const agent = agentEnvironment(env, [inputs.token, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, env.ACTIONS_RUNTIME_TOKEN]);
+  core.info(`weave ${WEAVE_VERSION}: the agent's environment leaves out ${agent.dropped.join(", ") || "nothing"}`);
+  const gitEnv = { ...agent.env, GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? BOT.name, GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? BOT.email, GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? BOT.name, GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? BOT.email, GIT_TERMINAL_PROMPT: "0" };
+  // Only weave's own fetches and pushes carry the `token` input, in git's environment (never .git/config or argv).
+  const remoteGitEnv = inputs.token ? gitCredentialEnv(gitEnv, { serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com", token: inputs.token }) : gitEnv;
   const git = createGitRunner(ctx.cwd, gitEnv);
+  const remoteGit = createGitRunner(ctx.cwd, remoteGitEnv);
   const defaultBranch = await readDefaultBranch(env);
-  const plan = await readDefaultBranchPlan(git, defaultBranch);
+  const plan = await readDefaultBranchPlan(remoteGit, git, defaultBranch);
   const target = plan.target ?? defaultBranch;
   // A resolve run fetches the target itself, as late as it can.
-  if (target !== defaultBranch && inputs.mode === "run") await git(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${target}:refs/remotes/origin/${target}`]);
+  if (target !== defaultBranch && inputs.mode === "run") await remoteGit(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${target}:refs/remotes/origin/${target}`]);
   const effective: Plan = {
     ...plan,
     worker: { ...plan.worker, heartbeat_interval: inputs.heartbeatIntervalSec ?? plan.worker.heartbeat_interval, stop_grace: Math.min(plan.worker.stop_grace, ACTION_STOP_GRACE_SEC) },
   };
 
   core.saveState("milestone", inputs.milestone);
-  core.saveState("dispatch-id", inputs.dispatchId);
-  if (inputs.appUrl) core.saveState("app-url", inputs.appUrl);
+  core.saveState("report-window-sec", String(plan.heartbeat_timeout));
   const statusFile = statusFilePath(env, inputs.milestone);
   const remote = inputs.appUrl
     ? createHttpsReporter({ appUrl: inputs.appUrl, dispatchId: inputs.dispatchId, getIdToken: () => core.getIDToken("weave"), log: core.warning, fetchImpl: ctx.fetchImpl })
     : undefined;
   if (!remote) core.warning("weave: no `app-url` input: progress is only in this job's log and summary");
-  let finalDelivered = false;
+  let finalAcknowledged = false;
+  let reachedSaved = false;
   const reporter: Reporter = {
     async report(status) {
       await writeFile(statusFile, JSON.stringify(status)).catch(() => undefined);
       const answer = remote ? await remote.report(status) : undefined;
-      if (["finished", "failed", "stopped", "paused"].includes(status.state) && (!remote || remote.lastError === undefined || remote.delivered > 0)) finalDelivered = true;
+      // The post step tries longer when the App answered this job before (it is likely just restarting).
+      if (remote?.reached && !reachedSaved) {
+        reachedSaved = true;
+        core.saveState("app-reached", "true");
+      }
+      if (FINAL_STATES.has(status.state)) finalAcknowledged = remote?.finalAcknowledged ?? true;
       return answer;
     },
   };
@@ -89,18 +104,19 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
     expectedHead: inputs.sha,
     reporter,
     signals: ctx.signals,
-    env: { ...env, INPUT_TOKEN: "" },
+    env: agent.env,
     costFile: join(env.RUNNER_TEMP ?? "/tmp", `weave-${inputs.milestone}.cost.jsonl`),
     commandOverride: inputs.command,
   };
   const status = inputs.mode === "resolve"
-    ? await runResolveConflicts({ ...shared, target, remote: "origin", gitEnv })
+    ? await runResolveConflicts({ ...shared, target, remote: "origin", gitEnv, remoteGitEnv })
     : await runWorkerLoop({
       ...shared,
       base: `refs/remotes/origin/${target}`,
-      git: createWorkerGit(ctx.cwd, { env: gitEnv, publish: async (run) => void (await run(["push", "-q", "origin", `HEAD:refs/heads/weave/${inputs.milestone}`])) }),
+      git: createWorkerGit(ctx.cwd, { env: gitEnv, publish: async () => void (await remoteGit(["push", "-q", "origin", `HEAD:refs/heads/weave/${inputs.milestone}`])) }),
     });
-  if (finalDelivered) core.saveState("final-sent", "true");
+  // Only an acknowledged final report spares the post step; otherwise it resends it until the App answers.
+  if (finalAcknowledged) core.saveState("final-sent", "true");
 
   core.setOutput("state", status.state);
   core.setOutput("tasks-done", String(status.tasksDone));
@@ -113,7 +129,7 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
 
 export function renderJobSummary(status: WorkerStatus, seconds: number, commits: string, resolve?: string): string {
   const rows = [
-    ["milestone", status.milestone], ...(resolve ? [["mode", resolve]] : []), ["state", status.state], ["tasks", `${status.tasksDone}/${status.tasks}`],
+    ["weave", WEAVE_VERSION], ["milestone", status.milestone], ...(resolve ? [["mode", resolve]] : []), ["state", status.state], ["tasks", `${status.tasksDone}/${status.tasks}`],
     ["cost", `$${status.costUsd.toFixed(4)}`], ["time", formatDuration(seconds)], ["head", status.headSha ? `\`${status.headSha.slice(0, 12)}\`` : "—"],
     ...(status.verify ? [["verify", `${status.verify.state}${status.verify.durationMs !== undefined ? ` in ${formatDuration(status.verify.durationMs / 1000)}` : ""}`]] : []),
   ];
@@ -138,11 +154,11 @@ async function readDefaultBranch(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 /** The plan as the default branch has it: a milestone branch or PR head cannot rewrite its own instructions. */
-async function readDefaultBranchPlan(git: (args: string[]) => Promise<string>, branch: string): Promise<Plan> {
+async function readDefaultBranchPlan(remoteGit: (args: string[]) => Promise<string>, git: (args: string[]) => Promise<string>, branch: string): Promise<Plan> {
   try {
-    await git(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+    await remoteGit(["fetch", "-q", "--no-tags", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
   } catch (e) {
-    throw new WeaveError("git-failed", `cannot fetch the default branch ${branch}: ${(e as Error).message}`, { hint: "the checkout needs `fetch-depth: 0` and read access to the repository" });
+    throw new WeaveError("git-failed", `cannot fetch the default branch ${branch}: ${(e as Error).message}`, { hint: "the checkout needs `fetch-depth: 0`, and the `token` input read access to the repository" });
   }
   let text: string;
   try {

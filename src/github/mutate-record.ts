@@ -47,6 +47,17 @@ export function applyHeartbeat(id: string, record: LedgerMilestone, status: Work
     case "paused":
       moveRecord(id, record, budgetStopped ? "stopped" : "paused", budgetStopped ? "budget reached" : "paused");
       break;
+    case "died":
+      // The job's main step ended without a final report (killed, e.g. out of memory): like a job gone silent, it is
+      // requeued within `retries` and resumes from its checkpoint; a resolve job's conflict stays for a person; only
+      // a person's stop or pause (the signal the App holds) ends it there.
+      if (record.resolving) {
+        moveRecord(id, record, "conflict", `the resolve job died before it reported; resolve by hand, then \`/weave merge ${id}\``);
+        record.resolving = false;
+      } else if (record.signal === "stop" || budgetStopped) moveRecord(id, record, "stopped", budgetStopped ? "budget reached" : "stopped");
+      else if (record.signal === "pause") moveRecord(id, record, "paused", "paused");
+      else moveRecord(id, record, "stale", status.error ?? "its job died before it reported");
+      break;
     case "stopped":
       moveRecord(id, record, "stopped", budgetStopped ? "budget reached" : status.error ?? record.reason ?? "stopped");
       break;

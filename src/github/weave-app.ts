@@ -136,7 +136,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         return session.plan?.plan.budget_action === "drain" ? "pause" : "stop";
       }
       // A worker that ended (finished, failed, paused, stopped) changes what happens next; progress does not.
-      if (changed && ["finished", "failed", "paused", "stopped"].includes(status.state)) {
+      if (changed && ["finished", "failed", "paused", "stopped", "died"].includes(status.state)) {
         void reconcile(session, "heartbeat");
         return undefined;
       }

@@ -96,6 +96,8 @@ jobs:
         with:
           ref: weave/\${{ inputs.milestone }}
           fetch-depth: 0
+          # The agent must not find the job's token in .git/config: the Action pushes with its \`token\` input itself.
+          persist-credentials: false
 ${installSteps(agent, options.installAgent)}      - name: Run the milestone
         uses: ${options.actionRef ?? DEFAULT_ACTION_REF}
         with:

@@ -5,7 +5,11 @@
  */
 
 export type WorkerSignal = "pause" | "stop";
-export type WorkerRunState = "starting" | "running" | "verifying" | "paused" | "stopped" | "finished" | "failed";
+/**
+ * `died` is sent by the Action's post step only, for a job whose main step ended without a final report (killed, e.g.
+ * out of memory): the coordinator requeues it within `retries`, as it does a job that went silent.
+ */
+export type WorkerRunState = "starting" | "running" | "verifying" | "paused" | "stopped" | "finished" | "failed" | "died";
 
 export interface VerifyStatus {
   state: "running" | "passed" | "failed";

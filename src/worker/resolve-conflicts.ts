@@ -30,6 +30,8 @@ export interface ResolveConflictsOptions extends WorkerRunOptions {
   remote?: string;
   /** Environment of git commands (committer identity, no prompts). */
   gitEnv?: NodeJS.ProcessEnv;
+  /** Environment of the fetch and the push only (credentials), when they need more than `gitEnv`. */
+  remoteGitEnv?: NodeJS.ProcessEnv;
 }
 
 /** Conflict markers git writes, at the start of a line. */
@@ -55,6 +57,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   const envFor = (text: string, extra: Record<string, string>): NodeJS.ProcessEnv =>
     agentTaskEnv({ base: options.env, milestone: milestone!, plan, agent: agentSpec, runId: options.runId, costFile: options.costFile, task: milestone!.tasks.length, text, extra });
   const git = createGitRunner(options.cwd, options.gitEnv);
+  const remoteGit = createGitRunner(options.cwd, options.remoteGitEnv ?? options.gitEnv);
   const workerGit = createWorkerGit(options.cwd, { env: options.gitEnv });
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
   const { status, send } = createStatusSender(milestone, options.runId, reporter, signals, now);
@@ -63,7 +66,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
 
   try {
     before = await verifyCheckout(milestone, workerGit, options.expectedHead);
-    await git(["fetch", "-q", "--no-tags", remote, `+refs/heads/${target}:${targetRef}`]).catch((e: unknown) => {
+    await remoteGit(["fetch", "-q", "--no-tags", remote, `+refs/heads/${target}:${targetRef}`]).catch((e: unknown) => {
       throw new WeaveError("git-failed", `cannot fetch the target branch ${target}: ${(e as Error).message}`, { hint: "the checkout needs `fetch-depth: 0` and read access to the repository" });
     });
     // A merge or changes left by an earlier attempt that died: start again from the branch as pushed.
@@ -170,7 +173,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
     merging = false;
     const head = (await git(["rev-parse", "HEAD"])).trim();
     try {
-      await git(["push", "-q", remote, `HEAD:refs/heads/${branch}`]);
+      await remoteGit(["push", "-q", remote, `HEAD:refs/heads/${branch}`]);
     } catch (e) {
       await git(["reset", "-q", "--hard", before]).catch(() => undefined);
       return await finish("failed", { error: `cannot push the resolved merge to ${branch}: ${(e as Error).message}`, headSha: before });

@@ -1,6 +1,7 @@
 /**
  * A stand-in for the weave App's heartbeat endpoint in Action tests: a real HTTP server that verifies each job's
- * OIDC token against the stand-in's issuer (signature, issuer, audience `weave`) and answers pause/stop on demand.
+ * OIDC token against the stand-in's issuer (signature, issuer, audience `weave`) and answers pause/stop on demand;
+ * `down(true)` makes it drop every connection unanswered, as an App that is restarting would.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,6 +19,9 @@ export interface HeartbeatServer {
   url: string;
   beats: Heartbeat[];
   rejected: string[];
+  /** Connections dropped while down. */
+  dropped: number;
+  down(on: boolean): void;
   /** Answer this signal to every heartbeat of `milestone` from now on. */
   answer(milestone: string, signal: "pause" | "stop" | undefined): void;
   close(): Promise<void>;
@@ -28,7 +32,14 @@ export async function startHeartbeatServer(issuer: string): Promise<HeartbeatSer
   const beats: Heartbeat[] = [];
   const rejected: string[] = [];
   const answers = new Map<string, "pause" | "stop" | undefined>();
+  let isDown = false;
+  const handle = { dropped: 0 };
   const server = createServer((req, res) => {
+    if (isDown) {
+      handle.dropped++;
+      req.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -54,7 +65,14 @@ export async function startHeartbeatServer(issuer: string): Promise<HeartbeatSer
     url: `http://127.0.0.1:${port}`,
     beats,
     rejected,
+    get dropped() {
+      return handle.dropped;
+    },
+    down: (on) => void (isDown = on),
     answer: (milestone, signal) => void answers.set(milestone, signal),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }

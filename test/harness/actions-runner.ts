@@ -164,7 +164,9 @@ export class ActionsRunner {
       jobStep(job, "Set up job", "success", this.deps.world.now());
       const checkout = (jobSpec.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@") === true);
       const checkoutRef = checkout?.with?.ref === undefined ? run.headBranch : interpolate(checkout.with.ref, context).replace(/^refs\/heads\//, "");
-      await cloneWorkspace(`${this.deps.shapes.server}/${run.repo.fullName}.git`, checkoutRef, token.token, dirs);
+      // actions/checkout keeps the token in .git/config unless `persist-credentials: false`.
+      const persist = checkout?.with?.["persist-credentials"] === undefined || interpolate(checkout.with["persist-credentials"], context) !== "false";
+      await cloneWorkspace(`${this.deps.shapes.server}/${run.repo.fullName}.git`, checkoutRef, token.token, dirs, persist);
       jobStep(job, `Run ${checkout?.uses ?? "actions/checkout@v4"}`, "success", this.deps.world.now());
       const entry = await this.options.entry();
       const prepared = jobEnvironment({ run, job, workflow, jobSpec, dirs, entry, context, shapes: this.deps.shapes, oidc: this.deps.oidc, permissions });

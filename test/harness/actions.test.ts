@@ -55,7 +55,7 @@ let receiver: WebhookReceiver;
 let octokit: Octokit;
 
 beforeEach(async () => {
-  gh = await createGitHubStandIn({ action: { main: fixture("job-main.mjs"), post: fixture("job-post.mjs"), inputDefaults: { "github-token": "" } }, timeScale: 0.02 });
+  gh = await createGitHubStandIn({ action: { main: fixture("job-main.mjs"), post: fixture("job-post.mjs"), inputDefaults: { "github-token": "", token: "${{ github.token }}" } }, timeScale: 0.02 });
   receiver = await startWebhookReceiver("s3cret");
   repo = await gh.repos.create({ owner: "acme", name: "widgets", files: { ".github/workflows/weave.yml": WORKFLOW, "README.md": "hi\n" } });
   await repo.createBranch("weave/M1");

@@ -35,15 +35,15 @@ export async function makeJobDirs(root: string, event: unknown): Promise<JobDirs
   return { root, workspace: join(root, "work"), temp, home: join(root, "home"), files };
 }
 
-/** `git clone` of `branch` over smart HTTP with the token kept in the clone's config (actions/checkout's persist-credentials). */
-export async function cloneWorkspace(cloneUrl: string, branch: string, token: string, dirs: JobDirs): Promise<void> {
+/** `git clone` of `branch` over smart HTTP; the token is kept in the clone's config unless `persist` is false (actions/checkout's persist-credentials). */
+export async function cloneWorkspace(cloneUrl: string, branch: string, token: string, dirs: JobDirs, persist = true): Promise<void> {
   const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
   const env = { PATH: process.env.PATH ?? "", HOME: dirs.home, GIT_TERMINAL_PROMPT: "0" };
   const git = (args: string[], cwd: string): Promise<void> => new Promise((resolve, reject) => {
     execFile("git", args, { cwd, env }, (error, _out, stderr) => (error === null ? resolve() : reject(new Error(`git ${args[0] ?? ""}: ${stderr}`))));
   });
   await git(["-c", `http.extraheader=${header}`, "clone", "--quiet", "--branch", branch, cloneUrl, dirs.workspace], dirs.root);
-  await git(["config", "--local", `http.${cloneUrl}.extraheader`, header], dirs.workspace);
+  if (persist) await git(["config", "--local", `http.${cloneUrl}.extraheader`, header], dirs.workspace);
   await git(["config", "--local", "--unset-all", "http.extraheader"], dirs.workspace).catch(() => undefined);
 }
 

@@ -58,7 +58,7 @@ describe("workflows", () => {
     expect(wf.concurrency.group).toBe("weave-${{ inputs.milestone }}");
     const job = Object.values(wf.jobs)[0]!;
     expect(job["timeout-minutes"]).toBeLessThan(360);
-    expect(job.steps[0]).toMatchObject({ uses: "actions/checkout@v5", with: { ref: "weave/${{ inputs.milestone }}" } });
+    expect(job.steps[0]).toMatchObject({ uses: "actions/checkout@v5", with: { ref: "weave/${{ inputs.milestone }}", "persist-credentials": false } });
     expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(["milestone", "dispatch_id", "sha", "app_url", "mode"]);
     expect(wf.on.workflow_dispatch.inputs.mode).toEqual({ description: expect.any(String), required: false, type: "choice", options: ["run", "resolve"], default: "run" });
     const step = job.steps.find((s) => s.uses === DEFAULT_ACTION_REF)!;
