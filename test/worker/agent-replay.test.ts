@@ -13,37 +13,7 @@ import { appendNote, notesFileOf } from "../../src/worker/notes-box.js";
 import { createSignalBox } from "../../src/worker/signal-box.js";
 import { createWorkerGit } from "../../src/worker/worker-git.js";
 import { runWorkerLoop } from "../../src/worker/worker-loop.js";
-import { SAMPLES, SAMPLES_DIR, TEST_PRICES } from "./agent-samples.js";
-
-/**
- * FAKE_STEPS (JSON) lists one step per attempt (the last repeats): { stdout, stderr (sample files), rc, writes
- * (paths), commit (a message: commit what it wrote), lines (stream stdout line by line, `delayMs` apart), skip (drop
- * lines starting with this) }. Every run appends { argv, stdin, env } to $FAKE_LOG.
- */
-const FAKE = `#!/usr/bin/env node
-const fs = require("node:fs");
-const { execFileSync } = require("node:child_process");
-const e = process.env;
-let stdin = "";
-try { stdin = fs.readFileSync(0, "utf8"); } catch {}
-const log = fs.existsSync(e.FAKE_LOG) ? fs.readFileSync(e.FAKE_LOG, "utf8").split("\\n").filter(Boolean) : [];
-const steps = JSON.parse(e.FAKE_STEPS);
-const step = steps[Math.min(log.length, steps.length - 1)];
-fs.appendFileSync(e.FAKE_LOG, JSON.stringify({ argv: process.argv.slice(2), stdin, env: { IS_SANDBOX: e.IS_SANDBOX, WEAVE_BUDGET_LEFT_USD: e.WEAVE_BUDGET_LEFT_USD, WEAVE_NOTES: e.WEAVE_NOTES } }) + "\\n");
-const read = (f) => (f ? fs.readFileSync(e.SAMPLES_DIR + "/" + f) : Buffer.alloc(0));
-for (const w of step.writes ?? []) { fs.mkdirSync(require("node:path").dirname(w), { recursive: true }); fs.writeFileSync(w, "written by the fake agent, attempt " + log.length + "\\n"); }
-if (step.commit) execFileSync("git", ["commit", "-qam", step.commit, "--allow-empty"], { stdio: "ignore" });
-const finish = () => { process.stderr.write(read(step.stderr)); process.exitCode = step.rc ?? 0; };
-if (step.lines) {
-  const lines = read(step.stdout).toString("utf8").split("\\n").filter((l) => l && !(step.skip && l.startsWith(step.skip)));
-  let i = 0;
-  const next = () => { if (i >= lines.length) { if (step.hang) setTimeout(() => {}, 1e9); else finish(); return; } process.stdout.write(lines[i++] + "\\n"); setTimeout(next, step.delayMs ?? 0); };
-  next();
-} else {
-  process.stdout.write(read(step.stdout));
-  finish();
-}
-`;
+import { FAKE_AGENT as FAKE, SAMPLES, SAMPLES_DIR, TEST_PRICES } from "./agent-samples.js";
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0" };
 
@@ -188,8 +158,8 @@ describe("attempts, timeouts, checkpoints, budget", () => {
     plan.worker.prices = { "claude-opus-4": { input: 5, output: 25 } };
     const { status, calls } = await run(plan, [{ stdout: "claude-stream-json-error-max-turns.jsonl", lines: true, delayMs: 150, skip: '{"type":"result"', hang: true }]);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.env.WEAVE_BUDGET_LEFT_USD).toBe("0.25");
-    expect(calls[0]!.argv.join(" ")).toContain("--max-budget-usd 0.25");
+    expect(calls[0]!.env.WEAVE_BUDGET_LEFT_USD).toBe("0.2500");
+    expect(calls[0]!.argv.join(" ")).toContain("--max-budget-usd 0.2500");
     expect(status.state).toBe("stopped");
     expect(status.error).toBe("task 1/1 failed: stopped: the budget is spent");
     // Stopped after the third message's usage ($0.300075), before the result line would have said $0.36.
