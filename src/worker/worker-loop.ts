@@ -58,6 +58,8 @@ export interface WorkerLoopOptions extends WorkerRunOptions {
 
 export { WORKER_ENV_MARK } from "./agent-task.js";
 
+const ERROR_CAP = 2000;
+
 export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerStatus> {
   const { plan, git, reporter, signals } = options;
   const now = options.now ?? (() => new Date());
@@ -198,7 +200,9 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
 
   async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
     const headSha = await git.head().catch(() => status.headSha);
-    await send({ ...patch, state, headSha, costUsd: settled, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
+    // A status must fit the App's 256 KiB body limit whatever an error quoted.
+    const error = patch.error === undefined ? undefined : capLine(patch.error, ERROR_CAP);
+    await send({ ...patch, ...(error === undefined ? {} : { error }), state, headSha, costUsd: settled, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
     return { ...status };
   }
 }

@@ -2,7 +2,7 @@
 // each replays a recorded sample (its stdout and stderr bytes, its exit code), writes the files the real run wrote,
 // and logs its argv, its stdin and a few env vars. Real git repository, real child processes.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,7 +72,7 @@ async function run(plan: ReturnType<typeof parsePlan>, steps: Step[]): Promise<{
     costFile: join(dir, "cost.jsonl"),
     logPath: join(dir, "worker.log"),
   });
-  const calls = readFileSync(fakeLog, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; stdin: string; env: Record<string, string | undefined> });
+  const calls = (existsSync(fakeLog) ? readFileSync(fakeLog, "utf8") : "").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; stdin: string; env: Record<string, string | undefined> });
   return { status, calls };
 }
 
@@ -181,5 +181,15 @@ describe("attempts, timeouts, checkpoints, budget", () => {
     const message = git("log", "-1", "--format=%B");
     expect(message).toContain("Notes given to the agent:\n> Use tabs, not spaces");
     expect(message).toMatch(/^Weave-Task: 1\/1$/m);
+  });
+
+  it("a failing task whose last line is 300 KB still ends in a status far below the App's 256 KiB body limit", async () => {
+    const plan = parsePlan(`version: 1\nretries: 0\nworker:\n  command: node -e 'process.stdout.write("\\u001b[31m" + "x".repeat(300 * 1024)); process.exit(3)'\n  heartbeat_interval: 100ms\nmilestones:\n  - { id: M1, tasks: [t] }\n`, "weave.yml");
+    const { status } = await run(plan, [{}]);
+    expect(status.state).toBe("failed");
+    expect(status.error).toBe("task 1/1 failed: exit 3");
+    expect(status.lastOutput!.join("\n")).not.toContain("\u001b");
+    for (const line of status.lastOutput!) expect(line.length).toBeLessThan(500);
+    for (const r of reports) expect(JSON.stringify(r).length).toBeLessThan(16 * 1024);
   });
 });
