@@ -94,7 +94,12 @@ describe("presets replaying every recorded sample", () => {
       expect(status.error).toMatch(/^no changes: the tasks changed no files/);
     } else {
       expect(status.state).toBe(sample.kind === "budget" ? "stopped" : "failed");
-      expect(status.error).toMatch(new RegExp(`^task 1/1 failed${attempts > 1 ? " after 3 attempts" : ""}: `));
+      expect(status.error).toMatch(new RegExp(`^task 1/1 ${sample.kind === "budget" ? "stopped" : "failed"}${attempts > 1 ? " after 3 attempts" : ""}: `));
+      // The failed attempts' changes are dropped; their cost stays on the branch (a resumed run still counts it).
+      if (sample.kind !== "budget" && (sample.cost ?? 0) > 0) {
+        expect(git("log", "-1", "--format=%B")).toContain(`Weave-Cost-USD: ${(sample.cost! * attempts).toFixed(4)}`);
+        expect(git("diff", "--name-only", "main", "HEAD")).toBe("");
+      }
       if (sample.reason) expect(status.error).toMatch(sample.reason);
     }
     // The task text starts with "-": it reaches the agent on stdin, as `--prompt=…` or from a file, never as an option.
@@ -149,6 +154,7 @@ describe("attempts, timeouts, checkpoints, budget", () => {
     expect(status.state).toBe("finished");
     const log = git("log", "--format=%s", "main..HEAD");
     expect(log).not.toContain("agent commit from a failed attempt");
+    expect(log.split("\n")).toHaveLength(1);
     expect(git("ls-files")).not.toContain("junk.txt");
     expect(git("ls-files")).toContain("hello.txt");
   });
@@ -161,7 +167,9 @@ describe("attempts, timeouts, checkpoints, budget", () => {
     expect(calls[0]!.env.WEAVE_BUDGET_LEFT_USD).toBe("0.2500");
     expect(calls[0]!.argv.join(" ")).toContain("--max-budget-usd 0.2500");
     expect(status.state).toBe("stopped");
-    expect(status.error).toBe("task 1/1 failed: stopped: the budget is spent");
+    expect(status.error).toBe("task 1/1 stopped: the budget is spent");
+    // What it did and what it cost are kept as a partial checkpoint.
+    expect(git("log", "-1", "--format=%B")).toMatch(/^Weave-Task: 1\/1 partial$/m);
     // Stopped after the third message's usage ($0.300075), before the result line would have said $0.36.
     expect(status.costUsd).toBeGreaterThanOrEqual(0.25);
     expect(status.costUsd).toBeLessThan(0.36);
