@@ -61,7 +61,7 @@ export function agentTaskEnv(input: AgentTaskEnvInput): NodeJS.ProcessEnv {
   const optional: Record<string, string> = {};
   if (plan.worker.model) optional.WEAVE_MODEL = plan.worker.model;
   if (plan.worker.max_turns) optional.WEAVE_MAX_TURNS = String(plan.worker.max_turns);
-  if (input.budgetLeftUsd !== undefined) optional.WEAVE_BUDGET_LEFT_USD = Math.max(0, input.budgetLeftUsd).toFixed(2);
+  if (input.budgetLeftUsd !== undefined) optional.WEAVE_BUDGET_LEFT_USD = Math.max(0, input.budgetLeftUsd).toFixed(4);
   if (input.notes) optional.WEAVE_NOTES = input.notes;
   const asRoot = process.getuid?.() === 0 ? input.agent.rootEnv : {};
   return {

@@ -1,7 +1,8 @@
 /**
  * Worker git: the few git operations a worker needs in its checkout (a local worktree or an Actions clone).
- * Responsibilities: where HEAD is, commit everything as a checkpoint, discard a failed attempt, read checkpoint
- * messages since the target, publish (push) the branch when the home needs it.
+ * Responsibilities: where HEAD is, commit everything as a checkpoint, discard a failed attempt (back to its
+ * checkpoint, its own commits included), whether the milestone changed any file, read checkpoint messages since the
+ * target, publish (push) the branch when the home needs it.
  * Not here: merging (local/local-merge.ts, github/), worktree creation (local/worktrees.ts).
  * Invariants: a failed git command throws WeaveError("git-failed") with git's own words.
  * Why execFile and not simple-git here: every worker process pays its imports at start-up; this keeps it lean.

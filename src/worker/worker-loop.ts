@@ -58,6 +58,8 @@ export interface WorkerLoopOptions extends WorkerRunOptions {
 
 export { WORKER_ENV_MARK } from "./agent-task.js";
 
+const ERROR_CAP = 2000;
+
 export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerStatus> {
   const { plan, git, reporter, signals } = options;
   const now = options.now ?? (() => new Date());
@@ -105,15 +107,20 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
         if (result.ok || result.interrupted || !result.outcome.retry) break;
       }
       const run = result!;
-      if (run.interrupted) {
+      // Stopped (a request, or the budget): keep what exists and what it cost, as a partial checkpoint.
+      if (run.interrupted || run.outcome.kind === "budget") {
         await checkpoint({ task, text, costUsd: taskCost, costUnknown: taskUnknown, partial: true, notes });
-        return await finish("stopped");
+        return await finish("stopped", run.interrupted ? {} : { error: `task ${task}/${milestone.tasks.length} stopped: ${run.outcome.reason ?? "the budget is spent"}` });
       }
       if (!run.ok) {
+        // Drop what the failed attempts changed or committed, but keep what they cost on the branch.
         await git.resetTo(checkpointSha).catch(() => undefined);
+        if (taskCost > 0 || taskUnknown) {
+          const subject = `weave(${milestone.id}): failed task ${task}/${milestone.tasks.length} — its changes dropped, its cost kept`;
+          await checkpoint({ task, text, costUsd: taskCost, costUnknown: taskUnknown, partial: true, subject, notes }).catch(() => undefined);
+        }
         const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
-        const state = run.outcome.kind === "budget" ? "stopped" : "failed";
-        return await finish(state, { error: `task ${task}/${milestone.tasks.length} failed${tries}: ${run.outcome.reason ?? "failed"}`, lastOutput: lastLines(run) });
+        return await finish("failed", { error: `task ${task}/${milestone.tasks.length} failed${tries}: ${run.outcome.reason ?? "failed"}`, lastOutput: lastLines(run) });
       }
       checkpointSha = await checkpoint({ task, text, costUsd: taskCost, costUnknown: taskUnknown, partial: false, notes });
       await send({ tasksDone: task, currentTask: undefined, currentTaskText: undefined });
@@ -198,7 +205,9 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
 
   async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
     const headSha = await git.head().catch(() => status.headSha);
-    await send({ ...patch, state, headSha, costUsd: settled, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
+    // A status must fit the App's 256 KiB body limit whatever an error quoted.
+    const error = patch.error === undefined ? undefined : capLine(patch.error, ERROR_CAP);
+    await send({ ...patch, ...(error === undefined ? {} : { error }), state, headSha, costUsd: settled, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
     return { ...status };
   }
 }

@@ -46,10 +46,11 @@ describe.concurrent("a worker command that fails", () => {
     expect(run.stdout).toMatch(/Skipped:\n\s+after\s+.*flaky/);
     expect(run.stdout).toMatch(/1\/3 merged into main/);
 
-    // Git: the sibling landed; the failed milestone did not, but its finished task 1 is kept on its branch.
+    // Git: the sibling landed; the failed milestone did not, but its finished task 1 is kept on its branch, and the
+    // failed task 2 left only an empty partial checkpoint recording what its attempts cost.
     expect(trailerValues(repo, "main", "Weave-Merged")).toEqual(["sibling"]);
     expect(repo.git("branch", "--list", "weave/*")).toContain("weave/flaky");
-    expect(trailerValues(repo, "weave/flaky", "Weave-Task")).toEqual(["1/2"]);
+    expect(trailerValues(repo, "weave/flaky", "Weave-Task")).toEqual(["2/2 partial", "1/2"]);
     expect(repo.git("branch", "--list", "weave/after")).toBe("");
   });
 

@@ -2,7 +2,7 @@
 // each replays a recorded sample (its stdout and stderr bytes, its exit code), writes the files the real run wrote,
 // and logs its argv, its stdin and a few env vars. Real git repository, real child processes.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,37 +13,7 @@ import { appendNote, notesFileOf } from "../../src/worker/notes-box.js";
 import { createSignalBox } from "../../src/worker/signal-box.js";
 import { createWorkerGit } from "../../src/worker/worker-git.js";
 import { runWorkerLoop } from "../../src/worker/worker-loop.js";
-import { SAMPLES, SAMPLES_DIR, TEST_PRICES } from "./agent-samples.js";
-
-/**
- * FAKE_STEPS (JSON) lists one step per attempt (the last repeats): { stdout, stderr (sample files), rc, writes
- * (paths), commit (a message: commit what it wrote), lines (stream stdout line by line, `delayMs` apart), skip (drop
- * lines starting with this) }. Every run appends { argv, stdin, env } to $FAKE_LOG.
- */
-const FAKE = `#!/usr/bin/env node
-const fs = require("node:fs");
-const { execFileSync } = require("node:child_process");
-const e = process.env;
-let stdin = "";
-try { stdin = fs.readFileSync(0, "utf8"); } catch {}
-const log = fs.existsSync(e.FAKE_LOG) ? fs.readFileSync(e.FAKE_LOG, "utf8").split("\\n").filter(Boolean) : [];
-const steps = JSON.parse(e.FAKE_STEPS);
-const step = steps[Math.min(log.length, steps.length - 1)];
-fs.appendFileSync(e.FAKE_LOG, JSON.stringify({ argv: process.argv.slice(2), stdin, env: { IS_SANDBOX: e.IS_SANDBOX, WEAVE_BUDGET_LEFT_USD: e.WEAVE_BUDGET_LEFT_USD, WEAVE_NOTES: e.WEAVE_NOTES } }) + "\\n");
-const read = (f) => (f ? fs.readFileSync(e.SAMPLES_DIR + "/" + f) : Buffer.alloc(0));
-for (const w of step.writes ?? []) { fs.mkdirSync(require("node:path").dirname(w), { recursive: true }); fs.writeFileSync(w, "written by the fake agent, attempt " + log.length + "\\n"); }
-if (step.commit) execFileSync("git", ["commit", "-qam", step.commit, "--allow-empty"], { stdio: "ignore" });
-const finish = () => { process.stderr.write(read(step.stderr)); process.exitCode = step.rc ?? 0; };
-if (step.lines) {
-  const lines = read(step.stdout).toString("utf8").split("\\n").filter((l) => l && !(step.skip && l.startsWith(step.skip)));
-  let i = 0;
-  const next = () => { if (i >= lines.length) { if (step.hang) setTimeout(() => {}, 1e9); else finish(); return; } process.stdout.write(lines[i++] + "\\n"); setTimeout(next, step.delayMs ?? 0); };
-  next();
-} else {
-  process.stdout.write(read(step.stdout));
-  finish();
-}
-`;
+import { FAKE_AGENT as FAKE, SAMPLES, SAMPLES_DIR, TEST_PRICES } from "./agent-samples.js";
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0" };
 
@@ -102,7 +72,7 @@ async function run(plan: ReturnType<typeof parsePlan>, steps: Step[]): Promise<{
     costFile: join(dir, "cost.jsonl"),
     logPath: join(dir, "worker.log"),
   });
-  const calls = readFileSync(fakeLog, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; stdin: string; env: Record<string, string | undefined> });
+  const calls = (existsSync(fakeLog) ? readFileSync(fakeLog, "utf8") : "").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; stdin: string; env: Record<string, string | undefined> });
   return { status, calls };
 }
 
@@ -124,7 +94,12 @@ describe("presets replaying every recorded sample", () => {
       expect(status.error).toMatch(/^no changes: the tasks changed no files/);
     } else {
       expect(status.state).toBe(sample.kind === "budget" ? "stopped" : "failed");
-      expect(status.error).toMatch(new RegExp(`^task 1/1 failed${attempts > 1 ? " after 3 attempts" : ""}: `));
+      expect(status.error).toMatch(new RegExp(`^task 1/1 ${sample.kind === "budget" ? "stopped" : "failed"}${attempts > 1 ? " after 3 attempts" : ""}: `));
+      // The failed attempts' changes are dropped; their cost stays on the branch (a resumed run still counts it).
+      if (sample.kind !== "budget" && (sample.cost ?? 0) > 0) {
+        expect(git("log", "-1", "--format=%B")).toContain(`Weave-Cost-USD: ${(sample.cost! * attempts).toFixed(4)}`);
+        expect(git("diff", "--name-only", "main", "HEAD")).toBe("");
+      }
       if (sample.reason) expect(status.error).toMatch(sample.reason);
     }
     // The task text starts with "-": it reaches the agent on stdin, as `--prompt=…` or from a file, never as an option.
@@ -179,6 +154,7 @@ describe("attempts, timeouts, checkpoints, budget", () => {
     expect(status.state).toBe("finished");
     const log = git("log", "--format=%s", "main..HEAD");
     expect(log).not.toContain("agent commit from a failed attempt");
+    expect(log.split("\n")).toHaveLength(1);
     expect(git("ls-files")).not.toContain("junk.txt");
     expect(git("ls-files")).toContain("hello.txt");
   });
@@ -188,10 +164,12 @@ describe("attempts, timeouts, checkpoints, budget", () => {
     plan.worker.prices = { "claude-opus-4": { input: 5, output: 25 } };
     const { status, calls } = await run(plan, [{ stdout: "claude-stream-json-error-max-turns.jsonl", lines: true, delayMs: 150, skip: '{"type":"result"', hang: true }]);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.env.WEAVE_BUDGET_LEFT_USD).toBe("0.25");
-    expect(calls[0]!.argv.join(" ")).toContain("--max-budget-usd 0.25");
+    expect(calls[0]!.env.WEAVE_BUDGET_LEFT_USD).toBe("0.2500");
+    expect(calls[0]!.argv.join(" ")).toContain("--max-budget-usd 0.2500");
     expect(status.state).toBe("stopped");
-    expect(status.error).toBe("task 1/1 failed: stopped: the budget is spent");
+    expect(status.error).toBe("task 1/1 stopped: the budget is spent");
+    // What it did and what it cost are kept as a partial checkpoint.
+    expect(git("log", "-1", "--format=%B")).toMatch(/^Weave-Task: 1\/1 partial$/m);
     // Stopped after the third message's usage ($0.300075), before the result line would have said $0.36.
     expect(status.costUsd).toBeGreaterThanOrEqual(0.25);
     expect(status.costUsd).toBeLessThan(0.36);
@@ -211,5 +189,15 @@ describe("attempts, timeouts, checkpoints, budget", () => {
     const message = git("log", "-1", "--format=%B");
     expect(message).toContain("Notes given to the agent:\n> Use tabs, not spaces");
     expect(message).toMatch(/^Weave-Task: 1\/1$/m);
+  });
+
+  it("a failing task whose last line is 300 KB still ends in a status far below the App's 256 KiB body limit", async () => {
+    const plan = parsePlan(`version: 1\nretries: 0\nworker:\n  command: node -e 'process.stdout.write("\\u001b[31m" + "x".repeat(300 * 1024)); process.exit(3)'\n  heartbeat_interval: 100ms\nmilestones:\n  - { id: M1, tasks: [t] }\n`, "weave.yml");
+    const { status } = await run(plan, [{}]);
+    expect(status.state).toBe("failed");
+    expect(status.error).toBe("task 1/1 failed: exit 3");
+    expect(status.lastOutput!.join("\n")).not.toContain("\u001b");
+    for (const line of status.lastOutput!) expect(line.length).toBeLessThan(500);
+    for (const r of reports) expect(JSON.stringify(r).length).toBeLessThan(16 * 1024);
   });
 });

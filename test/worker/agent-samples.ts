@@ -73,3 +73,34 @@ export const SAMPLES: Sample[] = [
 export function read(file: string | undefined): string {
   return file ? readFileSync(join(SAMPLES_DIR, file), "utf8") : "";
 }
+
+/**
+ * FAKE_STEPS (JSON) lists one step per attempt (the last repeats): { stdout, stderr (sample files), rc, writes
+ * (paths), commit (a message: commit what it wrote), lines (stream stdout line by line, `delayMs` apart), skip (drop
+ * lines starting with this) }. Every run appends { argv, stdin, env } to $FAKE_LOG.
+ */
+export const FAKE_AGENT = `#!/usr/bin/env node
+const fs = require("node:fs");
+const { execFileSync } = require("node:child_process");
+const e = process.env;
+let stdin = "";
+try { stdin = fs.readFileSync(0, "utf8"); } catch {}
+const log = fs.existsSync(e.FAKE_LOG) ? fs.readFileSync(e.FAKE_LOG, "utf8").split("\\n").filter(Boolean) : [];
+const steps = JSON.parse(e.FAKE_STEPS);
+const step = steps[Math.min(log.length, steps.length - 1)];
+fs.appendFileSync(e.FAKE_LOG, JSON.stringify({ argv: process.argv.slice(2), stdin, env: { IS_SANDBOX: e.IS_SANDBOX, WEAVE_BUDGET_LEFT_USD: e.WEAVE_BUDGET_LEFT_USD, WEAVE_NOTES: e.WEAVE_NOTES } }) + "\\n");
+const read = (f) => (f ? fs.readFileSync(e.SAMPLES_DIR + "/" + f) : Buffer.alloc(0));
+for (const w of step.writes ?? []) { fs.mkdirSync(require("node:path").dirname(w), { recursive: true }); fs.writeFileSync(w, "written by the fake agent, attempt " + log.length + "\\n"); }
+if (step.commit) execFileSync("git", ["commit", "-qam", step.commit, "--allow-empty"], { stdio: "ignore" });
+const finish = () => { process.stderr.write(read(step.stderr)); process.exitCode = step.rc ?? 0; };
+if (step.lines) {
+  const lines = read(step.stdout).toString("utf8").split("\\n").filter((l) => l && !(step.skip && l.startsWith(step.skip)));
+  let i = 0;
+  const next = () => { if (i >= lines.length) { if (step.hang) setTimeout(() => {}, 1e9); else finish(); return; } process.stdout.write(lines[i++] + "\\n"); setTimeout(next, step.delayMs ?? 0); };
+  next();
+} else {
+  process.stdout.write(read(step.stdout));
+  finish();
+}
+`;
+

@@ -182,7 +182,7 @@ export function classifyOutcome(input: OutcomeInput): AgentOutcome {
   const family = input.family;
   if (input.spawnError) return fail("missing", `could not start: ${input.spawnError}`, false);
   if (input.stoppedBy?.kind === "timeout") return fail("timeout", `timed out after ${input.stoppedBy.after}`, true);
-  if (input.stoppedBy?.kind === "budget") return fail("budget", "stopped: the budget is spent", false);
+  if (input.stoppedBy?.kind === "budget") return fail("budget", "the budget is spent", false);
   if (input.stoppedBy?.kind === "stop") return fail("stopped", "stopped", false);
   if (input.plain) {
     if (input.signal) return fail("error", `killed by ${input.signal}`, true);
