@@ -25,6 +25,7 @@ import { OpenApiValidator } from "./openapi-validator.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { RateBudgets } from "./rate-limit.js";
 import { createRulesDoor } from "./push-rules.js";
+import type { PushCredentials } from "./push-rules.js";
 import { RepoEvents } from "./repo-events.js";
 import type { RouteTable, Services } from "./route-types.js";
 import { actionRoutes } from "./routes/actions.js";
@@ -34,6 +35,7 @@ import { contentRoutes } from "./routes/contents.js";
 import { gitRoutes } from "./routes/git.js";
 import { issueRoutes } from "./routes/issues.js";
 import { pullRoutes, reviewShape } from "./routes/pulls.js";
+import { protectionRoutes } from "./routes/protection.js";
 import { ruleRoutes } from "./routes/rules.js";
 import { ApiServer } from "./server.js";
 import type { CallRecord, Violation } from "./server.js";
@@ -122,12 +124,13 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
     webhooks.emit("pull_request_review", "dismissed", () => payload, { repo });
   });
   events.onHeadMoved = (repo, pull, pusher) => services.automation.headMoved(repo, pull, pusher);
-  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes };
+  const pushes: PushCredentials = new Map();
+  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes, ...protectionRoutes };
   const server: ApiServer = new ApiServer({
     validator, routes, services, limiter,
     sideDoors: {
-      "/_git/": createGitHttp(world, join(root, "repos"), events),
-      "/_rules/": createRulesDoor(world, rules),
+      "/_git/": createGitHttp(world, join(root, "repos"), events, pushes),
+      "/_rules/": createRulesDoor(world, rules, pushes),
       "/graphql": createGraphqlDoor(services, (): ApiServer => server),
       "/_oidc/": (req, res) => oidc.serveIssuer(req, res),
       "/_runner/id-token": (req, res) => oidc.serveRequest(req, res),
