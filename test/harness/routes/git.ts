@@ -22,7 +22,7 @@ export const gitRoutes: RouteTable = {
     const repo = ctx.repo("contents", "read");
     const ref = `refs/${str(ctx, "ref")}`;
     const sha = (await repo.git.listRefs(ref)).get(ref);
-    if (sha === undefined) throw notFound();
+    if (sha === undefined || ctx.quirks.refHidden(repo, ref)) throw notFound();
     return { status: 200, body: ctx.shapes.gitRef(repo, ref, sha) };
   },
 
@@ -43,6 +43,7 @@ export const gitRoutes: RouteTable = {
     refuseByRules(ctx, repo, { ref, before: ZERO_SHA, after: sha }, true, "create-a-reference");
     await refuseWorkflowChange(repo.git, ctx.caller.kind === "token" ? ctx.caller.token : undefined, ZERO_SHA, sha);
     if (!(await repo.git.casRef(ref, sha, ZERO_SHA))) throw validationFailed("Reference already exists");
+    ctx.quirks.refCreated(repo, ref);
     await ctx.events.refsChanged(repo, [{ ref, before: ZERO_SHA, after: sha }], ctx.actor());
     return { status: 201, body: ctx.shapes.gitRef(repo, ref, sha), headers: { location: `${ctx.shapes.api}/repos/${repo.fullName}/git/${ref}` } };
   },
