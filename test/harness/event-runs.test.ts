@@ -2,6 +2,9 @@
 // and reports a check run named after the job (github-actions App), which auto-merge then waits for; events caused
 // by a GITHUB_TOKEN start nothing; concurrency keeps one pending run (or all with `queue: max`); and GitHub's
 // eventual-consistency quirks (run-list lag, GHES's 204 dispatch answer, a new ref reading 404) as options.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGitHubStandIn } from "./stand-in.js";
@@ -27,12 +30,17 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - run: echo "$GITHUB_EVENT_NAME $GITHUB_REF" >> "$RUNNER_TEMP/../seen"; test ! -f broken.txt
+      - name: A check run made with the job's GITHUB_TOKEN
+        run: |
+          node -e "fetch(process.env.GITHUB_API_URL + '/repos/' + process.env.GITHUB_REPOSITORY + '/check-runs', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'lint', head_sha: process.env.GITHUB_SHA }) }).then((r) => process.exit(r.status === 201 ? 0 : 1))"
+        env:
+          TOKEN: \${{ secrets.GITHUB_TOKEN }}
+      - run: test ! -f broken.txt
 `;
 
-async function start(files: Record<string, string>, options: StandInOptions = {}): Promise<void> {
+async function start(files: Record<string, string>, options: StandInOptions = {}, vars: Record<string, string> = {}): Promise<void> {
   gh = await createGitHubStandIn({ timeScale: 0.02, ...options });
-  repo = await gh.repos.create({ owner: "acme", name: "widgets", allowAutoMerge: true, files });
+  repo = await gh.repos.create({ owner: "acme", name: "widgets", allowAutoMerge: true, files, vars });
   installation = gh.apps.create({ slug: "weave" }).install("acme");
   octokit = client(installation.token());
 }
@@ -51,6 +59,10 @@ describe("workflows started by events", () => {
     expect(runs[0]?.trigger?.ref).toBe(`refs/pull/${pull.number}/merge`);
     const checks = (await octokit.checks.listForRef({ ...o, ref: broken })).data.check_runs;
     expect(checks.map((c) => [c.name, c.status, c.conclusion, c.app?.slug])).toEqual([["ci", "completed", "failure", "github-actions"]]);
+    const lint = (await octokit.checks.listForRef({ ...o, ref: runs[0]?.trigger?.sha ?? "" })).data.check_runs; // on the merge commit, GITHUB_SHA
+    expect(lint.map((c) => [c.name, c.app?.slug])).toEqual([["lint", "github-actions"]]);
+    const notOurs = await octokit.checks.update({ ...o, check_run_id: checks[0]?.id ?? 0, conclusion: "success" }).catch((e: { status: number; response: { data: { message: string } } }) => e);
+    expect(notOurs).toMatchObject({ status: 403, response: { data: { message: expect.stringContaining("check run can only be modified by its creator") } } });
     expect(gh.takeViolations()).toEqual([]);
 
     await octokit.graphql(`mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: MERGE }) { pullRequest { number } } }`, { id: pull.node_id });
@@ -69,11 +81,20 @@ describe("workflows started by events", () => {
     expect([...gh.runner.runs.values()].filter((r) => r.event === "push").map((r) => [r.headSha, r.conclusion])).toEqual([[merged.merge_commit_sha, "success"]]);
   });
 
-  it("keeps one pending run per concurrency group (older pending cancelled), or all of them in order with queue: max", async () => {
-    const workflow = (queue: string): string => `on: push\nconcurrency: { group: ci, ${queue} }\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sleep 0.3\n`;
-    await start({ ".github/workflows/one.yml": workflow("cancel-in-progress: false"), ".github/workflows/all.yml": workflow("queue: max").replace("group: ci", "group: all") });
+  it("keeps one pending run per concurrency group (older pending cancelled), or all of them in order with queue: max; schedule runs the default branch's", async () => {
+    // Each run waits for a gate file, so all three pushes are in before the first run ends.
+    const workflow = (queue: string): string => `on: push\nconcurrency: { group: ci, ${queue} }\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: while [ ! -f "\${{ vars.GATE }}" ]; do sleep 0.05; done\n`;
+    const gateDir = await mkdtemp(join(tmpdir(), "weave-gate-"));
+    const gate = join(gateDir, "open");
+    await start({ ".github/workflows/one.yml": workflow("cancel-in-progress: false"), ".github/workflows/all.yml": workflow("queue: max").replace("group: ci", "group: all"),
+      ".github/workflows/nightly.yml": "on:\n  schedule: [{ cron: '0 3 * * *' }]\njobs:\n  n:\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n" }, {}, { GATE: gate });
+    await gh.actions.schedule("acme/widgets");
+    expect([...gh.runner.runs.values()].map((r) => [r.event, r.workflowPath, r.conclusion])).toEqual([["schedule", ".github/workflows/nightly.yml", "success"]]);
     for (const n of [1, 2, 3]) await repo.commit({ branch: "main", files: { "n.txt": `${n}\n` } });
+    while ([...gh.runner.runs.values()].filter((r) => r.event === "push").length < 6) await new Promise((resolve) => setTimeout(resolve, 20));
+    await writeFile(gate, "");
     await gh.settled();
+    await rm(gateDir, { recursive: true, force: true });
     const conclusions = (path: string): (string | null)[] => [...gh.runner.runs.values()].filter((r) => r.workflowPath === path).sort((a, b) => a.id - b.id).map((r) => r.conclusion);
     expect(conclusions(".github/workflows/one.yml")).toEqual(["success", "cancelled", "success"]);
     expect(conclusions(".github/workflows/all.yml")).toEqual(["success", "success", "success"]);

@@ -81,7 +81,11 @@ export interface GitHubStandIn extends Seeding {
   checks: { requestAction(fullName: string, checkRunId: number, identifier: string, login: string): void; rerequest(fullName: string, checkRunId: number, login: string): void };
   /** A second App ("ci") reporting check runs through the REST routes: `await gh.ci.report("acme/widgets", sha, "ci", "success")`. */
   ci: CiReporter;
-  actions: { run(id: number): RunRecord; loseRunner(id: number): void };
+  actions: {
+    run(id: number): RunRecord; loseRunner(id: number): void;
+    /** The cron of `on: schedule` fires now (default branch's workflows; GitHub's timing is not modelled). */
+    schedule(fullName: string): Promise<void>;
+  };
   /** Waits until no webhook is in flight, no run is active and no merge (auto-merge, merge queue) is pending. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -177,6 +181,11 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
     actions: {
       run: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); return run; },
       loseRunner: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); runner.cancel(run, "lost"); },
+      schedule: async (fullName) => {
+        const repo = world.repo(...split(fullName));
+        runner.onEvent(repo, "schedule", undefined, { sender: shapes.user(repo.owner) });
+        await runner.settled();
+      },
     },
     settled: async () => { await runner.settled(); await api.drain(); await services.automation.settled(); await webhooks.settled(); },
     close: async () => {
