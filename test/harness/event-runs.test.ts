@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
+import { mergeQueueDefaults } from "./branch-rules.js";
 import { createGitHubStandIn } from "./stand-in.js";
 import type { GitHubStandIn, StandInOptions } from "./stand-in.js";
 import type { InstallationHandle, RepoHandle } from "./seeding.js";
@@ -79,6 +80,22 @@ describe("workflows started by events", () => {
     expect(merged.merged).toBe(true);
     await gh.settled(); // the merge's push to main runs the push workflow from the merged commit
     expect([...gh.runner.runs.values()].filter((r) => r.event === "push").map((r) => [r.headSha, r.conclusion])).toEqual([[merged.merge_commit_sha, "success"]]);
+  });
+
+  it("runs CI for a merge group (merge_group checks_requested) so the merge queue lands the pull request", async () => {
+    const ci = "on:\n  pull_request:\n  merge_group:\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: test -f topic.txt\n";
+    await start({ ".github/workflows/ci.yml": ci });
+    await repo.setBranchRules("main", [{ type: "merge_queue", parameters: { ...mergeQueueDefaults } }, { type: "required_status_checks", parameters: { required_status_checks: [{ context: "ci" }], strict_required_status_checks_policy: false } }]);
+    await repo.createBranch("topic");
+    await repo.commit({ branch: "topic", files: { "topic.txt": "ok\n" } });
+    const { data: pull } = await octokit.pulls.create({ ...o, head: "topic", base: "main", title: "Topic" });
+    await gh.settled();
+    await octokit.graphql(`mutation($id: ID!) { enqueuePullRequest(input: { pullRequestId: $id }) { mergeQueueEntry { position } } }`, { id: pull.node_id });
+    await gh.settled();
+    expect([...gh.runner.runs.values()].map((r) => [r.event, r.conclusion])).toEqual([["pull_request", "success"], ["merge_group", "success"]]);
+    const { data: merged } = await octokit.pulls.get({ ...o, pull_number: pull.number });
+    expect(merged.merged).toBe(true);
+    expect([...gh.runner.runs.values()][1]?.headSha).toBe(merged.merge_commit_sha);
   });
 
   it("keeps one pending run per concurrency group (older pending cancelled), or all of them in order with queue: max; schedule runs the default branch's", async () => {
