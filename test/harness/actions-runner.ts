@@ -44,6 +44,7 @@ export class ActionsRunner {
   private readonly finishers = new Map<number, () => void>();
   private readonly starters = new Map<number, () => void>();
   private readonly starting = new Set<Promise<void>>();
+  private closed = false;
 
   constructor(private readonly deps: RunnerDeps, private readonly options: RunnerOptions) {}
 
@@ -163,6 +164,7 @@ export class ActionsRunner {
   }
 
   private begin(run: RunRecord): void {
+    if (this.closed) return;
     run.status = "queued";
     const start = this.starters.get(run.id);
     this.starters.delete(run.id);
@@ -180,6 +182,7 @@ export class ActionsRunner {
 
   /** A webhook-worthy event happened on `repo`: start the workflows GitHub would start for it (event-runs.ts). */
   onEvent(repo: RepoRecord, event: string, action: string | undefined, payload: Record<string, unknown>): void {
+    if (this.closed) return;
     const work = (async () => {
       const spec = await eventRunSpec(this.deps.world, repo, event, action, payload);
       if (spec !== undefined) await this.startForEvent(repo, spec);
@@ -226,7 +229,15 @@ export class ActionsRunner {
     while ([...this.runs.values()].some((r) => r.status !== "completed")) await Promise.all([...this.runs.values()].map((r) => r.done));
   }
 
+  /** No event is being turned into runs and every run has completed. */
+  idle(): boolean {
+    return this.starting.size === 0 && [...this.runs.values()].every((r) => r.status === "completed");
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    while (this.starting.size > 0) await Promise.all([...this.starting]);
+    for (const run of this.runs.values()) if (run.status !== "completed") run.cancelRequested = "force";
     for (const run of this.runs.values()) for (const job of run.jobs) job.process?.kill("SIGKILL");
     for (const run of this.runs.values()) {
       if (run.status === "pending") await this.complete(run, "cancelled");
@@ -234,7 +245,7 @@ export class ActionsRunner {
     }
     await Promise.all([...this.runs.values()].map((r) => r.done));
     for (const timer of this.timers) clearTimeout(timer);
-    if (this.root !== undefined) await rm(this.root, { recursive: true, force: true });
+    if (this.root !== undefined) await rm(this.root, { recursive: true, force: true, maxRetries: 3 });
   }
 
   private sameGroup(run: RunRecord): RunRecord[] {

@@ -98,6 +98,23 @@ describe("workflows started by events", () => {
     expect([...gh.runner.runs.values()][1]?.headSha).toBe(merged.merge_commit_sha);
   });
 
+  it("starts issue_comment, check_run and pull_request_review workflows (the default branch's, or the merge ref's for reviews)", async () => {
+    const on = "on:\n  issue_comment:\n  check_run:\n    types: [completed]\n  pull_request_review:\njobs:\n  seen:\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n";
+    await start({ ".github/workflows/seen.yml": on });
+    await repo.createBranch("topic");
+    const head = await repo.commit({ branch: "topic", files: { "topic.txt": "ok\n" } });
+    const { data: pull } = await octokit.pulls.create({ ...o, head: "topic", base: "main", title: "Topic" });
+    repo.setPermission("alice", "write");
+    const alice = client(gh.users.token("alice"));
+    await alice.issues.createComment({ ...o, issue_number: pull.number, body: "/weave start" });
+    await gh.ci.report("acme/widgets", head, "lint", "success"); // created (not in types) then completed
+    await alice.pulls.createReview({ ...o, pull_number: pull.number, event: "APPROVE" });
+    await gh.settled();
+    const runs = [...gh.runner.runs.values()];
+    expect(runs.map((r) => [r.event, r.conclusion])).toEqual([["issue_comment", "success"], ["check_run", "success"], ["pull_request_review", "success"]]);
+    expect(runs.map((r) => r.trigger?.ref)).toEqual(["refs/heads/main", "refs/heads/main", `refs/pull/${pull.number}/merge`]);
+  });
+
   it("keeps one pending run per concurrency group (older pending cancelled), or all of them in order with queue: max; schedule runs the default branch's", async () => {
     // Each run waits for a gate file, so all three pushes are in before the first run ends.
     const workflow = (queue: string): string => `on: push\nconcurrency: { group: ci, ${queue} }\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: while [ ! -f "\${{ vars.GATE }}" ]; do sleep 0.05; done\n`;

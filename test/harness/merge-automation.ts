@@ -23,6 +23,7 @@ const unprocessable = (message: string): HttpError => new HttpError(422, message
 export class MergeAutomation {
   readonly queue: MergeQueue;
   private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
 
   constructor(private readonly services: Services, private readonly report: (message: string) => void,
     private readonly reviewDismissed: (repo: RepoRecord, pull: PullRecord, review: ReviewRecord, sender: UserRecord) => Promise<void>) {
@@ -90,6 +91,9 @@ export class MergeAutomation {
     if (pull.autoMerge != null) this.schedule(() => this.evaluate(repo, pull));
   }
 
+  /** No background merge work is pending. */
+  idle(): boolean { return this.pending === 0; }
+
   /** Resolves once no background merge work is pending. */
   async settled(): Promise<void> {
     let seen: Promise<void>;
@@ -100,7 +104,8 @@ export class MergeAutomation {
   later(work: () => Promise<void>): void { this.schedule(work); }
 
   private schedule(work: () => Promise<void>): void {
-    this.chain = this.chain.then(work).catch((error: unknown) => this.report(`merge automation failed: ${String((error as Error).stack ?? error)}`));
+    this.pending++;
+    this.chain = this.chain.then(work).finally(() => { this.pending--; }).catch((error: unknown) => this.report(`merge automation failed: ${String((error as Error).stack ?? error)}`));
   }
 
   private async evaluate(repo: RepoRecord, pull: PullRecord): Promise<void> {

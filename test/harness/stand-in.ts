@@ -187,7 +187,10 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
         await runner.settled();
       },
     },
-    settled: async () => { await runner.settled(); await api.drain(); await services.automation.settled(); await webhooks.settled(); },
+    settled: async () => {
+      // Each of these can start work for another (a merge starts workflows, a workflow's check run lets a merge go): until all are still.
+      do { await runner.settled(); await api.drain(); await services.automation.settled(); await webhooks.settled(); } while (!runner.idle() || !services.automation.idle());
+    },
     close: async () => {
       await runner.close();
       await api.drain();
