@@ -162,6 +162,16 @@ describe("merge queue", () => {
     expect((await octokit.pulls.get({ ...o, pull_number: pull.number })).data).toMatchObject({ merged: true, merge_commit_sha: group });
   });
 
+  it("on a queue base, enabling auto-merge for a pull request that is ready already queues it", async () => {
+    repo.setAllowAutoMerge(true);
+    await repo.setBranchRules("main", [{ type: "merge_queue", parameters: { ...mergeQueueDefaults } }, ciRule]);
+    const pull = await openPull("topic");
+    await gh.ci.report("acme/widgets", pull.head, "ci", "success");
+    await octokit.graphql(ENABLE, { id: pull.nodeId });
+    await gh.settled();
+    expect((await repo.git.listRefs("refs/heads/gh-readonly-queue/")).size).toBe(1);
+  });
+
   it("refuses to enqueue where the base has no merge queue", async () => {
     const pull = await openPull("topic");
     expect(await refusal(octokit.graphql(ENQUEUE, { id: pull.nodeId }))).toEqual({ type: "UNPROCESSABLE", message: "Merge queue is not enabled for this branch" });

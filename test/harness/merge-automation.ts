@@ -38,7 +38,9 @@ export class MergeAutomation {
     if (pull.autoMerge != null) throw unprocessable("Pull request is already in auto-merge state");
     await this.services.events.computeNow(repo, pull);
     const state = mergeState(this.services.world, this.services.rules, repo, pull);
-    if (state !== "blocked" && state !== "behind") throw unprocessable(`Pull request Pull request is in ${state} status`);
+    // On a merge-queue base the mutation is also how a ready pull request joins the queue (what `gh pr merge --auto` relies on).
+    const queueBase = this.services.rules.rule(repo, pull.base, "merge_queue") !== undefined;
+    if (state !== "blocked" && state !== "behind" && !(queueBase && (state === "clean" || state === "unstable"))) throw unprocessable(`Pull request Pull request is in ${state} status`);
     const refusal = methodRefusal(this.services.rules, repo, pull, input.method);
     if (refusal !== undefined) throw unprocessable(refusal);
     const base = (await repo.git.readRef(`refs/heads/${pull.base}`)) ?? "";
