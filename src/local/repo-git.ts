@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { simpleGit } from "simple-git";
 import type { SimpleGit } from "simple-git";
 import { gitFailure } from "../worker/worker-git.js";
+import { ensureWorktree, serialiseWorktreeAdmin } from "./worktree-create.js";
 
 export interface MergeTreeResult {
   clean: boolean;
@@ -28,7 +29,8 @@ export interface RepoGit {
   branchHeads(branches: readonly string[]): Promise<Map<string, string>>;
   statusPorcelain(): Promise<string>;
   isIgnored(path: string): Promise<boolean>;
-  addWorktree(path: string, branch: string, startPoint?: string): Promise<void>;
+  /** A worktree of `branch` (created at `startPoint` when missing); safe under concurrency and after a crash part-way. */
+  addWorktree(path: string, branch: string, startPoint: string): Promise<void>;
   removeWorktree(path: string): Promise<void>;
   listWorktrees(): Promise<{ path: string; branch?: string }[]>;
   listBranches(prefix: string): Promise<string[]>;
@@ -64,7 +66,7 @@ export function createRepoGit(root: string): RepoGit {
       return undefined;
     }
   };
-  return {
+  const repo: RepoGit = {
     root,
     raw,
     currentBranch: async () => (await quiet(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined,
@@ -82,12 +84,10 @@ export function createRepoGit(root: string): RepoGit {
     statusPorcelain: async () => raw(["status", "--porcelain", "--untracked-files=normal"]),
     // `git check-ignore -q` answers by exit code alone (0 ignored, 1 not): simple-git would read both as success.
     isIgnored: async (path) => (await execGit(root, ["check-ignore", "-q", path])).code === 0,
-    addWorktree: async (path, branch, startPoint) => {
-      await raw(startPoint ? ["worktree", "add", "-q", "-b", branch, path, startPoint] : ["worktree", "add", "-q", path, branch]);
-    },
-    removeWorktree: async (path) => {
-      if ((await quiet(["worktree", "remove", "--force", path])) === undefined) await quiet(["worktree", "prune"]);
-    },
+    addWorktree: async (path, branch, startPoint) => ensureWorktree(repo, path, branch, startPoint),
+    removeWorktree: async (path) => serialiseWorktreeAdmin(root, async () => {
+      if ((await quiet(["worktree", "remove", "--force", "--end-of-options", path])) === undefined) await quiet(["worktree", "prune"]);
+    }),
     listWorktrees: async () => {
       const out = await raw(["worktree", "list", "--porcelain"]);
       return out.split("\n\n").filter(Boolean).map((block) => ({
@@ -96,7 +96,7 @@ export function createRepoGit(root: string): RepoGit {
       }));
     },
     listBranches: async (prefix) => (await raw(["for-each-ref", "--format=%(refname:short)", `refs/heads/${prefix}`])).split("\n").filter(Boolean),
-    deleteBranch: async (branch) => {
+    deleteBranch: async (branch) => serialiseWorktreeAdmin(root, async () => {
       // Another git process in this repository (a merge, a worktree being added) can hold a lock for a moment, and a
       // worktree removed a moment ago may still be registered: prune and try again before giving up quietly.
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -105,7 +105,7 @@ export function createRepoGit(root: string): RepoGit {
         await quiet(["worktree", "prune"]);
         await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
       }
-    },
+    }),
     mergedMilestones: async (target) => {
       const out = (await quiet(["log", target, "--grep=^Weave-Merged:", "--format=%(trailers:key=Weave-Merged,valueonly,separator=%x0A)"])) ?? "";
       return new Set(out.split("\n").map((s) => s.trim()).filter(Boolean));
@@ -150,6 +150,7 @@ export function createRepoGit(root: string): RepoGit {
     },
     remotes: async () => (await raw(["remote"])).split("\n").filter(Boolean),
   };
+  return repo;
 }
 
 function execGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
