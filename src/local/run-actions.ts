@@ -146,6 +146,22 @@ export async function signalWorkers(ctx: RunContext, ids: readonly string[], sig
   return touched;
 }
 
+/** Failed milestones `id` depends on, directly or through others. */
+function failedAncestors(ctx: RunContext, id: string): string[] {
+  const seen = new Set<string>();
+  const failed: string[] = [];
+  const walk = (of: string): void => {
+    for (const dep of findMilestone(ctx.plan, of)?.depends_on ?? []) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      if (ctx.state.milestones[dep]?.state === "failed") failed.push(dep);
+      walk(dep);
+    }
+  };
+  walk(id);
+  return failed;
+}
+
 export interface ControlRequest {
   verb: "stop" | "pause" | "resume" | "merge";
   ids: string[];
@@ -178,6 +194,13 @@ export async function applyRequest(ctx: RunContext, request: ControlRequest): Pr
           ctx.move(id, "eligible", "resume requested");
           ctx.state.milestones[id]!.requeues = 0;
           lines.push(`${id}: will resume from its last checkpoint`);
+        } else if (s === "skipped" && request.ids.length > 0) {
+          const failed = failedAncestors(ctx, id);
+          if (failed.length > 0) lines.push(`${id}: skipped because ${failed.join(", ")} failed; \`weave resume ${failed[0]}\` first`);
+          else {
+            ctx.move(id, "pending", "resume requested");
+            lines.push(`${id}: no longer skipped; it starts once its dependencies merge`);
+          }
         } else if (request.ids.length) lines.push(`${id}: ${s} (nothing to resume)`);
       }
       break;

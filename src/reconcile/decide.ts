@@ -1,6 +1,7 @@
 /**
  * Decide: from a snapshot of a run, the actions that move it toward "every milestone merged".
- * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures, order merges
+ * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures (and lift the skip
+ * once the failure is gone), order merges
  * (sequential or by completion, gated by `merge.auto`), and pick what to start (rank, free slots, serialize locks).
  * Not here: observing the world or acting (local/coordinator.ts; the App's reconcile), eligibility rules (core/eligibility.ts).
  * Invariants: pure; the same snapshot always gives the same actions; never starts more than the free slots.
@@ -10,6 +11,7 @@ import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { pickToStart } from "../core/schedule/pick.js";
+import { skipsToLift } from "../core/skip-lift.js";
 
 export interface MilestoneView {
   state: MilestoneState;
@@ -37,6 +39,8 @@ export type Action =
   | { kind: "fail"; id: string; reason: string }
   | { kind: "budget-stop"; ids: string[] }
   | { kind: "skip"; id: string; reason: string }
+  /** A skipped milestone whose failed dependency no longer is: it becomes `pending` again. */
+  | { kind: "unskip"; id: string; reason: string }
   | { kind: "merge"; id: string }
   | { kind: "start"; id: string };
 
@@ -61,6 +65,11 @@ export function decide(snapshot: Snapshot): Action[] {
   if (overBudget && !snapshot.budgetStopped) {
     const active = [...states].filter(([, s]) => ACTIVE_STATES.has(s) && s !== "paused" && s !== "stale").map(([id]) => id);
     actions.push({ kind: "budget-stop", ids: active });
+  }
+
+  for (const id of skipsToLift(plan, states)) {
+    actions.push({ kind: "unskip", id, reason: "its failed dependency is no longer failed" });
+    states.set(id, "pending");
   }
 
   const report = findEligibility(plan, states);
