@@ -83,7 +83,7 @@ async function detach(argv: string[], io: CliIo, repo: string): Promise<number> 
 
 async function dryRun(io: CliIo, repo: string, plan: Awaited<ReturnType<typeof readPlan>>, planArg: string, workers: number, budget: number | undefined): Promise<number> {
   const git = createRepoGit(repo);
-  const target = await preflight(git, plan.target);
+  const target = await preflight(git, plan.target, io.env);
   const saved = await loadRunState(weavePaths(repo).state);
   const merged = await git.mergedMilestones(target);
   const states = new Map<string, MilestoneState>(plan.milestones.map((m) => [m.id, merged.has(m.id) ? "merged" : saved?.milestones[m.id]?.state ?? "pending"]));
