@@ -118,15 +118,32 @@ function decideMerges(snapshot: Snapshot, states: ReadonlyMap<string, MilestoneS
     const finishedAt = (id: string): string => milestones.get(id)?.finishedAt ?? "";
     return candidates.sort((a, b) => finishedAt(a).localeCompare(finishedAt(b))).map((id) => ({ kind: "merge", id }));
   }
-  // Sequential: in dependency-consistent plan order, a milestone lands only after every earlier one has landed
-  // (or can never land: failed, skipped). An explicit `weave merge` request jumps the queue.
-  const out: Action[] = [];
-  let blocked = false;
+  return sequentialMerges(snapshot, states, wants).merges;
+}
+
+/**
+ * Sequential: in plan order (dependencies first where the plan lists a dependent earlier), a milestone lands only
+ * after every earlier one has landed (or can never land: failed, skipped). An explicit `weave merge` request jumps
+ * the queue. `waits` says, for each finished milestone held back, which earlier milestone it waits for.
+ */
+function sequentialMerges(snapshot: Snapshot, states: ReadonlyMap<string, MilestoneState>, wants: (id: string) => boolean): { merges: Action[]; waits: Map<string, string> } {
+  const { plan, milestones } = snapshot;
+  const merges: Action[] = [];
+  const waits = new Map<string, string>();
+  let blocker: string | undefined;
   for (const m of dependencyOrder(plan)) {
     const state = states.get(m.id) ?? "pending";
     const view = milestones.get(m.id);
-    if (wants(m.id) && (!blocked || view?.mergeRequested || view?.forceMerge)) out.push({ kind: "merge", id: m.id });
-    if (state !== "merged" && state !== "failed" && state !== "skipped") blocked = true;
+    if (wants(m.id) && (!blocker || view?.mergeRequested || view?.forceMerge)) merges.push({ kind: "merge", id: m.id });
+    else if (blocker && (state === "finished" || state === "conflict")) waits.set(m.id, blocker);
+    if (!blocker && state !== "merged" && state !== "failed" && state !== "skipped") blocker = m.id;
   }
-  return out;
+  return { merges, waits };
+}
+
+/** For each finished milestone that sequential merge order holds back: the milestone it waits for. Empty for `order: completion`. */
+export function sequentialMergeWaits(plan: Plan, states: ReadonlyMap<string, MilestoneState>): Map<string, string> {
+  if (plan.merge.order !== "sequential") return new Map();
+  const milestones = new Map([...states].map(([id, state]) => [id, { state, requeues: 0 }] as const));
+  return sequentialMerges({ plan, milestones, rankOf: () => 0, costUsd: 0, budgetStopped: false, workers: 1 }, states, () => true).waits;
 }

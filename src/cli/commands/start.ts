@@ -21,7 +21,7 @@ import { preflight, refuseNestedRun } from "../../local/preflight.js";
 import { createRepoGit } from "../../local/repo-git.js";
 import { loadRunState } from "../../local/state-store.js";
 import { weavePaths } from "../../local/weave-paths.js";
-import { decide } from "../../reconcile/decide.js";
+import { decide, sequentialMergeWaits } from "../../reconcile/decide.js";
 import { rankMilestones } from "../../core/plan/plan-schedule.js";
 import type { CliIo } from "../cli-io.js";
 import { DEFAULT_PLAN_PATH, parseOptions, write } from "../cli-io.js";
@@ -107,9 +107,14 @@ export function renderSummary(ctx: RunContext, seconds: number, repo: string): s
     if (rows.length) out.push(`${title}:`, ...rows);
   };
   const wt = (id: string): string => relative(repo, ctx.paths.worktree(id));
+  const waits = sequentialMergeWaits(ctx.plan, new Map(records.map(([id, r]) => [id, r.state])));
+  const waitText = (id: string): string | undefined => {
+    const on = waits.get(id);
+    return on ? `waits for ${on} (${ctx.state.milestones[on]?.state ?? "pending"}) to land first (merge.order: sequential); \`weave merge ${id}\` lands it now` : undefined;
+  };
   section("Waiting on you", records.flatMap(([id, r]) => {
     if (r.state === "conflict") return [`  ${id.padEnd(14)} ${r.reason}: ${(r.conflictFiles ?? []).join(", ")}\n  ${" ".repeat(14)} resolve in ${wt(id)} (merge ${ctx.target} there, fix, commit), then \`weave merge ${id}\``];
-    if (r.state === "finished") return [`  ${id.padEnd(14)} finished${r.mergeBlocked ? ` but the merge failed: ${r.reason}` : ` — \`weave merge ${id}\` lands it (merge.auto: ${ctx.plan.merge.auto})`}`];
+    if (r.state === "finished") return [`  ${id.padEnd(14)} finished${r.mergeBlocked ? ` but the merge failed: ${r.reason}` : ` — ${waitText(id) ?? `\`weave merge ${id}\` lands it (merge.auto: ${ctx.plan.merge.auto})`}`}`];
     if (r.state === "paused") return [`  ${id.padEnd(14)} paused — \`weave resume ${id}\` then \`weave start\``];
     if (r.state === "stopped") return [`  ${id.padEnd(14)} stopped (${r.reason ?? "by a user"}) — \`weave resume ${id}\` then \`weave start\``];
     return [];
