@@ -35,6 +35,16 @@ async function runOnce(): Promise<{ lost: string[]; code: number | null }> {
     const code = await new Promise<number | null>((done) => spawn(process.execPath, [BIN, "start"], { cwd: dir, stdio: "ignore" }).on("close", done));
     const state = JSON.parse(readFileSync(join(dir, ".weave/state.json"), "utf8")) as { milestones: Record<string, { state: string; reason?: string }> };
     const lost = Object.entries(state.milestones).filter(([, r]) => r.state !== "merged").map(([id, r]) => `${id}: ${r.state} ${r.reason ?? ""}`);
+    if (lost.length) {
+      for (const line of [...lost]) {
+        const id = line.split(":")[0]!;
+        try {
+          lost.push(`  log of ${id}: ${readFileSync(join(dir, `.weave/logs/${id}.log`), "utf8").slice(-1500)}`);
+        } catch {
+          // no log
+        }
+      }
+    }
     return { lost, code };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -47,9 +57,9 @@ export async function runWorktreeLoadBench(runs = 50): Promise<{ table: string; 
   const examples: string[] = [];
   for (let i = 0; i < runs; i++) {
     const { lost, code } = await runOnce();
-    lostMilestones += lost.length;
+    lostMilestones += lost.filter((l) => !l.startsWith("  log of")).length;
     if (code !== 0 || lost.length) failedRuns++;
-    examples.push(...lost.slice(0, 3 - Math.min(3, examples.length)));
+    if (examples.length < 6) examples.push(...lost);
   }
   const table = [
     `Worktree start race: ${runs} fresh runs × ${MILESTONES} independent milestones at ${WORKERS} workers`,
