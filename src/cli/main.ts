@@ -65,7 +65,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return args.length === 0 ? 2 : 0;
     }
     if (args[0] === "--version" || args[0] === "-v") {
-      write(io.stdout, "weave 0.1.0");
+      const { readPackageInfo } = await import("./package-info.js");
+      write(io.stdout, `weave ${readPackageInfo().version}`);
       return 0;
     }
     const two = `${args[0]} ${args[1] ?? ""}`;

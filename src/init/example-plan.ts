@@ -1,10 +1,14 @@
 /**
  * The commented example plan `weave init` writes to `.github/weave.yml`.
- * Invariants: it is a valid plan (a test parses it), and it documents every top-level key.
+ * Invariants: it is a valid plan (a test parses it), and it documents every top-level key; its `$schema` line is the
+ * caller's (a file that exists), or absent.
  */
 
-export const EXAMPLE_PLAN = `# yaml-language-server: $schema=https://weave.dev/schema/weave.schema.json
-# weave plan: milestones run in parallel, each on its own branch weave/<id>, as soon as their dependencies merge.
+export function examplePlan(schemaRef?: string): string {
+  return `${schemaRef ? `# yaml-language-server: $schema=${schemaRef}\n` : ""}${EXAMPLE_BODY}`;
+}
+
+const EXAMPLE_BODY = `# weave plan: milestones run in parallel, each on its own branch weave/<id>, as soon as their dependencies merge.
 # Check it with \`weave plan check\`; see what would run with \`weave plan eligible\` and \`weave plan simulate\`.
 version: 1
 # target: main              # branch milestones merge into (default: the default/checked-out branch)
@@ -14,9 +18,10 @@ heartbeat_timeout: 5m       # a silent worker is requeued (up to \`retries\`), t
 retries: 2
 overlap: warn               # warn | serialize: never let two milestones edit the same declared files at once
 merge:
-  via: pr                   # pr | direct
-  auto: confirm             # auto | confirm (approval or /weave merge) | manual
-  order: sequential         # sequential (plan order) | completion
+  via: pr                   # pr | direct. Locally both merge into your checked-out target; on GitHub, pr opens a PR per milestone
+  auto: auto                # auto: merge when finished (on GitHub still after required checks and reviews pass)
+                            # confirm: wait for an approval or \`/weave merge\` (locally: \`weave merge ID\`); manual: you merge
+  order: sequential         # sequential (plan order, dependencies first) | completion
 worker:
   # Run once per task. The task's text is in $WEAVE_TASK: never paste plan text into this line.
   command: claude -p "$WEAVE_TASK" --output-format json --dangerously-skip-permissions
