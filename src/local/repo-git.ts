@@ -35,7 +35,7 @@ export interface RepoGit {
   listWorktrees(): Promise<{ path: string; branch?: string }[]>;
   listBranches(prefix: string): Promise<string[]>;
   deleteBranch(branch: string): Promise<void>;
-  /** IDs named by `Weave-Merged:` trailers on `target`. */
+  /** IDs named by `Weave-Merged:` trailers on commits of `target`'s first-parent chain (never a branch's own commits). */
   mergedMilestones(target: string): Promise<Set<string>>;
   mergeTree(ours: string, theirs: string): Promise<MergeTreeResult>;
   commitTree(tree: string, parents: string[], message: string): Promise<string>;
@@ -70,7 +70,7 @@ export function createRepoGit(root: string): RepoGit {
     root,
     raw,
     currentBranch: async () => (await quiet(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined,
-    revParse: async (ref) => (await quiet(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) || undefined,
+    revParse: async (ref) => (await quiet(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])) || undefined,
     branchHeads: async (branches) => {
       const out = await raw(["for-each-ref", "--format=%(refname) %(objectname)", ...branches.map((b) => `refs/heads/${b}`)]);
       const heads = new Map<string, string>();
@@ -107,7 +107,9 @@ export function createRepoGit(root: string): RepoGit {
       }
     }),
     mergedMilestones: async (target) => {
-      const out = (await quiet(["log", target, "--grep=^Weave-Merged:", "--format=%(trailers:key=Weave-Merged,valueonly,separator=%x0A)"])) ?? "";
+      // Only the target's first-parent chain counts: weave's own merge commits sit there, a milestone branch's own
+      // commits (whatever their messages say) only ever behind a merge's second parent.
+      const out = (await quiet(["log", "--first-parent", "--grep=^Weave-Merged:", "--format=%(trailers:key=Weave-Merged,valueonly,separator=%x0A)", "--end-of-options", `refs/heads/${target}`, "--"])) ?? "";
       return new Set(out.split("\n").map((s) => s.trim()).filter(Boolean));
     },
     mergeTree: async (ours, theirs) => {
@@ -120,7 +122,7 @@ export function createRepoGit(root: string): RepoGit {
     },
     commitTree: async (tree, parents, message) => (await raw(["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-m", message])).trim(),
     updateRef: async (ref, next, expectedOld) => (await quiet(["update-ref", ref, next, expectedOld])) !== undefined,
-    changedFiles: async (base, head) => (await raw(["diff", "--name-only", `${base}...${head}`])).split("\n").filter(Boolean),
+    changedFiles: async (base, head) => (await raw(["diff", "--name-only", "--end-of-options", `${base}...${head}`, "--"])).split("\n").filter(Boolean),
     overlayPaths: async (tree, from, paths) => {
       const dir = await mkdtemp(join(tmpdir(), "weave-index-"));
       const env = { ...process.env, GIT_INDEX_FILE: join(dir, "index") };

@@ -67,7 +67,18 @@ function parseWithPositions(text: string, file: string): Plan {
     );
   }
   const source: Source = { file, doc, lines };
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    // `yaml` throws (a ReferenceError) when aliases would expand past the limit: an alias bomb, or a plan far too big.
+    const alias = /(^|[\s,[{:-])\*[^\s,\]}]+/m.exec(text);
+    fail(file, [{
+      message: "YAML aliases expand to too many nodes (more than 1000 alias uses): a plan never needs that many",
+      hint: "write the repeated parts out, or use fewer `*alias` references",
+      location: at(file, lines, alias ? alias.index + alias[1]!.length : 0),
+    }]);
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     fail(file, [{ message: "the plan must be a mapping of keys (version, worker, milestones, …)", location: locate(source, []) }]);
   }

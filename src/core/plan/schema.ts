@@ -5,6 +5,7 @@
  * Invariants: unknown keys are errors; every default lives here and nowhere else.
  */
 import { z } from "zod";
+import { isBranchName } from "./branch-name.js";
 import { parseDuration } from "./duration.js";
 
 export const MILESTONE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -65,7 +66,7 @@ export const WorkerSchema = z.strictObject({
 
 export const PlanFileSchema = z.strictObject({
   version: z.literal(1, { message: "version must be 1" }),
-  target: z.string().min(1).optional().meta({ description: "Branch milestones merge into; default: the default branch." }),
+  target: z.string().min(1).refine(isBranchName, { message: "target must be a branch name (as `git check-ref-format --branch` accepts): no leading '-', spaces, '..', '~', '^', ':', '?', '*', '[', '\\', '@{', and no '.lock' or '/' at the end" }).optional().meta({ description: "Branch milestones merge into; default: the default branch." }),
   max_workers: z.number().int().min(1).max(64).default(3),
   budget_ceiling: z.number().positive().optional().meta({ description: "USD across all workers of a run." }),
   budget_action: z.enum(["stop", "drain"]).default("stop"),
