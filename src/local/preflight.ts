@@ -24,6 +24,9 @@ export async function preflight(git: RepoGit, planTarget: string | undefined, en
   const current = await git.currentBranch();
   const target = planTarget ?? current;
   if (!target) throw new WeaveError("git-failed", "HEAD is detached and the plan names no target branch", { hint: "check out the branch milestones should merge into, or set `target:` in the plan" });
+  if (!(await git.revParse("HEAD")) && target === current) {
+    throw new WeaveError("git-failed", `the repository has no commits yet (branch ${target} is unborn)`, { hint: "commit the plan first:  git add .github .gitignore && git commit -m \"weave plan\"" });
+  }
   if (!(await git.revParse(target))) throw new WeaveError("git-failed", `target branch ${target} does not exist`, { hint: "create it, or set `target:` in the plan to an existing branch" });
   if (!(await git.isIgnored(".weave/state.json"))) {
     throw new WeaveError("not-ignored", ".weave/ is not git-ignored: weave keeps worktrees and run files there", { hint: "add this line to .gitignore and commit it:  .weave/" });

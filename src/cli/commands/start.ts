@@ -37,8 +37,8 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
   }, USAGE);
   refuseNestedRun(io.env);
   const planArg = positionals[0] ?? DEFAULT_PLAN_PATH;
-  const plan = await readPlan(io, planArg);
   const repo = await findRepoRoot(io.cwd);
+  const plan = await readPlan(io, planArg);
   const workers = values.workers === undefined ? plan.max_workers : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new WeaveError("usage", `--workers must be a whole number from 1 to 64, not "${values.workers}"`);
   const budget = values.budget === undefined ? plan.budget_ceiling : Number(values.budget);

@@ -16,8 +16,8 @@ import { findRepoRoot } from "../repo-root.js";
 
 export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, { json: { type: "boolean" }, watch: { type: "boolean" } }, "weave status [PATH] [--json] [--watch]");
-  const plan = await readPlan(io, positionals[0]);
   const paths = weavePaths(await findRepoRoot(io.cwd));
+  const plan = await readPlan(io, positionals[0]);
   let running = false;
   const snapshot = async (): Promise<string> => {
     const state = await loadRunState(paths.state);

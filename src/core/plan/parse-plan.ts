@@ -201,6 +201,10 @@ function describeIssue(source: Source, root: unknown, issue: z.core.$ZodIssue): 
         location,
       }];
     case "invalid_value": {
+      if (value === undefined) {
+        const key = String(path[path.length - 1]);
+        return [{ message: `missing required field "${key}"${path.length > 1 ? ` in ${fieldName(root, path.slice(0, -1))}` : ""}`, hint: `add "${key}: ${String(issue.values[0])}"`, location }];
+      }
       const options = issue.values.map((v) => String(v));
       const near = typeof value === "string" ? suggest(value, options) : undefined;
       return [{
@@ -212,7 +216,8 @@ function describeIssue(source: Source, root: unknown, issue: z.core.$ZodIssue): 
     case "too_small":
     case "too_big": {
       const custom = !issue.message.startsWith("Too ");
-      const bound = issue.code === "too_small" ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
+      const inclusive = (issue as { inclusive?: boolean }).inclusive !== false;
+      const bound = issue.code === "too_small" ? `${inclusive ? "at least" : "more than"} ${String(issue.minimum)}` : `${inclusive ? "at most" : "less than"} ${String(issue.maximum)}`;
       return [{ message: custom ? `${field}: ${issue.message}` : `${field} must be ${bound}${issue.origin === "string" ? " characters long" : issue.origin === "array" ? " items" : ""}, got ${describeValue(value)}`, location }];
     }
     case "invalid_union":

@@ -11,7 +11,7 @@ import { parseDuration } from "./duration.js";
 export const MILESTONE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const Duration = z
-  .union([z.number().nonnegative(), z.string()])
+  .union([z.number().nonnegative(), z.string().meta({ pattern: "^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$" })])
   .meta({ description: "A duration: 90s, 5m, 1h30m, 1.5h, 2d, or a number of seconds." })
   .transform((value, ctx) => {
     const seconds = parseDuration(value);

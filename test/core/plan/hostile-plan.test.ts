@@ -44,3 +44,11 @@ describe("hostile plans get a positioned plan error", () => {
     expect(parsePlan(`version: 1\ntarget: ${target}\nworker: { command: x }\nmilestones:\n  - { id: a, tasks: [t] }\n`, "weave.yml").target).toBe(target);
   });
 });
+
+describe("plan messages say what is wrong in plain words", () => {
+  it("a missing version is missing, not 'must be 1'; a zero budget must be more than 0", () => {
+    const problems = problemsOf("worker: { command: x }\nbudget_ceiling: 0\nmilestones:\n  - { id: a, tasks: [t] }\n").map((p) => p.message);
+    expect(problems).toContain('missing required field "version"');
+    expect(problems).toContain("budget_ceiling must be more than 0, got number 0");
+  });
+});
