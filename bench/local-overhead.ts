@@ -85,7 +85,39 @@ function runOnce(n: number): Row {
   }
 }
 
-export async function runLocalOverheadBench(sizes = [10, 50, 200], repeats = 3): Promise<{ table: string; results: Row[] }> {
+/**
+ * The floor: what git alone costs per milestone here, one after another — `git worktree add -b`, one commit in it,
+ * `git merge-tree --write-tree`, `commit-tree`, `update-ref` of the target, `worktree remove` — median seconds.
+ */
+export function measureFloor(n = 20): number {
+  const dir = mkdtempSync(join(tmpdir(), "weave-bench-floor-"));
+  try {
+    const env = { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "b@w", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "b@w" };
+    const git = (cwd: string, ...args: string[]): string => execFileSync("git", args, { cwd, encoding: "utf8", env }).trim();
+    git(dir, "init", "-q", "-b", "main");
+    git(dir, "commit", "-q", "--allow-empty", "-m", "init");
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      const wt = join(dir, `wt${i}`);
+      git(dir, "worktree", "add", "-q", "-b", `m${i}`, wt, "main");
+      writeFileSync(join(wt, `f${i}.txt`), "x\n");
+      git(wt, "add", "-A");
+      git(wt, "commit", "-q", "-m", `m${i}`);
+      const base = git(dir, "rev-parse", "main");
+      const tree = git(dir, "merge-tree", "--write-tree", base, `m${i}`);
+      const commit = git(dir, "commit-tree", tree, "-p", base, "-p", `m${i}`, "-m", "merge");
+      git(dir, "update-ref", "refs/heads/main", commit, base);
+      git(dir, "worktree", "remove", "--force", wt);
+      times.push((performance.now() - started) / 1000);
+    }
+    return median(times);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runLocalOverheadBench(sizes = [10, 50, 200], repeats = 3): Promise<{ table: string; results: { floorSecondsPerMilestone: number; rows: Row[] } }> {
   const results: Row[] = [];
   for (const n of sizes) {
     const runs = Array.from({ length: n >= 200 ? 1 : repeats }, () => runOnce(n));
@@ -95,12 +127,14 @@ export async function runLocalOverheadBench(sizes = [10, 50, 200], repeats = 3):
       simulatedMakespan: pick("simulatedMakespan"), wallOverSimulated: pick("wallOverSimulated"), merged: Math.min(...runs.map((r) => r.merged)),
     });
   }
+  const floor = measureFloor();
   const table = [
     `Local overhead, no-op agent, ${WORKERS} workers (median of ${repeats} runs; 1 run for 200)`,
+    `  floor (bare git worktree add + one commit + merge-tree + commit-tree + update-ref + worktree remove, serial): ${floor.toFixed(3)} s/milestone`,
     "  milestones  wall s   wall/milestone  claim→merged (median)  simulated makespan  wall/simulated  goal ≤ 0.3 s/milestone",
     ...results.map((r) => `  ${String(r.milestones).padStart(10)}  ${r.wallSeconds.toFixed(1).padStart(6)}  ${r.wallPerMilestone.toFixed(3).padStart(14)}  ${r.medianClaimToMerged.toFixed(3).padStart(21)}  ${`${r.simulatedMakespan} s`.padStart(18)}  ${r.wallOverSimulated.toFixed(2).padStart(14)}  ${r.wallPerMilestone <= 0.3 ? "✓" : "✗"} (${r.merged}/${r.milestones} merged)`),
   ].join("\n");
-  return { table, results };
+  return { table, results: { floorSecondsPerMilestone: floor, rows: results } };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

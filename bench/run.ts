@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, a table each on stdout and JSON in bench/results/.
  * Benchmarks: scheduling quality on the STG set (stg.ts), plan scale (scale.ts), local overhead (local-overhead.ts),
- * Action start-up (action-startup.ts), worker overhead and streamed agent output (worker-agent.ts). The App benchmark needs the GitHub stand-in and runs through vitest
+ * Action start-up (action-startup.ts), worker overhead and streamed agent output (worker-agent.ts), the worktree start
+ * race under load (worktree-load.ts). The App benchmark needs the GitHub stand-in and runs through vitest
  * (bench/github/app.bench.test.ts) right after these.
  * Pass names to run a subset: `npm run bench -- scale`.
  */
@@ -12,6 +13,7 @@ import { runLocalOverheadBench } from "./local-overhead.js";
 import { runScaleBench } from "./scale.js";
 import { runStgBench } from "./stg.js";
 import { runWorkerAgentBench } from "./worker-agent.js";
+import { runWorktreeLoadBench } from "./worktree-load.js";
 
 type Bench = () => Promise<{ table: string; results: unknown }>;
 
@@ -21,6 +23,7 @@ const BENCHES: Record<string, Bench> = {
   local: () => runLocalOverheadBench(),
   action: () => runActionStartupBench(),
   worker: () => runWorkerAgentBench(),
+  "worktree-load": () => runWorktreeLoadBench(),
 };
 
 const resultsDir = fileURLToPath(new URL("../../bench/results/", import.meta.url));

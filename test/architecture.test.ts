@@ -19,7 +19,7 @@ const KNOWN_DEBT = {
     "github/server.ts -> action/https-reporter.ts",
     "github/app-entry.ts -> action/https-reporter.ts",
   ],
-  cycles: ["github/merge-back.ts <-> github/pull-merge.ts"],
+  cycles: ["github/merge-back.ts <-> github/pull-merge.ts", "local/repo-git.ts <-> local/worktree-create.ts"],
   bareJsonCasts: [
     "action/run-milestone.ts",
     "github/heartbeat-endpoint.ts",

@@ -43,7 +43,7 @@ Plan
   plan simulate [PATH] --workers N            schedule on a virtual clock: makespan, lower bound, Gantt
 
 Set up
-  init [--force] [--action REF] [--agent claude|codex|gemini|aider|custom]
+  init [--force] [--action-ref REF] [--agent claude|codex|gemini|aider|custom]
                                               write an example plan, the worker workflow, and .weave/ to .gitignore
 
 Run (on this machine, with git worktrees)
@@ -56,7 +56,7 @@ Run (on this machine, with git worktrees)
   doctor [--fix]                              find (and clean) stale locks, dead workers, orphan worktrees/branches
   cleanup [--older-than 7d] [--dry-run]       remove old worktrees and logs of finished milestones
 
-Options: --debug (stack traces), --help, --version
+Options: --debug (stack traces), --help, --version. "weave <command> --help" shows its options.
 `;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -67,21 +67,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       write(io.stdout, HELP);
       return args.length === 0 ? 2 : 0;
     }
+    if (args[0] === "__worker") return await (await COMMANDS.__worker!())(args.slice(1), io);
     if (args[0] === "--version" || args[0] === "-v") {
-      write(io.stdout, "weave 0.1.0");
+      const { readPackageInfo } = await import("./package-info.js");
+      write(io.stdout, `weave ${readPackageInfo().version}`);
       return 0;
     }
-    const two = `${args[0]} ${args[1] ?? ""}`;
-    const [name, rest] = COMMANDS[two] ? [two, args.slice(2)] : [args[0]!, args.slice(1)];
+    const { checkArgs } = await import("./command-spec.js");
+    const name = checkArgs(args, io);
+    if (name === "help") return 0;
     const command = COMMANDS[name];
-    if (!command) {
-      const group = Object.keys(COMMANDS).filter((c) => c.startsWith(`${args[0]} `));
-      throw new WeaveError("usage", group.length ? `\`weave ${args[0]}\` needs a subcommand: ${group.map((c) => c.split(" ")[1]).join(", ")}` : `unknown command "${args[0]}"`, { hint: "run `weave --help` for the list of commands" });
-    }
-    if (rest.includes("--help") || rest.includes("-h")) {
-      write(io.stdout, HELP);
-      return 0;
-    }
+    if (!command) throw new WeaveError("internal", `no handler for \`weave ${name}\``);
+    const rest = args.slice(name.split(" ").length);
     return await (await command())(rest, io);
   } catch (e) {
     const error = toWeaveError(e);

@@ -146,6 +146,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
         moveRecord(action.id, r, "eligible", `requeued (${r.requeues}/${plan.retries}) after: ${r.reason ?? "going silent"}`);
       } else if (action.kind === "fail") moveRecord(action.id, r, "failed", action.reason);
       else if (action.kind === "skip") moveRecord(action.id, r, "skipped", action.reason);
+      else if (action.kind === "unskip") moveRecord(action.id, r, "pending", action.reason);
       else if (action.kind === "merge") {
         try {
           await landMilestone(ctx, action.id);

@@ -1,6 +1,8 @@
 /**
+/**
  * The commented example plan `weave init [--agent NAME]` writes to `.github/weave.yml`.
- * Invariants: it is a valid plan for every agent (a test parses each), and it documents every top-level key.
+ * Invariants: it is a valid plan for every agent (a test parses each), and it documents every top-level key; its
+ * `$schema` line is the caller's (a file that exists), or absent.
  */
 import type { AgentName } from "../worker/agents/presets.js";
 
@@ -40,13 +42,12 @@ const WORKER: Record<AgentName, string> = {
   # verify: npm test        # must exit 0 before a milestone counts as finished`,
 };
 
-/** The example plan with the worker section of `agent`. */
-export function examplePlan(agent: AgentName = "claude"): string {
-  return EXAMPLE_PLAN_TEMPLATE.replace("<<WORKER>>", WORKER[agent]);
+/** The example plan with the worker section of `agent`, and a `$schema` line when `schemaRef` is given. */
+export function examplePlan(agent: AgentName = "claude", schemaRef?: string): string {
+  return `${schemaRef ? `# yaml-language-server: $schema=${schemaRef}\n` : ""}${EXAMPLE_PLAN_TEMPLATE.replace("<<WORKER>>", WORKER[agent])}`;
 }
 
-const EXAMPLE_PLAN_TEMPLATE = `# yaml-language-server: $schema=https://weave.dev/schema/weave.schema.json
-# weave plan: milestones run in parallel, each on its own branch weave/<id>, as soon as their dependencies merge.
+const EXAMPLE_PLAN_TEMPLATE = `# weave plan: milestones run in parallel, each on its own branch weave/<id>, as soon as their dependencies merge.
 # Check it with \`weave plan check\`; see what would run with \`weave plan eligible\` and \`weave plan simulate\`.
 version: 1
 # target: main              # branch milestones merge into (default: the default/checked-out branch)
@@ -56,9 +57,10 @@ heartbeat_timeout: 5m       # a silent worker is requeued (up to \`retries\`), t
 retries: 2
 overlap: warn               # warn | serialize: never let two milestones edit the same declared files at once
 merge:
-  via: pr                   # pr | direct
-  auto: confirm             # auto | confirm (approval or /weave merge) | manual
-  order: sequential         # sequential (plan order) | completion
+  via: pr                   # pr | direct. Locally both merge into your checked-out target; on GitHub, pr opens a PR per milestone
+  auto: auto                # auto: merge when finished (on GitHub still after required checks and reviews pass)
+                            # confirm: wait for an approval or \`/weave merge\` (locally: \`weave merge ID\`); manual: you merge
+  order: sequential         # sequential (plan order, dependencies first) | completion
 <<WORKER>>
 milestones:
   - id: data

@@ -127,6 +127,11 @@ async function act(
       ctx.move(action.id, "skipped", action.reason);
       options.view.event(ctx, `${action.id} ${action.reason.toLowerCase()}`);
       break;
+    case "unskip":
+      record!.reason = undefined;
+      ctx.move(action.id, "pending", action.reason);
+      options.view.event(ctx, `${action.id} is no longer skipped: ${action.reason}`);
+      break;
     case "budget-stop": {
       ctx.state.budgetStopped = true;
       const signal = ctx.plan.budget_action === "drain" ? "pause" : "stop";

@@ -84,7 +84,7 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
   for (const branch of await git.listBranches("weave/")) {
     const id = branch.slice("weave/".length);
     if (inPlan.has(id) && !merged.has(id)) continue;
-    const onTarget = (await git.raw(["branch", "--merged", target, "--list", branch]).catch(() => "")).trim() !== "";
+    const onTarget = (await git.raw(["branch", `--merged=refs/heads/${target}`, "--list", branch]).catch(() => "")).trim() !== "";
     if (onTarget || merged.has(id)) findings.push({ kind: "orphan-branch", subject: branch, detail: `${id} is merged into ${target}`, fix: "delete the branch", apply: async () => {
       await git.removeWorktree(paths.worktree(id));
       await git.deleteBranch(branch);

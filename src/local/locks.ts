@@ -2,9 +2,11 @@
  * Locks: one coordinator per repository (a PID lock a dead holder loses) and one worker per milestone (a claim file).
  * Responsibilities: acquire/release with exclusive creation; take over a dead coordinator's lock; report the holder.
  * Not here: deciding who should run (local/coordinator.ts).
- * Invariants: a live holder is never displaced; release is safe to call twice.
+ * Invariants: a live holder is never displaced; of processes racing for a dead holder's lock exactly one wins; release
+ * is safe to call twice.
  */
-import { readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { WeaveError } from "../core/errors.js";
 import { createExclusive } from "./atomic-json.js";
 
@@ -44,30 +46,87 @@ export async function readLockHolder(path: string): Promise<LockContent | undefi
   }
 }
 
-/** The coordinator lock; a lock left by a dead process is taken over. */
+/**
+ * The coordinator lock; a lock left by a dead process is taken over atomically: only the process that creates the
+ * takeover guard named after the dead holder (`<lock>.takeover-<pid>`, exclusive create) may replace the lock, and it
+ * replaces it by rename only while the lock still names that dead holder. A guard whose own holder died is taken
+ * over the same way, one level up.
+ */
 export async function acquireCoordinatorLock(path: string, pid = process.pid): Promise<HeldLock> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createExclusive(path, JSON.stringify({ pid, startedAt: new Date().toISOString() } satisfies LockContent))) {
-      let released = false;
-      return {
-        path,
-        async release() {
-          if (released) return;
-          released = true;
-          const holder = await readLockHolder(path);
-          if (holder?.pid === pid) await rm(path, { force: true });
-        },
-      };
-    }
-    const holder = await readLockHolder(path);
-    if (holder && isProcessAlive(holder.pid) && holder.pid !== pid) {
-      throw new WeaveError("already-running", `another weave coordinator (PID ${holder.pid}) is running in this repository`, {
-        hint: "watch it with `weave status`, or stop it with `weave stop` first",
-      });
-    }
-    await remove(path);
+  const me: LockContent = { pid, startedAt: new Date().toISOString() };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (await createExclusive(path, JSON.stringify(me))) return heldLock(path, pid);
+    const holder = await readSettledHolder(path);
+    if (holder && holder.pid === pid) return heldLock(path, pid);
+    if (holder && isProcessAlive(holder.pid)) throw alreadyRunning(holder.pid);
+    if (await takeOver(path, holder ?? UNREADABLE, me, 0)) return heldLock(path, pid);
+    await sleep(20 + Math.floor(Math.random() * 30));
   }
   throw new WeaveError("already-running", `could not take the coordinator lock ${path}`, { hint: "run `weave doctor --fix`" });
+}
+
+const UNREADABLE: LockContent = { pid: 0, startedAt: "" };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function alreadyRunning(pid: number): WeaveError {
+  return new WeaveError("already-running", `another weave coordinator (PID ${pid}) is running in this repository`, {
+    hint: "watch it with `weave status`, or stop it with `weave stop` first",
+  });
+}
+
+function heldLock(path: string, pid: number): HeldLock {
+  let released = false;
+  return {
+    path,
+    async release() {
+      if (released) return;
+      released = true;
+      const holder = await readLockHolder(path);
+      if (holder?.pid === pid) await rm(path, { force: true });
+    },
+  };
+}
+
+/** The holder, reading again for a moment when the file is empty or torn (a creator may be writing it right now). */
+async function readSettledHolder(path: string): Promise<LockContent | undefined> {
+  for (let i = 0; i < 5; i++) {
+    const holder = await readLockHolder(path);
+    if (holder || !existsSync(path)) return holder;
+    await sleep(20);
+  }
+  return undefined;
+}
+
+function sameHolder(a: LockContent | undefined, b: LockContent): boolean {
+  return b === UNREADABLE ? a === undefined : a?.pid === b.pid && a.startedAt === b.startedAt;
+}
+
+/** Replaces the lock at `path` held by the dead `dead` with `me`; false when another process is doing it or did. */
+async function takeOver(path: string, dead: LockContent, me: LockContent, depth: number): Promise<boolean> {
+  const guard = `${path}.takeover-${dead.pid}`;
+  if (!(await createExclusive(guard, JSON.stringify(me)))) {
+    const guardHolder = await readSettledHolder(guard);
+    if (depth >= 3 || (guardHolder && (guardHolder.pid === me.pid || isProcessAlive(guardHolder.pid)))) return false;
+    if (!existsSync(guard) || !(await takeOver(guard, guardHolder ?? UNREADABLE, me, depth + 1))) return false;
+  }
+  try {
+    if (!sameHolder(await readLockHolder(path), dead)) return false;
+    await replaceFile(path, JSON.stringify(me));
+    return true;
+  } finally {
+    await remove(guard);
+  }
+}
+
+async function replaceFile(path: string, content: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(temp, content);
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new WeaveError("io-failed", `cannot write the lock ${path}: ${(e as Error).message}`, { cause: e, hint: "check that .weave/ is writable" });
+  }
 }
 
 /** One worker per milestone: false when another claim exists. */

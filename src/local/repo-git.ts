@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { simpleGit } from "simple-git";
 import type { SimpleGit } from "simple-git";
 import { gitFailure } from "../worker/worker-git.js";
+import { ensureWorktree, serialiseWorktreeAdmin } from "./worktree-create.js";
 
 export interface MergeTreeResult {
   clean: boolean;
@@ -28,12 +29,13 @@ export interface RepoGit {
   branchHeads(branches: readonly string[]): Promise<Map<string, string>>;
   statusPorcelain(): Promise<string>;
   isIgnored(path: string): Promise<boolean>;
-  addWorktree(path: string, branch: string, startPoint?: string): Promise<void>;
+  /** A worktree of `branch` (created at `startPoint` when missing); safe under concurrency and after a crash part-way. */
+  addWorktree(path: string, branch: string, startPoint: string): Promise<void>;
   removeWorktree(path: string): Promise<void>;
   listWorktrees(): Promise<{ path: string; branch?: string }[]>;
   listBranches(prefix: string): Promise<string[]>;
   deleteBranch(branch: string): Promise<void>;
-  /** IDs named by `Weave-Merged:` trailers on `target`. */
+  /** IDs named by `Weave-Merged:` trailers on commits of `target`'s first-parent chain (never a branch's own commits). */
   mergedMilestones(target: string): Promise<Set<string>>;
   mergeTree(ours: string, theirs: string): Promise<MergeTreeResult>;
   commitTree(tree: string, parents: string[], message: string): Promise<string>;
@@ -64,11 +66,11 @@ export function createRepoGit(root: string): RepoGit {
       return undefined;
     }
   };
-  return {
+  const repo: RepoGit = {
     root,
     raw,
     currentBranch: async () => (await quiet(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined,
-    revParse: async (ref) => (await quiet(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) || undefined,
+    revParse: async (ref) => (await quiet(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])) || undefined,
     branchHeads: async (branches) => {
       const out = await raw(["for-each-ref", "--format=%(refname) %(objectname)", ...branches.map((b) => `refs/heads/${b}`)]);
       const heads = new Map<string, string>();
@@ -82,12 +84,10 @@ export function createRepoGit(root: string): RepoGit {
     statusPorcelain: async () => raw(["status", "--porcelain", "--untracked-files=normal"]),
     // `git check-ignore -q` answers by exit code alone (0 ignored, 1 not): simple-git would read both as success.
     isIgnored: async (path) => (await execGit(root, ["check-ignore", "-q", path])).code === 0,
-    addWorktree: async (path, branch, startPoint) => {
-      await raw(startPoint ? ["worktree", "add", "-q", "-b", branch, path, startPoint] : ["worktree", "add", "-q", path, branch]);
-    },
-    removeWorktree: async (path) => {
-      if ((await quiet(["worktree", "remove", "--force", path])) === undefined) await quiet(["worktree", "prune"]);
-    },
+    addWorktree: async (path, branch, startPoint) => ensureWorktree(repo, path, branch, startPoint),
+    removeWorktree: async (path) => serialiseWorktreeAdmin(root, async () => {
+      if ((await quiet(["worktree", "remove", "--force", "--end-of-options", path])) === undefined) await quiet(["worktree", "prune"]);
+    }),
     listWorktrees: async () => {
       const out = await raw(["worktree", "list", "--porcelain"]);
       return out.split("\n\n").filter(Boolean).map((block) => ({
@@ -96,7 +96,7 @@ export function createRepoGit(root: string): RepoGit {
       }));
     },
     listBranches: async (prefix) => (await raw(["for-each-ref", "--format=%(refname:short)", `refs/heads/${prefix}`])).split("\n").filter(Boolean),
-    deleteBranch: async (branch) => {
+    deleteBranch: async (branch) => serialiseWorktreeAdmin(root, async () => {
       // Another git process in this repository (a merge, a worktree being added) can hold a lock for a moment, and a
       // worktree removed a moment ago may still be registered: prune and try again before giving up quietly.
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -105,9 +105,11 @@ export function createRepoGit(root: string): RepoGit {
         await quiet(["worktree", "prune"]);
         await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
       }
-    },
+    }),
     mergedMilestones: async (target) => {
-      const out = (await quiet(["log", target, "--grep=^Weave-Merged:", "--format=%(trailers:key=Weave-Merged,valueonly,separator=%x0A)"])) ?? "";
+      // Only the target's first-parent chain counts: weave's own merge commits sit there, a milestone branch's own
+      // commits (whatever their messages say) only ever behind a merge's second parent.
+      const out = (await quiet(["log", "--first-parent", "--grep=^Weave-Merged:", "--format=%(trailers:key=Weave-Merged,valueonly,separator=%x0A)", "--end-of-options", `refs/heads/${target}`, "--"])) ?? "";
       return new Set(out.split("\n").map((s) => s.trim()).filter(Boolean));
     },
     mergeTree: async (ours, theirs) => {
@@ -120,7 +122,7 @@ export function createRepoGit(root: string): RepoGit {
     },
     commitTree: async (tree, parents, message) => (await raw(["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-m", message])).trim(),
     updateRef: async (ref, next, expectedOld) => (await quiet(["update-ref", ref, next, expectedOld])) !== undefined,
-    changedFiles: async (base, head) => (await raw(["diff", "--name-only", `${base}...${head}`])).split("\n").filter(Boolean),
+    changedFiles: async (base, head) => (await raw(["diff", "--name-only", "--end-of-options", `${base}...${head}`, "--"])).split("\n").filter(Boolean),
     overlayPaths: async (tree, from, paths) => {
       const dir = await mkdtemp(join(tmpdir(), "weave-index-"));
       const env = { ...process.env, GIT_INDEX_FILE: join(dir, "index") };
@@ -150,6 +152,7 @@ export function createRepoGit(root: string): RepoGit {
     },
     remotes: async () => (await raw(["remote"])).split("\n").filter(Boolean),
   };
+  return repo;
 }
 
 function execGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {

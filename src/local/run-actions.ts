@@ -31,19 +31,12 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
   const path = ctx.paths.worktree(id);
   try {
     const heads = await ctx.git.branchHeads([branch, ctx.target]);
-    if (existsSync(path)) {
-      // Reuse only our own worktree of this milestone's branch.
-      const ours = (await ctx.git.listWorktrees()).find((w) => w.path === path);
-      if (!ours) throw new WeaveError("worktree-conflict", `${path} exists and is not a weave worktree`, { hint: "move it away; weave will not overwrite it" });
-      if (ours.branch !== branch) throw new WeaveError("worktree-conflict", `${path} is a worktree of ${ours.branch ?? "a detached HEAD"}, not ${branch}`, { hint: "remove it with `git worktree remove`, or run `weave doctor --fix`" });
-    } else {
-      const add = (): Promise<void> => ctx.git.addWorktree(path, branch, heads.has(branch) ? undefined : ctx.target);
-      // A worktree registered at a path that is gone blocks `worktree add`: prune the registration and try once more.
-      await add().catch(async () => {
-        await ctx.git.raw(["worktree", "prune"]);
-        await add();
-      });
+    const registered = existsSync(path) ? (await ctx.git.listWorktrees()).find((w) => w.path === path) : undefined;
+    if (registered && registered.branch !== branch) {
+      throw new WeaveError("worktree-conflict", `${path} is a worktree of ${registered.branch ?? "a detached HEAD"}, not ${branch}`, { hint: "remove it with `git worktree remove`, or run `weave doctor --fix`" });
     }
+    // Reuse our own worktree of this milestone's branch; anything else at that path is made (or finished) safely.
+    if (!registered) await ctx.git.addWorktree(path, branch, heads.get(ctx.target) ?? ctx.target);
     const head = heads.get(branch) ?? heads.get(ctx.target);
     if (!(await claimMilestone(ctx.paths.claim(id), { runId: ctx.state.runId, pid: process.pid }))) {
       throw new WeaveError("already-running", `${id} is already claimed by another worker (${ctx.paths.claim(id)})`, { hint: "run `weave doctor --fix` if no worker is running" });
@@ -153,6 +146,22 @@ export async function signalWorkers(ctx: RunContext, ids: readonly string[], sig
   return touched;
 }
 
+/** Failed milestones `id` depends on, directly or through others. */
+function failedAncestors(ctx: RunContext, id: string): string[] {
+  const seen = new Set<string>();
+  const failed: string[] = [];
+  const walk = (of: string): void => {
+    for (const dep of findMilestone(ctx.plan, of)?.depends_on ?? []) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      if (ctx.state.milestones[dep]?.state === "failed") failed.push(dep);
+      walk(dep);
+    }
+  };
+  walk(id);
+  return failed;
+}
+
 export interface ControlRequest {
   verb: "stop" | "pause" | "resume" | "merge";
   ids: string[];
@@ -185,6 +194,13 @@ export async function applyRequest(ctx: RunContext, request: ControlRequest): Pr
           ctx.move(id, "eligible", "resume requested");
           ctx.state.milestones[id]!.requeues = 0;
           lines.push(`${id}: will resume from its last checkpoint`);
+        } else if (s === "skipped" && request.ids.length > 0) {
+          const failed = failedAncestors(ctx, id);
+          if (failed.length > 0) lines.push(`${id}: skipped because ${failed.join(", ")} failed; \`weave resume ${failed[0]}\` first`);
+          else {
+            ctx.move(id, "pending", "resume requested");
+            lines.push(`${id}: no longer skipped; it starts once its dependencies merge`);
+          }
         } else if (request.ids.length) lines.push(`${id}: ${s} (nothing to resume)`);
       }
       break;

@@ -44,7 +44,7 @@ export async function openRun(options: { repo: string; plan: Plan; planPath: str
   const now = options.now ?? (() => new Date());
   const git = createRepoGit(options.repo);
   const paths = weavePaths(options.repo);
-  const target = options.skipPreflight ? options.plan.target ?? (await git.currentBranch()) ?? "main" : await preflight(git, options.plan.target);
+  const target = options.skipPreflight ? options.plan.target ?? (await git.currentBranch()) ?? "main" : await preflight(git, options.plan.target, options.env);
   const lock = await acquireCoordinatorLock(paths.coordinatorLock);
   try {
     const loaded = await loadRunState(paths.state);

@@ -29,7 +29,9 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
       note: [
         record?.state === "conflict" ? (record.conflictFiles ?? []).join(", ") : current?.currentTaskText ?? (record?.state === "failed" || record?.state === "skipped" || record?.state === "stopped" ? record.reason : undefined),
         verifyNote(current?.verify ?? record?.verify),
+        record?.scopeWarnings?.length ? `outside declared files: ${record.scopeWarnings.join(", ")}` : undefined,
       ].filter(Boolean).join(" · ") || undefined,
+      ...(record?.scopeWarnings?.length ? { scopeWarnings: record.scopeWarnings } : {}),
     });
   }
   return {

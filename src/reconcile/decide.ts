@@ -1,6 +1,7 @@
 /**
  * Decide: from a snapshot of a run, the actions that move it toward "every milestone merged".
- * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures, order merges
+ * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures (and lift the skip
+ * once the failure is gone), order merges
  * (sequential or by completion, gated by `merge.auto`), and pick what to start (rank, free slots, serialize locks).
  * Not here: observing the world or acting (local/coordinator.ts; the App's reconcile), eligibility rules (core/eligibility.ts).
  * Invariants: pure; the same snapshot always gives the same actions; never starts more than the free slots.
@@ -10,6 +11,7 @@ import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { pickToStart } from "../core/schedule/pick.js";
+import { skipsToLift } from "../core/skip-lift.js";
 
 export interface MilestoneView {
   state: MilestoneState;
@@ -37,6 +39,8 @@ export type Action =
   | { kind: "fail"; id: string; reason: string }
   | { kind: "budget-stop"; ids: string[] }
   | { kind: "skip"; id: string; reason: string }
+  /** A skipped milestone whose failed dependency no longer is: it becomes `pending` again. */
+  | { kind: "unskip"; id: string; reason: string }
   | { kind: "merge"; id: string }
   | { kind: "start"; id: string };
 
@@ -61,6 +65,11 @@ export function decide(snapshot: Snapshot): Action[] {
   if (overBudget && !snapshot.budgetStopped) {
     const active = [...states].filter(([, s]) => ACTIVE_STATES.has(s) && s !== "paused" && s !== "stale").map(([id]) => id);
     actions.push({ kind: "budget-stop", ids: active });
+  }
+
+  for (const id of skipsToLift(plan, states)) {
+    actions.push({ kind: "unskip", id, reason: "its failed dependency is no longer failed" });
+    states.set(id, "pending");
   }
 
   const report = findEligibility(plan, states);
@@ -109,15 +118,32 @@ function decideMerges(snapshot: Snapshot, states: ReadonlyMap<string, MilestoneS
     const finishedAt = (id: string): string => milestones.get(id)?.finishedAt ?? "";
     return candidates.sort((a, b) => finishedAt(a).localeCompare(finishedAt(b))).map((id) => ({ kind: "merge", id }));
   }
-  // Sequential: in dependency-consistent plan order, a milestone lands only after every earlier one has landed
-  // (or can never land: failed, skipped). An explicit `weave merge` request jumps the queue.
-  const out: Action[] = [];
-  let blocked = false;
+  return sequentialMerges(snapshot, states, wants).merges;
+}
+
+/**
+ * Sequential: in plan order (dependencies first where the plan lists a dependent earlier), a milestone lands only
+ * after every earlier one has landed (or can never land: failed, skipped). An explicit `weave merge` request jumps
+ * the queue. `waits` says, for each finished milestone held back, which earlier milestone it waits for.
+ */
+function sequentialMerges(snapshot: Snapshot, states: ReadonlyMap<string, MilestoneState>, wants: (id: string) => boolean): { merges: Action[]; waits: Map<string, string> } {
+  const { plan, milestones } = snapshot;
+  const merges: Action[] = [];
+  const waits = new Map<string, string>();
+  let blocker: string | undefined;
   for (const m of dependencyOrder(plan)) {
     const state = states.get(m.id) ?? "pending";
     const view = milestones.get(m.id);
-    if (wants(m.id) && (!blocked || view?.mergeRequested || view?.forceMerge)) out.push({ kind: "merge", id: m.id });
-    if (state !== "merged" && state !== "failed" && state !== "skipped") blocked = true;
+    if (wants(m.id) && (!blocker || view?.mergeRequested || view?.forceMerge)) merges.push({ kind: "merge", id: m.id });
+    else if (blocker && (state === "finished" || state === "conflict")) waits.set(m.id, blocker);
+    if (!blocker && state !== "merged" && state !== "failed" && state !== "skipped") blocker = m.id;
   }
-  return out;
+  return { merges, waits };
+}
+
+/** For each finished milestone that sequential merge order holds back: the milestone it waits for. Empty for `order: completion`. */
+export function sequentialMergeWaits(plan: Plan, states: ReadonlyMap<string, MilestoneState>): Map<string, string> {
+  if (plan.merge.order !== "sequential") return new Map();
+  const milestones = new Map([...states].map(([id, state]) => [id, { state, requeues: 0 }] as const));
+  return sequentialMerges({ plan, milestones, rankOf: () => 0, costUsd: 0, budgetStopped: false, workers: 1 }, states, () => true).waits;
 }

@@ -39,7 +39,7 @@ describe("weave init --agent", () => {
       const installStep = steps.find((s) => s.run?.includes(install.version));
       expect(installStep?.run).toContain(`${install.version}`);
       expect(installStep?.run).toMatch(/@\d+\.\d+\.\d+|==\d+\.\d+\.\d+/);
-      const action = steps.find((s) => s.uses === "weave-dev/weave/action@v1")!;
+      const action = steps.find((s) => /^weave-dev\/weave\/action@v\d+\.\d+\.\d+$/.test(s.uses ?? ""))!;
       expect(Object.keys(action.env ?? {})).toEqual([...AGENT_PRESETS[agent].secrets]);
       for (const name of AGENT_PRESETS[agent].secrets) expect(action.env![name]).toBe(`\${{ secrets.${name} }}`);
     } finally {

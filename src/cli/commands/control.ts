@@ -56,18 +56,22 @@ export function controlCommand(verb: ControlRequest["verb"]) {
         await signalWorkers(ctx, live, verb, `${verb} requested`);
       }
       const lines = await applyRequest(ctx, request);
+      const attempted: string[] = [];
       if (verb === "merge") {
         for (const [id, r] of Object.entries(ctx.state.milestones)) {
           if (!r.mergeRequested) continue;
+          attempted.push(id);
           await mergeOne(ctx, id);
           const after = ctx.state.milestones[id]!;
-          lines.push(after.state === "merged" ? `${id}: merged into ${ctx.target}` : `${id}: ${after.state} — ${after.reason}${after.conflictFiles?.length ? `\n    ${after.conflictFiles.join("\n    ")}` : ""}`);
+          const scope = after.scopeWarnings?.length ? ` (outside its declared files: ${after.scopeWarnings.join(", ")})` : "";
+          lines.push(after.state === "merged" ? `${id}: merged into ${ctx.target}${scope}` : `${id}: ${after.state} — ${after.reason}${after.conflictFiles?.length ? `\n    ${after.conflictFiles.join("\n    ")}` : ""}`);
         }
       }
       write(io.stdout, lines.length ? lines.join("\n") : `nothing to ${verb}`);
       if (verb === "resume" || verb === "merge") write(io.stdout, "Run `weave start` to continue the run.");
       // A merge that did not land (a conflict, or a refusal such as a failed verify without --force) is a failure.
-      const unlanded = verb === "merge" && ids.some((id) => ctx.state.milestones[id]?.state !== "merged");
+      // Without IDs, every merge tried here must have landed (`weave merge` alone is not a success when one conflicted).
+      const unlanded = verb === "merge" && (ids.length ? ids : attempted).some((id) => ctx.state.milestones[id]?.state !== "merged");
       return unlanded ? 1 : 0;
     } finally {
       await ctx.lock.release();

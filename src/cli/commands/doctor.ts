@@ -21,8 +21,8 @@ function line(f: Finding, fixed: boolean): string {
 
 export async function runDoctor(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, { fix: { type: "boolean" } }, "weave doctor [PATH] [--fix]");
-  const plan = await readPlan(io, positionals[0]);
   const repo = await findRepoRoot(io.cwd);
+  const plan = await readPlan(io, positionals[0]);
   const git = createRepoGit(repo);
   const target = plan.target ?? (await git.currentBranch()) ?? "main";
   const { findings, coordinatorAlive } = await diagnose(plan, git, weavePaths(repo), target);

@@ -1,8 +1,9 @@
 /**
- * `weave init [--force] [--action REF] [--agent NAME]`: set a repository up for weave.
+ * `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent NAME]`: set a repository up for weave.
  * Responsibilities: write `.github/weave.yml` (a commented example plan), `.github/workflows/weave-worker.yml`,
  * and `.weave/` to `.gitignore`; print the next steps.
- * Not here: the workflow's content (init/worker-workflow.ts), the plan's (init/example-plan.ts).
+ * Not here: the workflow's content (init/worker-workflow.ts), the plan's (init/example-plan.ts), where the Action and
+ * schema live (cli/package-info.ts: from the installed package.json's `repository` and `version`).
  * Invariants: never overwrites an existing file without --force; writes nothing when it refuses.
  */
 import { existsSync } from "node:fs";
@@ -15,17 +16,27 @@ import { AGENT_NAMES, AGENT_PRESETS } from "../../worker/agents/presets.js";
 import type { AgentName } from "../../worker/agents/presets.js";
 import type { CliIo } from "../cli-io.js";
 import { parseOptions, write } from "../cli-io.js";
+import { ACTION_REF, defaultActionRef, readPackageInfo, schemaUrl } from "../package-info.js";
 import { findRepoRoot } from "../repo-root.js";
 
+export const INIT_USAGE = `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent ${AGENT_NAMES.join("|")}]`;
+
 export async function runInit(argv: string[], io: CliIo): Promise<number> {
-  const usage = `weave init [--force] [--action OWNER/REPO/action@REF] [--agent ${AGENT_NAMES.join("|")}]`;
-  const { values } = parseOptions(argv, { force: { type: "boolean" }, action: { type: "string" }, agent: { type: "string" } }, usage);
+  const { values } = parseOptions(argv, { force: { type: "boolean" }, "action-ref": { type: "string" }, action: { type: "string" }, agent: { type: "string" } }, INIT_USAGE);
   const agent = (values.agent ?? "claude") as AgentName;
-  if (!AGENT_NAMES.includes(agent)) throw new WeaveError("usage", `--agent must be one of ${AGENT_NAMES.join(", ")}, not "${values.agent}"`, { hint: usage });
+  if (!AGENT_NAMES.includes(agent)) throw new WeaveError("usage", `--agent must be one of ${AGENT_NAMES.join(", ")}, not "${values.agent}"`, { hint: `usage: ${INIT_USAGE}` });
+  const info = readPackageInfo();
+  const actionRef = values["action-ref"] ?? values.action ?? defaultActionRef(info);
+  if (!actionRef) {
+    throw new WeaveError("usage", `this weave package (${info.name} ${info.version}) names no GitHub repository, so it cannot tell which worker Action to use`, { hint: `pass one: ${INIT_USAGE}` });
+  }
+  if (!ACTION_REF.test(actionRef)) {
+    throw new WeaveError("usage", `--action-ref must look like OWNER/REPO[/PATH]@REF (e.g. octo/weave/action@v1), not "${actionRef}"`, { hint: `usage: ${INIT_USAGE}` });
+  }
   const repo = await findRepoRoot(io.cwd);
   const files = [
-    { path: ".github/weave.yml", content: examplePlan(agent) },
-    { path: ".github/workflows/weave-worker.yml", content: renderWorkerWorkflow({ actionRef: values.action, agent }) },
+    { path: ".github/weave.yml", content: examplePlan(agent, schemaUrl(info)) },
+    { path: ".github/workflows/weave-worker.yml", content: renderWorkerWorkflow({ actionRef, agent }) },
   ];
   const existing = files.filter((f) => existsSync(join(repo, f.path)));
   if (existing.length > 0 && !values.force) {
@@ -45,8 +56,11 @@ export async function runInit(argv: string[], io: CliIo): Promise<number> {
   write(io.stdout, `
 Next steps:
   1. Edit .github/weave.yml: your milestones, their depends_on, files and tasks. Check it: weave plan check
-  2. Run it here:            weave start      (worktrees under .weave/, merges into your branch)
-  3. Or on GitHub:           commit both files, install the weave GitHub App, add ${agent === "custom" ? "your agent's API key" : AGENT_PRESETS[agent].secrets.join(" or ")} as a secret,
-                             then comment "/weave start" on an issue.`);
+  2. Commit first (weave refuses a dirty target checkout):  git add .github .gitignore && git commit -m "weave plan"
+  3. Run it here:            weave start      (worktrees under .weave/, merges into your branch; merge.auto: auto lands each milestone)
+  4. Or on GitHub:           push, register your own weave App with the manifest flow (see "Running the App" in
+                             ${info.githubRepo ? `https://github.com/${info.githubRepo}#readme` : "weave's README"}), install it on this repository,
+                             add ${agent === "custom" ? "your agent's API key" : AGENT_PRESETS[agent].secrets.join(" or ")} as a secret, then comment "/weave start" on an issue.
+                             The worker workflow uses ${actionRef}.`);
   return 0;
 }

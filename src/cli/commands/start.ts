@@ -21,7 +21,7 @@ import { preflight, refuseNestedRun } from "../../local/preflight.js";
 import { createRepoGit } from "../../local/repo-git.js";
 import { loadRunState } from "../../local/state-store.js";
 import { weavePaths } from "../../local/weave-paths.js";
-import { decide } from "../../reconcile/decide.js";
+import { decide, sequentialMergeWaits } from "../../reconcile/decide.js";
 import { rankMilestones } from "../../core/plan/plan-schedule.js";
 import type { CliIo } from "../cli-io.js";
 import { DEFAULT_PLAN_PATH, parseOptions, write } from "../cli-io.js";
@@ -37,8 +37,8 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
   }, USAGE);
   refuseNestedRun(io.env);
   const planArg = positionals[0] ?? DEFAULT_PLAN_PATH;
-  const plan = await readPlan(io, planArg);
   const repo = await findRepoRoot(io.cwd);
+  const plan = await readPlan(io, planArg);
   const workers = values.workers === undefined ? plan.max_workers : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new WeaveError("usage", `--workers must be a whole number from 1 to 64, not "${values.workers}"`);
   const budget = values.budget === undefined ? plan.budget_ceiling : Number(values.budget);
@@ -83,7 +83,7 @@ async function detach(argv: string[], io: CliIo, repo: string): Promise<number> 
 
 async function dryRun(io: CliIo, repo: string, plan: Awaited<ReturnType<typeof readPlan>>, planArg: string, workers: number, budget: number | undefined): Promise<number> {
   const git = createRepoGit(repo);
-  const target = await preflight(git, plan.target);
+  const target = await preflight(git, plan.target, io.env);
   const saved = await loadRunState(weavePaths(repo).state);
   const merged = await git.mergedMilestones(target);
   const states = new Map<string, MilestoneState>(plan.milestones.map((m) => [m.id, merged.has(m.id) ? "merged" : saved?.milestones[m.id]?.state ?? "pending"]));
@@ -107,9 +107,14 @@ export function renderSummary(ctx: RunContext, seconds: number, repo: string): s
     if (rows.length) out.push(`${title}:`, ...rows);
   };
   const wt = (id: string): string => relative(repo, ctx.paths.worktree(id));
+  const waits = sequentialMergeWaits(ctx.plan, new Map(records.map(([id, r]) => [id, r.state])));
+  const waitText = (id: string): string | undefined => {
+    const on = waits.get(id);
+    return on ? `waits for ${on} (${ctx.state.milestones[on]?.state ?? "pending"}) to land first (merge.order: sequential); \`weave merge ${id}\` lands it now` : undefined;
+  };
   section("Waiting on you", records.flatMap(([id, r]) => {
     if (r.state === "conflict") return [`  ${id.padEnd(14)} ${r.reason}: ${(r.conflictFiles ?? []).join(", ")}\n  ${" ".repeat(14)} resolve in ${wt(id)} (merge ${ctx.target} there, fix, commit), then \`weave merge ${id}\``];
-    if (r.state === "finished") return [`  ${id.padEnd(14)} finished${r.mergeBlocked ? ` but the merge failed: ${r.reason}` : ` — \`weave merge ${id}\` lands it (merge.auto: ${ctx.plan.merge.auto})`}`];
+    if (r.state === "finished") return [`  ${id.padEnd(14)} finished${r.mergeBlocked ? ` but the merge failed: ${r.reason}` : ` — ${waitText(id) ?? `\`weave merge ${id}\` lands it (merge.auto: ${ctx.plan.merge.auto})`}`}`];
     if (r.state === "paused") return [`  ${id.padEnd(14)} paused — \`weave resume ${id}\` then \`weave start\``];
     if (r.state === "stopped") return [`  ${id.padEnd(14)} stopped (${r.reason ?? "by a user"}) — \`weave resume ${id}\` then \`weave start\``];
     return [];

@@ -67,7 +67,18 @@ function parseWithPositions(text: string, file: string): Plan {
     );
   }
   const source: Source = { file, doc, lines };
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    // `yaml` throws (a ReferenceError) when aliases would expand past the limit: an alias bomb, or a plan far too big.
+    const alias = /(^|[\s,[{:-])\*[^\s,\]}]+/m.exec(text);
+    fail(file, [{
+      message: "YAML aliases expand to too many nodes (more than 1000 alias uses): a plan never needs that many",
+      hint: "write the repeated parts out, or use fewer `*alias` references",
+      location: at(file, lines, alias ? alias.index + alias[1]!.length : 0),
+    }]);
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     fail(file, [{ message: "the plan must be a mapping of keys (version, worker, milestones, …)", location: locate(source, []) }]);
   }
@@ -190,6 +201,10 @@ function describeIssue(source: Source, root: unknown, issue: z.core.$ZodIssue): 
         location,
       }];
     case "invalid_value": {
+      if (value === undefined) {
+        const key = String(path[path.length - 1]);
+        return [{ message: `missing required field "${key}"${path.length > 1 ? ` in ${fieldName(root, path.slice(0, -1))}` : ""}`, hint: `add "${key}: ${String(issue.values[0])}"`, location }];
+      }
       const options = issue.values.map((v) => String(v));
       const near = typeof value === "string" ? suggest(value, options) : undefined;
       return [{
@@ -201,7 +216,8 @@ function describeIssue(source: Source, root: unknown, issue: z.core.$ZodIssue): 
     case "too_small":
     case "too_big": {
       const custom = !issue.message.startsWith("Too ");
-      const bound = issue.code === "too_small" ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
+      const inclusive = (issue as { inclusive?: boolean }).inclusive !== false;
+      const bound = issue.code === "too_small" ? `${inclusive ? "at least" : "more than"} ${String(issue.minimum)}` : `${inclusive ? "at most" : "less than"} ${String(issue.maximum)}`;
       return [{ message: custom ? `${field}: ${issue.message}` : `${field} must be ${bound}${issue.origin === "string" ? " characters long" : issue.origin === "array" ? " items" : ""}, got ${describeValue(value)}`, location }];
     }
     case "invalid_union":

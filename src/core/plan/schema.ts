@@ -5,12 +5,13 @@
  * Invariants: unknown keys are errors; every default lives here and nowhere else.
  */
 import { z } from "zod";
+import { isBranchName } from "./branch-name.js";
 import { parseDuration } from "./duration.js";
 
 export const MILESTONE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const Duration = z
-  .union([z.number().nonnegative(), z.string()])
+  .union([z.number().nonnegative(), z.string().meta({ pattern: "^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$" })])
   .meta({ description: "A duration: 90s, 5m, 1h30m, 1.5h, 2d, or a number of seconds." })
   .transform((value, ctx) => {
     const seconds = parseDuration(value);
@@ -83,7 +84,7 @@ export const WorkerSchema = z
 
 export const PlanFileSchema = z.strictObject({
   version: z.literal(1, { message: "version must be 1" }),
-  target: z.string().min(1).optional().meta({ description: "Branch milestones merge into; default: the default branch." }),
+  target: z.string().min(1).refine(isBranchName, { message: "target must be a branch name (as `git check-ref-format --branch` accepts): no leading '-', spaces, '..', '~', '^', ':', '?', '*', '[', '\\', '@{', and no '.lock' or '/' at the end" }).optional().meta({ description: "Branch milestones merge into; default: the default branch." }),
   max_workers: z.number().int().min(1).max(64).default(3),
   budget_ceiling: z.number().positive().optional().meta({ description: "USD across all workers of a run." }),
   budget_action: z.enum(["stop", "drain"]).default("stop"),

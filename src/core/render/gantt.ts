@@ -2,7 +2,8 @@
  * Gantt rendering of a schedule: Mermaid `gantt` (one section per worker) and terminal lanes.
  * Responsibilities: draw who ran what when, from a simulated or recorded schedule (times in seconds).
  * Not here: computing schedules (core/schedule/simulate.ts).
- * Invariants: pure; task names are sanitised so any title renders; lanes are scaled to a fixed width.
+ * Invariants: pure; any id or title renders as one task (keywords, newlines and backticks neutralised; checked with
+ * Mermaid's own parser in tests); lanes are scaled to a fixed width.
  */
 import { formatDuration } from "../plan/duration.js";
 
@@ -14,18 +15,29 @@ export interface GanttBar {
   worker: number;
 }
 
-function safeName(text: string): string {
-  return text.replace(/[:;#\n]/g, " ").replace(/\s+/g, " ").trim();
+/**
+ * Gantt text is lexed by keywords at the start of a token (`click`, `section`, `todayMarker`, `title`, `%%` comments,
+ * a leading date…, case-insensitive) and ends at `:`, `;`, `#` or a newline. A name that could start like a keyword
+ * gets a neutral lead character; backticks (which could close a Markdown fence) become quotes.
+ */
+const GANTT_KEYWORD = /^(%|"|href|call|click|gantt|dateformat|inclusiveenddates|topaxis|axisformat|tickinterval|includes|excludes|todaymarker|weekday|weekend|title|accdescription|accdescr|acctitle|section|vert|\d{4}-\d\d-\d\d|[{}()])/i;
+
+export function ganttName(text: string): string {
+  const flat = text.replace(/[:;#\r\n\u2028\u2029]/g, " ").replace(/`/g, "'").replace(/\s+/g, " ").trim() || "untitled";
+  return GANTT_KEYWORD.test(flat) ? `▸ ${flat}` : flat;
 }
 
+/** Times in seconds from the start of the run; Mermaid reads them as milliseconds (`dateFormat x`), parsed the same on both ends. */
 export function renderMermaidGantt(bars: readonly GanttBar[], title: string): string {
-  const lines = ["gantt", `  title ${safeName(title)}`, "  dateFormat X", "  axisFormat %H:%M:%S"];
+  const lines = ["gantt", `  title ${ganttName(title)}`, "  dateFormat x", "  axisFormat %H:%M:%S"];
   const workers = [...new Set(bars.map((b) => b.worker))].sort((a, b) => a - b);
   for (const w of workers) {
     lines.push(`  section worker ${w + 1}`);
     bars.filter((b) => b.worker === w).forEach((b, i) => {
-      const name = safeName(b.title ? `${b.id} ${b.title}` : b.id);
-      lines.push(`  ${name} :w${w}t${i}, ${Math.round(b.start)}, ${Math.max(Math.round(b.end), Math.round(b.start) + 1)}`);
+      const name = ganttName(b.title ? `${b.id} ${b.title}` : b.id);
+      const start = Math.round(b.start * 1000);
+      const end = Math.max(Math.round(b.end * 1000), start + 1000);
+      lines.push(`  ${name} :w${w}t${i}, ${start}, ${end}`);
     });
   }
   return `${lines.join("\n")}\n`;

@@ -23,12 +23,17 @@ const STATE_STYLE: Partial<Record<MilestoneState, string>> = {
   skipped: "fill:#eaeef2,stroke:#8c959f,stroke-dasharray:4",
 };
 
+/** Text inside a `["…"]` node: one line, entity codes for what Mermaid or a Markdown fence would read as syntax. */
+export function mermaidLabel(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[#"`<>&\\]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+
 /** Mermaid node IDs may not contain '.' or '-': map to n0, n1… in plan order. */
 export function renderMermaidGraph(plan: Plan, states: ReadonlyMap<string, MilestoneState> = new Map()): string {
   const key = new Map(plan.milestones.map((m, i) => [m.id, `n${i}`]));
   const lines = ["flowchart TD"];
   for (const m of plan.milestones) {
-    const label = `${m.id}: ${titleOf(m)}`.replace(/"/g, "#quot;");
+    const label = mermaidLabel(`${m.id}: ${titleOf(m)}`);
     const state = states.get(m.id);
     lines.push(`  ${key.get(m.id)}["${label}${state ? ` (${state})` : ""}"]`);
   }

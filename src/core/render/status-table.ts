@@ -16,6 +16,8 @@ export interface StatusRow {
   heartbeatAge?: number;
   branch: string;
   note?: string;
+  /** Files the milestone changed outside its declared `files` (found at merge time). */
+  scopeWarnings?: string[];
 }
 
 export interface StatusTotals {

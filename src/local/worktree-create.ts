@@ -1,0 +1,74 @@
+/**
+ * Worktree creation that survives concurrency and crashes: the milestone branch is made first (`git branch`), then
+ * the worktree is added on it, each step idempotent, all worktree-admin git calls of one repository serialised.
+ * Responsibilities: one queue per repository for `worktree add/remove/prune` (git itself races there: a concurrent add
+ * or prune fails with "failed to read .git/worktrees/<X>/commondir"); resume from a branch already made; clear a
+ * half-made worktree directory left by a killed coordinator.
+ * Not here: which worktree to reuse for a running milestone (local/run-actions.ts), other git plumbing (repo-git.ts).
+ * Invariants: never deletes a directory git lists as a worktree or one holding anything but a `.git` file; never moves a branch.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { WeaveError } from "../core/errors.js";
+import type { RepoGit } from "./repo-git.js";
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `task` after every earlier worktree-admin task of the same repository (in this process) has ended. */
+export function serialiseWorktreeAdmin<T>(root: string, task: () => Promise<T>): Promise<T> {
+  const previous = queues.get(root) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(task);
+  queues.set(root, next.catch(() => undefined));
+  return next;
+}
+
+export interface EnsureWorktreeHooks {
+  /** Test seam: runs right after the branch was created and before the worktree is added (a crash injected there). */
+  afterBranchCreated?: () => Promise<void> | void;
+}
+
+/**
+ * A worktree of `branch` at `path`; the branch is created at `startPoint` when it does not exist yet. Calling it again
+ * after any failure (or a kill) part-way finishes the job.
+ */
+export async function ensureWorktree(git: RepoGit, path: string, branch: string, startPoint: string, hooks: EnsureWorktreeHooks = {}): Promise<void> {
+  await serialiseWorktreeAdmin(git.root, async () => {
+    if (!(await git.revParse(`refs/heads/${branch}`))) {
+      await git.raw(["branch", "--no-track", "--end-of-options", branch, startPoint]);
+    }
+    await hooks.afterBranchCreated?.();
+    const registered = (await git.listWorktrees()).find((w) => resolve(w.path) === resolve(path));
+    if (registered) {
+      if (registered.branch === branch && existsSync(join(path, ".git"))) return;
+      await git.raw(["worktree", "prune"]);
+    }
+    if (existsSync(path)) await clearHalfMadeWorktree(path);
+    try {
+      await git.raw(["worktree", "add", "-q", path, branch]);
+    } catch {
+      // A registration whose directory is gone (or a half-written one) blocks `worktree add`: prune and try once more.
+      await git.raw(["worktree", "prune"]);
+      if (existsSync(path)) await clearHalfMadeWorktree(path);
+      await git.raw(["worktree", "add", "-q", path, branch]);
+    }
+  });
+}
+
+/** Removes `path` when it is what a killed `git worktree add` leaves: empty, or only a `.git` file whose admin dir is gone or unfinished. */
+async function clearHalfMadeWorktree(path: string): Promise<void> {
+  const entries = readdirSync(path);
+  const onlyGitFile = entries.length === 1 && entries[0] === ".git" && statSync(join(path, ".git")).isFile();
+  if (entries.length === 0 || (onlyGitFile && !adminDirComplete(join(path, ".git")))) {
+    await rm(path, { recursive: true, force: true });
+    return;
+  }
+  throw new WeaveError("worktree-conflict", `${path} exists and is not a weave worktree`, { hint: "move it away; weave will not overwrite it" });
+}
+
+function adminDirComplete(gitFile: string): boolean {
+  const match = /^gitdir: (.*)$/m.exec(readFileSync(gitFile, "utf8"));
+  if (!match) return false;
+  const admin = isAbsolute(match[1]!.trim()) ? match[1]!.trim() : resolve(gitFile, "..", match[1]!.trim());
+  return existsSync(join(admin, "commondir")) && existsSync(join(admin, "HEAD"));
+}
