@@ -67,7 +67,8 @@ export interface AppWorld {
   issue: number;
   ledger(): Promise<Ledger>;
   comment(body: string, who?: Octokit): Promise<number>;
-  restart(): Promise<void>;
+  /** Stops the App, runs `whileDown` (GitHub carries on; webhooks and heartbeats meanwhile are lost), starts it again. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,8 +115,9 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
     },
     ledger: async () => (await readLedger(appClient)).ledger,
     comment: async (body, who = alice) => (await who.issues.createComment({ owner: "acme", repo: "widgets", issue_number: issue, body })).data.id,
-    restart: async () => {
+    restart: async (whileDown) => {
       await server.close();
+      await whileDown?.();
       server = await start();
     },
     close: async () => {
