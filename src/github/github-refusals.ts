@@ -19,6 +19,8 @@ export type MergeRefusal =
   | { kind: "not-mergeable" }
   /** Strict required checks: the head branch is behind the target ("Head branch is out of date"). */
   | { kind: "behind" }
+  /** The target takes changes only through its merge queue (classic protection, which rulesets do not show). */
+  | { kind: "queue-required" }
   /** Required checks, reviews or other rules are not satisfied (yet). */
   | { kind: "requirements" }
   /** The change touches `.github/workflows/` and weave's token may not write workflows. */
@@ -41,6 +43,7 @@ export function classifyMergeRefusal(status: number, message: string): MergeRefu
   if (status === 405 && /base branch was modified/i.test(message)) return { kind: "base-moved" };
   if (status === 405 && /not mergeable/i.test(message)) return { kind: "not-mergeable" };
   if (/out of date|is behind/i.test(message)) return { kind: "behind" };
-  if (/required|review|status check|rule|blocked|merge queue/i.test(message)) return { kind: "requirements" };
+  if (/through the merge queue/i.test(message)) return { kind: "queue-required" };
+  if (/required|review|status check|rule|blocked/i.test(message)) return { kind: "requirements" };
   return { kind: "other", message };
 }

@@ -45,7 +45,8 @@ export function nextLandingStep(p: PullSituation): LandingStep {
   }
   if (p.mergeableState === "behind") return { kind: "update-branch", armAutoMerge: !p.autoMerge };
   if (READY.has(p.mergeableState)) return { kind: "merge" };
-  // Mergeability not computed yet, or no rules at all: try at once; GitHub decides on the merge itself.
-  if (p.mergeableState === "unknown" || !p.requiresChecks) return { kind: "merge" };
+  // No rules weave can see, or mergeability not computed yet where none ask for checks: try at once (GitHub decides
+  // on the merge itself; rules weave cannot see refuse it, and the refusal says what to do).
+  if (!p.requiresChecks) return { kind: "merge" };
   return p.autoMerge ? { kind: "wait", why: "auto-merge is on: GitHub merges it once required checks and reviews pass" } : { kind: "auto-merge" };
 }

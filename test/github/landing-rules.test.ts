@@ -11,7 +11,8 @@ describe("nextLandingStep", () => {
   it.each<[Partial<PullSituation>, string]>([
     [{}, "merge"],
     [{ mergeableState: "unstable" }, "merge"],
-    [{ mergeableState: "unknown" }, "merge"],
+    [{ mergeableState: "unknown" }, "auto-merge"],
+    [{ mergeableState: "unknown", requiresChecks: false }, "merge"],
     [{ mergeableState: "blocked" }, "auto-merge"],
     [{ mergeableState: "blocked", autoMerge: true }, "wait"],
     // Strict required checks: auto-merge never updates a behind branch, so weave does, keeping auto-merge armed.
@@ -40,7 +41,7 @@ describe("classifyMergeRefusal", () => {
     [405, "At least 1 approving review is required by reviewers with write access.", "requirements"],
     [405, "Head branch is out of date. Review and try the merge again.", "behind"],
     [422, "Validation Failed", "other"],
-    [405, "Changes must be made through the merge queue", "requirements"],
+    [405, "Changes must be made through the merge queue", "queue-required"],
     [422, "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission", "workflows"],
   ])("%i %j → %s", (status, message, kind) => {
     expect(classifyMergeRefusal(status, message).kind).toBe(kind);
