@@ -19,11 +19,20 @@ import type { Shapes } from "./shapes.js";
 import type { WebhookPayloads } from "./webhook-payloads.js";
 import type { WebhookBus } from "./webhooks.js";
 import { interpolate, parseWorkflow, resolveInputs, tokenPermissions } from "./workflow-file.js";
-import type { Workflow } from "./workflow-file.js";
+import type { Job, Workflow } from "./workflow-file.js";
 import { HttpError, notFound, validationFailed } from "./world.js";
-import type { AccessLevel, RepoRecord, UserRecord, World } from "./world.js";
+import type { AccessLevel, CheckRunRecord, RepoRecord, UserRecord, World } from "./world.js";
+import { eventRunSpec } from "./event-runs.js";
+import type { EventRunSpec } from "./event-runs.js";
+import { startsOn } from "./workflow-file.js";
+import { runJobSteps, runsItsSteps } from "./run-steps.js";
 
-export interface RunnerDeps { world: World; shapes: Shapes; payloads: WebhookPayloads; webhooks: WebhookBus; oidc: OidcIssuer; report: (message: string) => void }
+/** The check run GitHub Actions reports for each job of an event-started run (owned by the github-actions App). */
+export interface JobChecks {
+  start(repo: RepoRecord, headSha: string, name: string): CheckRunRecord;
+  finish(repo: RepoRecord, check: CheckRunRecord, conclusion: "success" | "failure" | "cancelled"): void;
+}
+export interface RunnerDeps { world: World; shapes: Shapes; payloads: WebhookPayloads; webhooks: WebhookBus; oidc: OidcIssuer; report: (message: string) => void; checks: () => JobChecks }
 export interface RunnerOptions { entry: () => Promise<ActionEntry>; timeScale: number; tokenPermissions: Record<string, AccessLevel> }
 
 export class ActionsRunner {
@@ -33,6 +42,8 @@ export class ActionsRunner {
   private root: string | undefined;
   private readonly runNumbers = new Map<string, number>();
   private readonly finishers = new Map<number, () => void>();
+  private readonly starters = new Map<number, () => void>();
+  private readonly starting = new Set<Promise<void>>();
 
   constructor(private readonly deps: RunnerDeps, private readonly options: RunnerOptions) {}
 
@@ -59,37 +70,134 @@ export class ActionsRunner {
     const inputs = resolveInputs(workflow, given);
     const [jobKey, jobSpec] = workflow.jobs[0] ?? [];
     if (jobKey === undefined || jobSpec === undefined) throw validationFailed(`Workflow ${workflow.path} has no jobs`);
+    const run = this.newRun(repo, workflow, { event: "workflow_dispatch", branch, sha, actor, inputs });
+    const dispatchPayload = this.deps.payloads.base("workflow_dispatch", undefined, repo, actor, { inputs, ref: `refs/heads/${branch}`, workflow: workflow.path });
+    delete dispatchPayload.action;
+    this.deps.webhooks.emit("workflow_dispatch", undefined, () => dispatchPayload, { repo });
+    // A job that uses the configured action runs it (the weave worker); a job without one runs its `run:` steps.
+    this.launch(run, workflow, runsItsSteps(jobSpec) ? workflow.jobs : [[jobKey, jobSpec]]);
+    return run;
+  }
+
+  private newRun(repo: RepoRecord, workflow: Workflow, spec: { event: string; branch: string; sha: string; actor: UserRecord; inputs: Record<string, string> }): RunRecord {
     const now = this.deps.world.now();
     const runNumber = (this.runNumbers.get(`${repo.fullName}:${workflow.path}`) ?? 0) + 1;
     this.runNumbers.set(`${repo.fullName}:${workflow.path}`, runNumber);
     const run: RunRecord = {
       id: this.deps.world.id(), runNumber, attempt: 1, repo, workflowId: this.workflowId(repo, workflow.path), workflowPath: workflow.path, workflowName: workflow.name,
-      displayTitle: workflow.name, headBranch: branch, headSha: sha, event: "workflow_dispatch", status: "queued", conclusion: null, actor, inputs, createdAt: now, updatedAt: now, startedAt: null,
+      displayTitle: workflow.name, headBranch: spec.branch, headSha: spec.sha, event: spec.event, status: "queued", conclusion: null, actor: spec.actor, inputs: spec.inputs, createdAt: now, updatedAt: now, startedAt: null,
       concurrency: undefined, jobs: [], cancelRequested: undefined, done: Promise.resolve(),
     };
     const context = this.context(run, workflow, "");
     if (workflow.runName !== undefined) run.displayTitle = interpolate(workflow.runName, context);
-    if (workflow.concurrency !== undefined) run.concurrency = { group: interpolate(workflow.concurrency.group, context), cancelInProgress: workflow.concurrency.cancelInProgress };
-    const job: JobRecord = { id: this.deps.world.id(), runId: run.id, key: jobKey, name: jobSpec.name ?? jobKey, status: "queued", conclusion: null, createdAt: now, startedAt: null, completedAt: null, steps: [], process: undefined, workspace: "", env: {}, outputs: {}, summary: "", log: "" };
-    run.jobs.push(job);
-    this.runs.set(run.id, run);
-    const dispatchPayload = this.deps.payloads.base("workflow_dispatch", undefined, repo, actor, { inputs, ref: `refs/heads/${branch}`, workflow: workflow.path });
-    delete dispatchPayload.action;
-    this.deps.webhooks.emit("workflow_dispatch", undefined, () => dispatchPayload, { repo });
-    this.emitRun(run, "requested");
-    this.emitJob(run, job, "queued");
-    run.done = new Promise<void>((resolve) => this.finishers.set(run.id, resolve));
-    const start = (): void => { void this.execute(run, workflow, jobSpec); };
-    const blockers = this.sameGroup(run).filter((r) => r.status === "in_progress" || r.status === "queued");
-    for (const pending of this.sameGroup(run).filter((r) => r.status === "pending")) this.cancel(pending, "cancel");
-    if (blockers.length > 0) {
-      run.status = "pending";
-      if (run.concurrency?.cancelInProgress === true) for (const b of blockers) this.cancel(b, "cancel");
-      void Promise.all(blockers.map((b) => b.done)).then(() => { if (run.status === "pending") { run.status = "queued"; start(); } });
-    } else {
-      setImmediate(start);
-    }
+    if (workflow.concurrency !== undefined) run.concurrency = { group: interpolate(workflow.concurrency.group, context), cancelInProgress: workflow.concurrency.cancelInProgress, queueMax: workflow.concurrency.queueMax === true };
     return run;
+  }
+
+  private launch(run: RunRecord, workflow: Workflow, jobs: [string, Job][]): void {
+    const now = this.deps.world.now();
+    for (const [key, spec] of jobs) {
+      run.jobs.push({ id: this.deps.world.id(), runId: run.id, key, name: spec.name ?? key, status: "queued", conclusion: null, createdAt: now, startedAt: null, completedAt: null, steps: [], process: undefined, workspace: "", env: {}, outputs: {}, summary: "", log: "" });
+    }
+    this.runs.set(run.id, run);
+    this.emitRun(run, "requested");
+    for (const job of run.jobs) this.emitJob(run, job, "queued");
+    run.done = new Promise<void>((resolve) => this.finishers.set(run.id, resolve));
+    const [first] = jobs;
+    const stepsMode = run.trigger !== undefined || (first !== undefined && runsItsSteps(first[1]));
+    this.starters.set(run.id, () => { void (stepsMode ? this.executeSteps(run, workflow, jobs) : this.execute(run, workflow, (first as [string, Job])[1])); });
+    this.admitToGroup(run);
+  }
+
+  /** Each job in order: a check run named after it (github-actions App), a checkout, its `run:` steps with `sh`. */
+  private async executeSteps(run: RunRecord, workflow: Workflow, jobs: [string, Job][]): Promise<void> {
+    if (run.cancelRequested !== undefined) { await this.complete(run, run.cancelRequested === "lost" ? "failure" : "cancelled"); return; }
+    const now = this.deps.world.now();
+    Object.assign(run, { status: "in_progress", startedAt: now, updatedAt: now });
+    this.emitRun(run, "in_progress");
+    let overall: Conclusion = "success";
+    for (const [index, [, jobSpec]] of jobs.entries()) {
+      const job = run.jobs[index] as JobRecord;
+      const check = this.deps.checks().start(run.repo, run.trigger?.checkSha ?? run.headSha, job.name);
+      Object.assign(job, { status: "in_progress", startedAt: this.deps.world.now() });
+      this.emitJob(run, job, "in_progress");
+      const permissions = tokenPermissions(workflow.permissions, jobSpec.permissions, this.options.tokenPermissions);
+      const token = mintToken(this.deps.world, { kind: "actions", repoFullName: run.repo.fullName, runId: run.id, permissions });
+      let conclusion: Conclusion = "failure";
+      try {
+        this.root ??= await mkdtemp(join(tmpdir(), "weave-runner-"));
+        const context = this.context(run, workflow, token.token);
+        const dirs = await makeJobDirs(join(this.root, `run-${run.id}-${job.key}`), run.trigger?.payload ?? (context.github as { event: unknown }).event);
+        job.workspace = dirs.workspace;
+        const code = await runJobSteps({
+          run, job, workflow, jobSpec, dirs, context, token: token.token, shapes: this.deps.shapes, oidc: this.deps.oidc, permissions,
+          cloneUrl: `${this.deps.shapes.server}/${run.repo.fullName}.git`, cancelled: () => run.cancelRequested !== undefined,
+          spawned: (child) => { job.process = child; },
+        });
+        conclusion = this.outcome(run, code);
+      } catch (error) {
+        job.log += `\n##[error]${String(error)}\n`;
+        if (String(error).includes("stand-in does not evaluate") || String(error).includes("unknown context")) this.deps.report(`run ${run.id}: ${String(error)}`);
+        conclusion = this.outcome(run, 1);
+      } finally {
+        job.process = undefined;
+        this.deps.world.tokens.delete(token.token);
+      }
+      Object.assign(job, { status: "completed", conclusion, completedAt: this.deps.world.now() });
+      this.emitJob(run, job, "completed");
+      this.deps.checks().finish(run.repo, check, conclusion ?? "failure");
+      if (conclusion !== "success") { overall = conclusion; break; }
+    }
+    await this.complete(run, overall);
+  }
+
+  /** Concurrency as GitHub keeps it: one run in progress per group, one pending that a newer run replaces (cancelled),
+   * or with `queue: max` every pending run in order; `cancel-in-progress` cancels the running one. */
+  private admitToGroup(run: RunRecord): void {
+    const others = this.sameGroup(run);
+    const blockers = others.filter((r) => r.status === "in_progress" || r.status === "queued");
+    if (run.concurrency?.queueMax !== true) for (const pending of others.filter((r) => r.status === "pending")) this.cancel(pending, "cancel");
+    if (blockers.length === 0 && !others.some((r) => r.status === "pending")) { this.begin(run); return; }
+    run.status = "pending";
+    if (run.concurrency?.cancelInProgress === true) for (const b of blockers) this.cancel(b, "cancel");
+  }
+
+  private begin(run: RunRecord): void {
+    run.status = "queued";
+    const start = this.starters.get(run.id);
+    this.starters.delete(run.id);
+    if (start !== undefined) setImmediate(start);
+  }
+
+  /** A run of a group finished: the oldest pending run of that group starts. */
+  private nextInGroup(done: RunRecord): void {
+    if (done.concurrency === undefined) return;
+    const group = this.sameGroup(done);
+    if (group.some((r) => r.status === "in_progress" || r.status === "queued")) return;
+    const [next] = group.filter((r) => r.status === "pending").sort((a, b) => a.id - b.id);
+    if (next !== undefined) this.begin(next);
+  }
+
+  /** A webhook-worthy event happened on `repo`: start the workflows GitHub would start for it (event-runs.ts). */
+  onEvent(repo: RepoRecord, event: string, action: string | undefined, payload: Record<string, unknown>): void {
+    const work = (async () => {
+      const spec = await eventRunSpec(this.deps.world, repo, event, action, payload);
+      if (spec !== undefined) await this.startForEvent(repo, spec);
+    })().catch((error: unknown) => this.deps.report(`starting workflows for ${event}: ${String((error as Error).stack ?? error)}`));
+    this.starting.add(work);
+    void work.finally(() => this.starting.delete(work));
+  }
+
+  private async startForEvent(repo: RepoRecord, spec: EventRunSpec): Promise<void> {
+    for (const entry of await repo.git.lsTree(spec.source, { path: ".github/workflows/" })) {
+      if (entry.type !== "blob" || !/\.ya?ml$/.test(entry.path)) continue;
+      let workflow: Workflow;
+      try { workflow = parseWorkflow(entry.path, (await repo.git.readBlob(entry.sha)).toString("utf8")); } catch (error) { this.deps.report(`workflow ${entry.path} at ${spec.source}: ${String(error)}`); continue; }
+      if (!startsOn(workflow, spec.event, spec.action, spec.filterBranch) || workflow.jobs.length === 0) continue;
+      const run = this.newRun(repo, workflow, { event: spec.event, branch: spec.headBranch, sha: spec.checkSha, actor: spec.actor, inputs: {} });
+      run.trigger = { ref: spec.ref, sha: spec.sha, checkSha: spec.checkSha, payload: spec.payload };
+      this.launch(run, workflow, workflow.jobs);
+    }
   }
 
   /** cancel: SIGINT → SIGTERM → SIGKILL, post runs; force: SIGKILL now, no post; lost: the runner dies (failure). */
@@ -97,7 +205,7 @@ export class ActionsRunner {
     if (run.status === "completed") throw new HttpError(409, "Cannot cancel a workflow run that is completed.");
     run.cancelRequested ??= kind;
     if (kind !== "cancel") run.cancelRequested = kind;
-    const job = run.jobs[0];
+    const job = run.jobs.find((j) => j.process !== undefined) ?? run.jobs[0];
     if (run.status === "pending" || run.status === "queued" || job?.process === undefined) {
       if (run.status === "pending") void this.complete(run, "cancelled");
       return;
@@ -114,6 +222,7 @@ export class ActionsRunner {
   }
 
   async settled(): Promise<void> {
+    while (this.starting.size > 0) await Promise.all([...this.starting]);
     while ([...this.runs.values()].some((r) => r.status !== "completed")) await Promise.all([...this.runs.values()].map((r) => r.done));
   }
 
@@ -143,7 +252,7 @@ export class ActionsRunner {
     return { github, inputs: run.inputs, secrets: { ...run.repo.secrets, GITHUB_TOKEN: token }, vars: run.repo.vars, env: {}, runner: { os: "Linux", arch: "X64", temp: "" } };
   }
 
-  private async execute(run: RunRecord, workflow: Workflow, jobSpec: NonNullable<Workflow["jobs"][number]>[1]): Promise<void> {
+  private async execute(run: RunRecord, workflow: Workflow, jobSpec: Job): Promise<void> {
     const job = run.jobs[0] as JobRecord;
     if (run.cancelRequested !== undefined) { await this.complete(run, run.cancelRequested === "lost" ? "failure" : "cancelled"); return; }
     const now = this.deps.world.now();
@@ -213,15 +322,18 @@ export class ActionsRunner {
   private async complete(run: RunRecord, conclusion: Conclusion): Promise<void> {
     if (run.status === "completed") return;
     const now = this.deps.world.now();
-    for (const job of run.jobs) {
+    const open = run.jobs.filter((job) => job.status !== "completed");
+    for (const job of open) {
       Object.assign(job, { status: "completed", conclusion, completedAt: now });
       for (const step of job.steps) if (step.status !== "completed") Object.assign(step, { status: "completed", conclusion: "skipped", completedAt: now });
     }
     Object.assign(run, { status: "completed", conclusion, updatedAt: now });
-    for (const job of run.jobs) this.emitJob(run, job, "completed");
+    for (const job of open) this.emitJob(run, job, "completed");
     this.emitRun(run, "completed");
     this.finishers.get(run.id)?.();
     this.finishers.delete(run.id);
+    this.starters.delete(run.id);
+    this.nextInGroup(run);
   }
 
   private emitRun(run: RunRecord, action: string): void {

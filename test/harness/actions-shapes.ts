@@ -20,7 +20,10 @@ export interface JobRecord {
 export interface RunRecord {
   id: number; runNumber: number; attempt: number; repo: RepoRecord; workflowId: number; workflowPath: string; workflowName: string; displayTitle: string; headBranch: string; headSha: string;
   event: string; status: RunStatus; conclusion: Conclusion; actor: UserRecord; inputs: Record<string, string>; createdAt: Date; updatedAt: Date; startedAt: Date | null;
-  concurrency: { group: string; cancelInProgress: boolean } | undefined; jobs: JobRecord[]; cancelRequested: "cancel" | "force" | "lost" | undefined; done: Promise<void>;
+  concurrency: { group: string; cancelInProgress: boolean; queueMax?: boolean } | undefined; jobs: JobRecord[]; cancelRequested: "cancel" | "force" | "lost" | undefined; done: Promise<void>;
+  /** For runs started by an event: GITHUB_REF and GITHUB_SHA (a pull request's merge ref and commit), the commit its
+   * job check runs report on, and the event payload. Dispatched runs leave them unset (refs/heads/<branch>, headSha). */
+  trigger?: { ref: string; sha: string; checkSha: string; payload: Record<string, unknown> };
 }
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,6 @@
 /**
- * Branch rules (repository rulesets): what a test seeds with `repo.setBranchRules`, which rules apply to a branch,
+ * Branch rules (repository rulesets, and classic protection kept as the rules it implies): what a test seeds with
+ * `repo.setBranchRules` or a client PUTs as protection, which rules apply to a branch,
  * and GitHub's refusals of direct ref moves (REST ref updates, `POST /merges`, `git push`).
  * Responsibilities: check seeded rules against GitHub's schema and refuse what the stand-in does not model; match
  * branches like rulesets do (fnmatch, `~DEFAULT_BRANCH`, `~ALL`); the "Repository rule violations found" reasons.
@@ -38,15 +39,29 @@ export class BranchRules {
       const unmodelled = unmodelledPart(rule);
       if (unmodelled !== undefined) throw new Error(`setBranchRules: ${unmodelled} is not modelled by the stand-in`);
     }
-    const existing = repo.rulesets.find((r) => r.branch === pattern);
-    const ruleset: RulesetRecord = { id: existing?.id ?? this.world.id(), name: `${pattern} rules`, branch: pattern, rules: structuredClone(rules) };
+    const existing = repo.rulesets.find((r) => r.branch === pattern && r.source !== "protection");
+    const ruleset: RulesetRecord = { id: existing?.id ?? this.world.id(), name: `${pattern} rules`, branch: pattern, rules: structuredClone(rules), source: "ruleset" };
     repo.rulesets = [...repo.rulesets.filter((r) => r !== existing), ruleset];
     return ruleset;
   }
 
-  /** Every active rule that applies to `branch`, with the ruleset it comes from. */
+  /** Sets (or, with undefined, removes) the classic protection of `branch`: the rules it implies and the body it was set with. */
+  setProtection(repo: RepoRecord, branch: string, rules: BranchRuleRecord[] | undefined, body?: Record<string, unknown>): RulesetRecord | undefined {
+    const existing = this.protection(repo, branch);
+    repo.rulesets = repo.rulesets.filter((r) => r !== existing);
+    if (rules === undefined) return undefined;
+    const record: RulesetRecord = { id: existing?.id ?? this.world.id(), name: `${branch} protection`, branch, rules: structuredClone(rules), source: "protection", protection: structuredClone(body ?? {}) };
+    repo.rulesets.push(record);
+    return record;
+  }
+
+  protection(repo: RepoRecord, branch: string): RulesetRecord | undefined {
+    return repo.rulesets.find((r) => r.source === "protection" && r.branch === branch);
+  }
+
+  /** Every active rule that applies to `branch`, with the ruleset (or classic protection) it comes from. */
   forBranch(repo: RepoRecord, branch: string): { rule: BranchRuleRecord; ruleset: RulesetRecord }[] {
-    return repo.rulesets.filter((r) => matches(repo, r.branch, branch)).flatMap((ruleset) => ruleset.rules.map((rule) => ({ rule, ruleset })));
+    return repo.rulesets.filter((r) => (r.source === "protection" ? r.branch === branch : matches(repo, r.branch, branch))).flatMap((ruleset) => ruleset.rules.map((rule) => ({ rule, ruleset })));
   }
 
   rule(repo: RepoRecord, branch: string, type: string): BranchRuleRecord | undefined {
@@ -90,7 +105,6 @@ function unmodelledPart(rule: BranchRuleRecord): string | undefined {
     if (p.require_last_push_approval === true) return "pull_request.require_last_push_approval";
     if (Array.isArray(p.required_reviewers) && p.required_reviewers.length > 0) return "pull_request.required_reviewers";
   }
-  if (rule.type === "required_status_checks" && p.strict_required_status_checks_policy === true) return "required_status_checks.strict_required_status_checks_policy: true (up-to-date branches)";
   if (rule.type === "merge_queue") {
     if (p.merge_method === "REBASE") return "merge_queue.merge_method REBASE";
     if (Number(p.min_entries_to_merge) > 1) return "merge_queue.min_entries_to_merge > 1 (the stand-in merges one entry at a time)";

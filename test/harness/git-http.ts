@@ -10,11 +10,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { callerUser, requireAccess } from "./auth.js";
 import type { Caller } from "./auth.js";
 import { ZERO_SHA } from "./git-backend.js";
+import { randomUUID } from "node:crypto";
+import { pushNeedsCheck } from "./push-rules.js";
+import type { PushCredentials } from "./push-rules.js";
 import type { RepoEvents, RefChange } from "./repo-events.js";
 import { HttpError } from "./world.js";
 import type { World } from "./world.js";
 
-export function createGitHttp(world: World, root: string, events: RepoEvents) {
+export function createGitHttp(world: World, root: string, events: RepoEvents, pushes: PushCredentials) {
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://x");
     const match = /^\/_git\/([^/]+)\/([^/]+?)(?:\.git)?(\/.*)$/.exec(url.pathname);
@@ -44,8 +47,17 @@ export function createGitHttp(world: World, root: string, events: RepoEvents) {
       return;
     }
     const before = pushing && rest.endsWith("git-receive-pack") ? await repo.git.listRefs() : undefined;
-    const rulesUrl = `${world.baseUrl}/_rules/${repo.owner.login}/${repo.name}`; // asked by the pre-receive hook of a repository with rules (push-rules.ts)
-    const output = await runBackend(req, url, `/${repo.owner.login}/${repo.name}.git${rest}`, root, body, callerUser(world, caller)?.login ?? "anonymous", rulesUrl);
+    // The pre-receive hook asks the stand-in only when there is something to check (push-rules.ts).
+    const token = caller.kind === "token" ? caller.token : undefined;
+    const nonce = before !== undefined && pushNeedsCheck(repo, token) ? randomUUID() : undefined;
+    if (nonce !== undefined) pushes.set(nonce, token);
+    const rulesUrl = nonce === undefined ? "" : `${world.baseUrl}/_rules/${repo.owner.login}/${repo.name}?push=${nonce}`;
+    let output: Buffer;
+    try {
+      output = await runBackend(req, url, `/${repo.owner.login}/${repo.name}.git${rest}`, root, body, callerUser(world, caller)?.login ?? "anonymous", rulesUrl);
+    } finally {
+      if (nonce !== undefined) pushes.delete(nonce);
+    }
     const split = output.indexOf("\r\n\r\n") >= 0 ? output.indexOf("\r\n\r\n") : output.indexOf("\n\n");
     const headerText = output.subarray(0, split).toString("utf8");
     // Follow the push (PR heads, `push` events) before answering, so a client that saw its push succeed sees its effects.

@@ -137,7 +137,8 @@ export function rootValue(): View {
       const { repo, pull } = mergeTarget(ctx, input, "EnablePullRequestAutoMerge");
       const who = actor(ctx);
       const method = String(input.mergeMethod ?? "MERGE").toLowerCase() as "merge" | "squash" | "rebase";
-      await ctx.services.automation.enableAutoMerge(repo, pull, who, { method, headline: optional(input.commitHeadline), body: optional(input.commitBody), expectedHeadOid: optional(input.expectedHeadOid) });
+      const permissions = ctx.caller.kind === "token" && ctx.caller.token.kind !== "user" ? ctx.caller.token.permissions : undefined;
+      await ctx.services.automation.enableAutoMerge(repo, pull, who, { method, permissions, headline: optional(input.commitHeadline), body: optional(input.commitBody), expectedHeadOid: optional(input.expectedHeadOid) });
       return { clientMutationId: input.clientMutationId ?? null, actor: actorView(ctx, who), pullRequest: pullView(ctx, repo, pull) };
     },
     enqueuePullRequest: async ({ input }: { input: Args }, ctx: GraphqlContext) => {

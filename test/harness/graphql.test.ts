@@ -117,6 +117,9 @@ describe("merge queue", () => {
     await repo.setBranchRules("main", [{ type: "merge_queue", parameters: { ...mergeQueueDefaults } }, ciRule]);
     const pull = await openPull("topic");
     const base = (await repo.head("main")) ?? "";
+    // GitHub admits a pull request only once its required checks pass on its head.
+    expect(await refusal(octokit.graphql(ENQUEUE, { id: pull.nodeId, head: pull.head }))).toEqual({ type: "UNPROCESSABLE", message: 'Pull request Required status check "ci" is expected.' });
+    await gh.ci.report("acme/widgets", pull.head, "ci", "success");
     const queued = await octokit.graphql<{ enqueuePullRequest: { mergeQueueEntry: { position: number; state: string } } }>(ENQUEUE, { id: pull.nodeId, head: pull.head });
     expect(queued.enqueuePullRequest.mergeQueueEntry).toMatchObject({ position: 1, state: "QUEUED" });
     await gh.settled();
@@ -129,6 +132,7 @@ describe("merge queue", () => {
     expect(receiver.received.find((r) => r.name === "pull_request" && r.action === "dequeued")?.payload).toMatchObject({ reason: "CI_FAILURE" });
 
     const fixed = await repo.commit({ branch: "topic", files: { "topic.txt": "fixed\n" } }); // a new head gets a new merge group
+    await gh.ci.report("acme/widgets", fixed, "ci", "success");
     await octokit.graphql(ENQUEUE, { id: pull.nodeId, head: fixed });
     await gh.settled();
     const second = (await repo.git.listRefs("refs/heads/gh-readonly-queue/")).get(`refs/heads/gh-readonly-queue/main/pr-${pull.number}-${fixed}`) ?? "";

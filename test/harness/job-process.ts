@@ -3,6 +3,7 @@
  * Responsibilities: a fresh workspace cloned over smart HTTP with the job's token persisted the way
  * actions/checkout does, the runner's environment (GITHUB_*, RUNNER_*, INPUT_*, file commands, OIDC request
  * variables), spawning the entry with `node`, and reading GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY.
+ * Also a checkout of any ref (a pull request's merge ref) and `run:` scripts with `sh -e`.
  * Not here: run lifecycle, cancellation timing and events (actions-runner.ts).
  */
 import { execFile, spawn } from "node:child_process";
@@ -45,6 +46,33 @@ export async function cloneWorkspace(cloneUrl: string, branch: string, token: st
   await git(["-c", `http.extraheader=${header}`, "clone", "--quiet", "--branch", branch, cloneUrl, dirs.workspace], dirs.root);
   await git(["config", "--local", `http.${cloneUrl}.extraheader`, header], dirs.workspace);
   await git(["config", "--local", "--unset-all", "http.extraheader"], dirs.workspace).catch(() => undefined);
+}
+
+/** A checkout of `ref` (a branch, `refs/pull/<n>/merge`, a merge group's ref) at a detached HEAD, the token persisted. */
+export async function checkoutRef(cloneUrl: string, ref: string, token: string, dirs: JobDirs): Promise<void> {
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`;
+  const env = { PATH: process.env.PATH ?? "", HOME: dirs.home, GIT_TERMINAL_PROMPT: "0" };
+  const git = (args: string[]): Promise<void> => new Promise((resolve, reject) => {
+    execFile("git", args, { cwd: dirs.workspace, env }, (error, _out, stderr) => (error === null ? resolve() : reject(new Error(`git ${args[0] ?? ""}: ${stderr}`))));
+  });
+  await mkdir(dirs.workspace, { recursive: true });
+  await git(["init", "--quiet"]);
+  await git(["remote", "add", "origin", cloneUrl]);
+  await git(["config", "--local", `http.${cloneUrl}.extraheader`, header]);
+  await git(["fetch", "--quiet", "--no-tags", "origin", `+${ref}:refs/remotes/origin/checkout`]);
+  await git(["checkout", "--quiet", "--detach", "refs/remotes/origin/checkout"]);
+}
+
+/** Spawns a `run:` step's script with `sh -e` in the workspace; resolves with its exit code (null when killed). */
+export function spawnShell(script: string, env: Record<string, string>, cwd: string, onOutput: (text: string) => void): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn("sh", ["-e", "-c", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("error", (error) => { onOutput(`spawn failed: ${String(error)}\n`); resolve({ code: 1, signal: null }); });
+    child.on("close", (code, signal) => resolve({ code, signal }));
+  });
+  return { child, exited };
 }
 
 /** Spawns `node <entry>` in the workspace; resolves with its exit code (null when killed) and signal. */

@@ -7,12 +7,16 @@
  */
 import { MergeQueue } from "./merge-queue.js";
 import { blocking, mergeState, methodRefusal, requirements } from "./merge-requirements.js";
-import { defaultMessage, mergePull } from "./pull-merge.js";
+import { BaseModified, defaultMessage, mergePull } from "./pull-merge.js";
 import type { Services } from "./route-types.js";
 import { HttpError } from "./world.js";
-import type { PullRecord, QueueEntryRecord, RepoRecord, ReviewRecord, UserRecord } from "./world.js";
+import type { AccessLevel, PullRecord, QueueEntryRecord, RepoRecord, ReviewRecord, UserRecord } from "./world.js";
 
-export interface AutoMergeInput { method: "merge" | "squash" | "rebase"; headline?: string | undefined; body?: string | undefined; expectedHeadOid?: string | undefined }
+export interface AutoMergeInput {
+  method: "merge" | "squash" | "rebase"; headline?: string | undefined; body?: string | undefined; expectedHeadOid?: string | undefined;
+  /** The App credential's permissions (undefined for people). */
+  permissions?: Record<string, AccessLevel> | undefined;
+}
 
 const unprocessable = (message: string): HttpError => new HttpError(422, message);
 
@@ -33,12 +37,12 @@ export class MergeAutomation {
     if (pull.autoMerge != null) throw unprocessable("Pull request is already in auto-merge state");
     await this.services.events.computeNow(repo, pull);
     const state = mergeState(this.services.world, this.services.rules, repo, pull);
-    if (state !== "blocked") throw unprocessable(`Pull request Pull request is in ${state} status`);
+    if (state !== "blocked" && state !== "behind") throw unprocessable(`Pull request Pull request is in ${state} status`);
     const refusal = methodRefusal(this.services.rules, repo, pull, input.method);
     if (refusal !== undefined) throw unprocessable(refusal);
     const base = (await repo.git.readRef(`refs/heads/${pull.base}`)) ?? "";
     const fallback = await defaultMessage(repo, pull, base, input.method);
-    pull.autoMerge = { enabledBy: actor, method: input.method, commitHeadline: input.headline ?? fallback.title, commitBody: input.body ?? fallback.detail, enabledAt: this.services.world.now() };
+    pull.autoMerge = { enabledBy: actor, method: input.method, commitHeadline: input.headline ?? fallback.title, commitBody: input.body ?? fallback.detail, enabledAt: this.services.world.now(), permissions: input.permissions };
     await this.services.events.emitPull(repo, pull, "auto_merge_enabled", actor);
     this.schedule(() => this.evaluate(repo, pull));
   }
@@ -50,8 +54,9 @@ export class MergeAutomation {
     await this.services.events.computeNow(repo, pull);
     if (pull.draft) throw unprocessable("Pull request Pull request is in draft status");
     if (pull.mergeable !== true) throw unprocessable("Pull request Pull request is in dirty status");
-    const [review] = requirements(this.services.world, this.services.rules, repo, pull).reviews;
-    if (review !== undefined) throw unprocessable(`Pull request ${review}`);
+    // GitHub admits a pull request to the queue only once its reviews and required checks pass on its head.
+    const [reason] = blocking(requirements(this.services.world, this.services.rules, repo, pull));
+    if (reason !== undefined) throw unprocessable(`Pull request ${reason}`);
     const entry = await this.queue.enqueue(repo, pull, actor, input.jump === true);
     this.schedule(() => this.queue.advance(repo, pull.base));
     return entry;
@@ -91,6 +96,9 @@ export class MergeAutomation {
     do { seen = this.chain; await seen; } while (seen !== this.chain);
   }
 
+  /** Runs `work` on the background chain (GitHub's asynchronous work, e.g. update-branch after its 202). */
+  later(work: () => Promise<void>): void { this.schedule(work); }
+
   private schedule(work: () => Promise<void>): void {
     this.chain = this.chain.then(work).catch((error: unknown) => this.report(`merge automation failed: ${String((error as Error).stack ?? error)}`));
   }
@@ -108,10 +116,11 @@ export class MergeAutomation {
       return;
     }
     try {
-      await mergePull(this.services, repo, pull, { method: auto.method, actor: auto.enabledBy, when: this.services.world.now(), title: auto.commitHeadline, message: auto.commitBody });
+      const token = auto.permissions === undefined ? undefined : { kind: "installation" as const, permissions: auto.permissions };
+      await mergePull(this.services, repo, pull, { method: auto.method, actor: auto.enabledBy, when: this.services.world.now(), title: auto.commitHeadline, message: auto.commitBody, token });
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      if (error.status === 409) this.schedule(() => this.evaluate(repo, pull)); // the base moved under it: look again
+      if (error instanceof BaseModified) this.schedule(() => this.evaluate(repo, pull)); // the base moved under it: look again
     }
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Merge requirements: what a pull request still needs before its base's rules let it merge — approvals (the latest
- * decisive review per reviewer with write access), required check runs on a commit, the merge queue, allowed merge
- * methods — and the `mergeable_state` GitHub shows from them (draft, dirty, unknown, blocked, unstable, clean).
+ * Merge requirements: what a pull request still needs before its base's rules (rulesets and classic protection) let it
+ * merge — approvals (the latest decisive review per reviewer with write access), required check runs on a commit (on a
+ * head that is up to date with the base, when the checks are strict), the merge queue, allowed merge methods — and the
+ * `mergeable_state` GitHub shows from them (draft, dirty, unknown, blocked, behind, unstable, clean).
  * Not here: git mergeability (repo-events.ts), writing the merge (pull-merge.ts), direct ref moves (branch-rules.ts).
  */
 import type { BranchRules } from "./branch-rules.js";
-import { anyNonPassing, checksReason, verdicts } from "./required-checks.js";
+import { anyNonPassing, checksReason, isStrict, verdicts } from "./required-checks.js";
 import type { PullRecord, RepoRecord, UserRecord, World } from "./world.js";
 
 export interface Requirements {
@@ -15,22 +16,36 @@ export interface Requirements {
   checks: string[];
   /** The base branch only changes through its merge queue. */
   queue: boolean;
+  /** Strict required checks and the head is behind the base (the merge queue makes strictness moot). */
+  behind: boolean;
+  /** The reasons above that come from classic branch protection (GitHub answers those without the ruleset preamble). */
+  classic: Set<string>;
 }
 
 export const blocking = (r: Requirements): string[] => [...r.reviews, ...r.checks];
 
 /** The base's requirements for `pull`; required checks are read on `sha` (the head, or a merge group's commit). */
 export function requirements(world: World, rules: BranchRules, repo: RepoRecord, pull: PullRecord, sha = pull.headSha): Requirements {
-  const out: Requirements = { reviews: [], checks: [], queue: false };
-  for (const { rule } of rules.forBranch(repo, pull.base)) {
-    if (rule.type === "merge_queue") out.queue = true;
-    if (rule.type === "pull_request") out.reviews.push(...reviewReasons(world, repo, pull, Number(rule.parameters?.required_approving_review_count ?? 0)));
+  const out: Requirements = { reviews: [], checks: [], queue: false, behind: false, classic: new Set() };
+  const all = rules.forBranch(repo, pull.base);
+  out.queue = all.some(({ rule }) => rule.type === "merge_queue");
+  const behind = !out.queue && sha === pull.headSha && pull.behind === true;
+  for (const { rule, ruleset } of all) {
+    const found: string[] = [];
+    if (rule.type === "pull_request") out.reviews.push(...remember(found, reviewReasons(world, repo, pull, Number(rule.parameters?.required_approving_review_count ?? 0))));
     if (rule.type === "required_status_checks") {
-      const reason = checksReason(verdicts(repo, sha, rule));
-      if (reason !== undefined) out.checks.push(reason);
+      if (behind && isStrict(rule)) out.behind = true;
+      const reason = checksReason(verdicts(repo, sha, rule, behind));
+      if (reason !== undefined) out.checks.push(...remember(found, [reason]));
     }
+    if (ruleset.source === "protection") for (const reason of found) out.classic.add(reason);
   }
   return out;
+}
+
+function remember(found: string[], reasons: string[]): string[] {
+  found.push(...reasons);
+  return reasons;
 }
 
 function reviewReasons(world: World, repo: RepoRecord, pull: PullRecord, required: number): string[] {
@@ -67,6 +82,9 @@ export function mergeState(world: World, rules: BranchRules, repo: RepoRecord, p
   if (pull.mergeable === null) return "unknown";
   if (pull.draft) return "draft";
   if (!pull.mergeable) return "dirty";
-  if (blocking(requirements(world, rules, repo, pull)).length > 0) return "blocked";
+  const needs = requirements(world, rules, repo, pull);
+  if (needs.reviews.length > 0) return "blocked";
+  if (needs.behind) return "behind";
+  if (needs.checks.length > 0) return "blocked";
   return anyNonPassing(repo, pull.headSha) ? "unstable" : "clean";
 }

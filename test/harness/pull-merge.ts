@@ -5,11 +5,16 @@
  * merge-requirements.ts). Invariants: a conflicting pull request is never merged; a moved base is never overwritten.
  */
 import type { Services } from "./route-types.js";
+import { refuseWorkflowChange } from "./workflow-permission.js";
 import { HttpError, noreplyEmail } from "./world.js";
-import type { PullRecord, RepoRecord, UserRecord } from "./world.js";
+import type { PullRecord, RepoRecord, TokenRecord, UserRecord } from "./world.js";
 
 export type MergeMethod = "merge" | "squash";
-export interface MergeSpec { method: MergeMethod; actor: UserRecord; when: Date; title?: string | undefined; message?: string | undefined }
+export interface MergeSpec {
+  method: MergeMethod; actor: UserRecord; when: Date; title?: string | undefined; message?: string | undefined;
+  /** The credential the merge is made with (App tokens need `workflows` to merge workflow changes); undefined for people and GitHub itself. */
+  token?: Pick<TokenRecord, "kind" | "permissions"> | undefined;
+}
 
 /** GitHub's default commit title and message for merging `pull` with `method`. */
 export async function defaultMessage(repo: RepoRecord, pull: PullRecord, baseSha: string, method: MergeMethod): Promise<{ title: string; detail: string }> {
@@ -39,12 +44,18 @@ export async function finishMerge(services: Services, repo: RepoRecord, pull: Pu
   return true;
 }
 
-/** Merges `pull` now: 405 when it conflicts, 409 when the base moved meanwhile. Returns the merge commit. */
+/** GitHub's 405 for a merge that lost a race with a change of the base ("Base branch was modified"). */
+export class BaseModified extends HttpError {
+  constructor() { super(405, "Base branch was modified. Review and try the merge again.", { documentation_url: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request" }); }
+}
+
+/** Merges `pull` now: 405 when it conflicts, 405 BaseModified when the base moved meanwhile. Returns the merge commit. */
 export async function mergePull(services: Services, repo: RepoRecord, pull: PullRecord, spec: MergeSpec): Promise<string> {
   const base = await repo.git.readRef(`refs/heads/${pull.base}`);
   if (base === undefined) throw new HttpError(405, "Pull Request is not mergeable");
   const sha = await composeMerge(repo, pull, base, spec);
   if (sha === undefined) throw new HttpError(405, "Pull Request is not mergeable");
-  if (!(await finishMerge(services, repo, pull, base, sha, spec.actor))) throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
+  await refuseWorkflowChange(repo.git, spec.token, base, sha);
+  if (!(await finishMerge(services, repo, pull, base, sha, spec.actor))) throw new BaseModified();
   return sha;
 }

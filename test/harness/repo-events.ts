@@ -75,6 +75,7 @@ export class RepoEvents {
     if (baseSha === undefined) { pull.mergeable = false; pull.mergeableState = "dirty"; return; }
     const result = await repo.git.mergeTree(baseSha, pull.headSha);
     pull.mergeable = result.clean;
+    pull.behind = !(await repo.git.isAncestor(baseSha, pull.headSha));
     pull.mergeableState = result.clean ? "clean" : "dirty";
     pull.mergeableFor = `${baseSha}:${pull.headSha}`;
   }

@@ -24,10 +24,16 @@ export function latestRun(repo: RepoRecord, sha: string, context: string, appId?
   return latest;
 }
 
-export function verdicts(repo: RepoRecord, sha: string, rule: BranchRuleRecord): CheckVerdict[] {
+/** Whether the rule requires branches to be up to date before merging ("strict" required status checks). */
+export const isStrict = (rule: BranchRuleRecord): boolean => rule.parameters?.strict_required_status_checks_policy === true;
+
+/** Each required context's state on `sha`. A strict rule on a head that is `behind` its base counts a passed check as
+ * "expected" again, as GitHub does ("6 of 6 required status checks are expected." on a BEHIND head with green checks). */
+export function verdicts(repo: RepoRecord, sha: string, rule: BranchRuleRecord, behind = false): CheckVerdict[] {
   return requiredContexts(rule).map(({ context, integration_id: appId }) => {
     const run = latestRun(repo, sha, context, appId);
-    const state = run === undefined || run.status !== "completed" ? "expected" : PASSING.has(run.conclusion ?? "") ? "passed" : "failed";
+    let state: CheckVerdict["state"] = run === undefined || run.status !== "completed" ? "expected" : PASSING.has(run.conclusion ?? "") ? "passed" : "failed";
+    if (state === "passed" && behind && isStrict(rule)) state = "expected";
     return { context, state };
   });
 }

@@ -13,12 +13,13 @@ import type { WebhookPayloads } from "./webhook-payloads.js";
 import type { ActionsRunner } from "./actions-runner.js";
 import type { BranchRules } from "./branch-rules.js";
 import type { MergeAutomation } from "./merge-automation.js";
+import type { Quirks } from "./quirks.js";
 
 export interface RouteResult { status: number; body?: unknown; headers?: Record<string, string> }
 
 export interface Services {
   world: World; shapes: Shapes; events: RepoEvents; webhooks: WebhookBus; payloads: WebhookPayloads; runner: ActionsRunner; actionsApp: AppRecord;
-  rules: BranchRules; automation: MergeAutomation;
+  rules: BranchRules; automation: MergeAutomation; quirks: Quirks;
 }
 
 export interface RouteContext extends Services {

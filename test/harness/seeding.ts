@@ -120,6 +120,7 @@ export function createSeeding(world: World, events: RepoEvents, rules: BranchRul
           rulesets: [], allowAutoMerge: spec.allowAutoMerge ?? false,
         };
         world.repos.set(repo.fullName.toLowerCase(), repo);
+        await installPushHook(repo); // rules and the `workflows` permission on git push (push-rules.ts)
         const h = handle(repo);
         handles.set(repo.fullName.toLowerCase(), h);
         await h.commit({ branch: defaultBranch, files: spec.files ?? { "README.md": `# ${spec.name}\n` }, message: "Initial commit", silent: true });

@@ -22,18 +22,23 @@ import type { ActionEntry } from "./job-process.js";
 import { MergeAutomation } from "./merge-automation.js";
 import { OidcIssuer } from "./oidc.js";
 import { OpenApiValidator } from "./openapi-validator.js";
+import { Quirks } from "./quirks.js";
+import type { QuirkOptions } from "./quirks.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { RateBudgets } from "./rate-limit.js";
 import { createRulesDoor } from "./push-rules.js";
+import type { PushCredentials } from "./push-rules.js";
 import { RepoEvents } from "./repo-events.js";
 import type { RouteTable, Services } from "./route-types.js";
 import { actionRoutes } from "./routes/actions.js";
 import { appRoutes } from "./routes/apps.js";
-import { checkRoutes, requestCheckAction, rerequestCheckRun } from "./routes/checks.js";
+import { checkRoutes, jobCheckRuns, requestCheckAction, rerequestCheckRun } from "./routes/checks.js";
+import { STARTING_EVENTS } from "./event-runs.js";
 import { contentRoutes } from "./routes/contents.js";
 import { gitRoutes } from "./routes/git.js";
 import { issueRoutes } from "./routes/issues.js";
 import { pullRoutes, reviewShape } from "./routes/pulls.js";
+import { protectionRoutes } from "./routes/protection.js";
 import { ruleRoutes } from "./routes/rules.js";
 import { ApiServer } from "./server.js";
 import type { CallRecord, Violation } from "./server.js";
@@ -55,6 +60,8 @@ export interface StandInOptions {
   /** GITHUB_TOKEN permissions when a workflow declares none (GitHub's permissive default). */
   tokenPermissions?: Record<string, AccessLevel>;
   now?: () => Date;
+  /** GitHub's eventual consistency, switched on per test: run-list lag, GHES's 204 dispatch answer, refs reading 404 just after creation. */
+  quirks?: QuirkOptions;
 }
 
 export interface GitHubStandIn extends Seeding {
@@ -113,21 +120,26 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
     }
   };
   const defaultPermissions: Record<string, AccessLevel> = { actions: "write", checks: "write", contents: "write", deployments: "write", issues: "write", packages: "write", pages: "write", pull_requests: "write", statuses: "write", metadata: "read" };
-  const runner = new ActionsRunner({ world, shapes, payloads, webhooks, oidc, report: report("runner") }, { entry: loadEntry, timeScale: options.timeScale ?? 1, tokenPermissions: options.tokenPermissions ?? defaultPermissions });
+  const holderServices: { services?: Services } = {};
+  const jobChecks = (): ReturnType<typeof jobCheckRuns> => jobCheckRuns(holderServices.services as Services);
+  const runner = new ActionsRunner({ world, shapes, payloads, webhooks, oidc, report: report("runner"), checks: jobChecks }, { entry: loadEntry, timeScale: options.timeScale ?? 1, tokenPermissions: options.tokenPermissions ?? defaultPermissions });
   const limiter = new RateLimiter(now, options.rateLimits);
   const rules = new BranchRules(validator, world);
-  const services = { world, shapes, events, webhooks, payloads, runner, actionsApp, rules } as Services; // automation needs services: set next
+  const services = { world, shapes, events, webhooks, payloads, runner, actionsApp, rules, quirks: new Quirks(options.quirks ?? {}, now) } as Services;
+  holderServices.services = services;
+  webhooks.observe(STARTING_EVENTS, (repo, event, action, payload) => runner.onEvent(repo, event, action, payload)); // workflows started by events // automation needs services: set next
   services.automation = new MergeAutomation(services, report("stand-in-error"), async (repo, pull, review, sender) => {
     const payload = payloads.base("pull_request_review", "dismissed", repo, sender, { review: { ...reviewShape(services, repo, pull, review), state: "dismissed" }, pull_request: await shapes.pull(repo, pull) });
     webhooks.emit("pull_request_review", "dismissed", () => payload, { repo });
   });
   events.onHeadMoved = (repo, pull, pusher) => services.automation.headMoved(repo, pull, pusher);
-  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes };
+  const pushes: PushCredentials = new Map();
+  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes, ...protectionRoutes };
   const server: ApiServer = new ApiServer({
     validator, routes, services, limiter,
     sideDoors: {
-      "/_git/": createGitHttp(world, join(root, "repos"), events),
-      "/_rules/": createRulesDoor(world, rules),
+      "/_git/": createGitHttp(world, join(root, "repos"), events, pushes),
+      "/_rules/": createRulesDoor(world, rules, pushes),
       "/graphql": createGraphqlDoor(services, (): ApiServer => server),
       "/_oidc/": (req, res) => oidc.serveIssuer(req, res),
       "/_runner/id-token": (req, res) => oidc.serveRequest(req, res),

@@ -27,6 +27,7 @@ export class WebhookBus {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly chains = new Map<number, Promise<void>>();
   private holding = false;
+  private observed: { events: Set<string>; observer: (repo: RepoRecord, event: string, action: string | undefined, payload: Record<string, unknown>) => void } | undefined;
 
   constructor(private readonly world: World, private readonly payloads: WebhookPayloads, private readonly fetchImpl: typeof fetch = fetch) {}
 
@@ -57,12 +58,19 @@ export class WebhookBus {
   }
 
   /** Whether any App would receive `event` from `repo` (lets callers skip building costly payloads). */
+  /** Sees every `events` event emitted for a repository, subscribers or not (the Actions runner starting workflows). */
+  observe(events: Set<string>, observer: (repo: RepoRecord, event: string, action: string | undefined, payload: Record<string, unknown>) => void): void {
+    this.observed = { events, observer };
+  }
+
   hasSubscribers(event: string, repo: RepoRecord): boolean {
+    if (this.observed?.events.has(event) === true) return true;
     return this.world.installationsCovering(repo).some(({ app }) => app.webhookUrl !== undefined && (app.events === "all" || app.events.includes(event)));
   }
 
   /** Fans `event` out to every App installed on `repo` (or only `onlyApp`) that subscribes to it. */
   emit(event: string, action: string | undefined, build: (installation: InstallationRecord) => Record<string, unknown>, options: EmitOptions = {}): void {
+    if (options.repo !== undefined && options.onlyApp === undefined && this.observed?.events.has(event) === true) this.observed.observer(options.repo, event, action, build(undefined as never));
     const targets = options.installation !== undefined ? [options.installation]
       : options.repo !== undefined ? this.world.installationsCovering(options.repo) : [];
     for (const installation of targets) {

@@ -2,9 +2,11 @@
  * Workflow files as the Actions runner reads them: `.github/workflows/<file>` at the dispatched ref.
  * Responsibilities: parse YAML, check the `workflow_dispatch` trigger and its inputs like GitHub (unexpected,
  * required, choice, ≤ 25 inputs, ≤ 65,535 chars), evaluate the `${{ }}` expressions weave's workflows use
- * (inputs.*, github.*, secrets.*, vars.*, env.*, string literals, `||`), and read `concurrency` and `permissions`.
+ * (inputs.*, github.*, secrets.*, vars.*, env.*, string literals, `||`), read `concurrency` and `permissions`, and
+ * whether an event starts a workflow (`on:` with types, branches and branches-ignore filters).
  * Not here: running jobs (actions-runner.ts). Invariant: an expression it cannot evaluate is an error, never "".
  */
+import picomatch from "picomatch";
 import { parse } from "yaml";
 import { validationFailed } from "./world.js";
 import type { AccessLevel } from "./world.js";
@@ -14,7 +16,10 @@ export interface Job { name?: string; "runs-on"?: unknown; steps?: Step[]; env?:
 export interface InputSpec { description?: string; required?: boolean; default?: unknown; type?: string; options?: string[] }
 export interface Workflow {
   path: string; name: string; runName: string | undefined; dispatchInputs: Record<string, InputSpec> | undefined; env: Record<string, unknown>;
-  concurrency: { group: string; cancelInProgress: boolean } | undefined; permissions: unknown; jobs: [string, Job][];
+  /** `concurrency.queue: max` (GitHub, 2026-05-07): the group's pending runs are all kept, in order, instead of only the newest. */
+  concurrency: { group: string; cancelInProgress: boolean; queueMax?: boolean } | undefined; permissions: unknown; jobs: [string, Job][];
+  /** The `on:` triggers, each with its filters (null when it has none). */
+  triggers: Record<string, unknown>;
 }
 export type ExpressionContext = Record<string, unknown>;
 
@@ -30,9 +35,38 @@ export function parseWorkflow(path: string, text: string): Workflow {
   return {
     path, name: typeof doc.name === "string" ? doc.name : path, runName: typeof doc["run-name"] === "string" ? doc["run-name"] : undefined, dispatchInputs: dispatch, env: (doc.env as Record<string, unknown> | undefined) ?? {},
     concurrency: concurrency === undefined ? undefined : typeof concurrency === "string" ? { group: concurrency, cancelInProgress: false }
-      : { group: String((concurrency as { group?: unknown }).group ?? ""), cancelInProgress: (concurrency as { "cancel-in-progress"?: unknown })["cancel-in-progress"] === true },
-    permissions: doc.permissions, jobs: Object.entries((doc.jobs as Record<string, Job> | undefined) ?? {}),
+      : { group: String((concurrency as { group?: unknown }).group ?? ""), cancelInProgress: (concurrency as { "cancel-in-progress"?: unknown })["cancel-in-progress"] === true,
+        queueMax: (concurrency as { queue?: unknown }).queue === "max" },
+    permissions: doc.permissions, jobs: Object.entries((doc.jobs as Record<string, Job> | undefined) ?? {}), triggers,
   };
+}
+
+/** The activity types GitHub starts a workflow for when `types:` is not given (the others need it). */
+const DEFAULT_TYPES: Record<string, string[] | "all"> = {
+  pull_request: ["opened", "synchronize", "reopened"], pull_request_review: "all", merge_group: ["checks_requested"], issue_comment: "all", check_run: "all",
+};
+
+/** Whether `workflow` starts for `event` (with its activity `action`, and the `branch` its filters look at: the pushed
+ * branch for push, the base for pull_request). Filters: types, branches, branches-ignore; GitHub's glob patterns. */
+export function startsOn(workflow: Workflow, event: string, action: string | undefined, branch: string | undefined): boolean {
+  if (!(event in workflow.triggers)) return false;
+  const filters = (workflow.triggers[event] ?? {}) as { types?: string[] | string; branches?: string[] | string; "branches-ignore"?: string[] | string };
+  const list = (value: string[] | string | undefined): string[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+  const types = list(filters.types) ?? DEFAULT_TYPES[event] ?? "all";
+  if (action !== undefined && types !== "all" && !types.includes(action)) return false;
+  if (branch === undefined || !["push", "pull_request", "pull_request_review", "merge_group"].includes(event)) return true;
+  const match = (patterns: string[]): boolean => {
+    let matched = false;
+    for (const pattern of patterns) {
+      if (pattern.startsWith("!")) { if (picomatch.isMatch(branch, pattern.slice(1), { dot: true })) matched = false; } else if (picomatch.isMatch(branch, pattern, { dot: true })) matched = true;
+    }
+    return matched;
+  };
+  const branches = list(filters.branches);
+  const ignored = list(filters["branches-ignore"]);
+  if (branches !== undefined && !match(branches)) return false;
+  if (ignored !== undefined && match(ignored)) return false;
+  return true;
 }
 
 /** Inputs as the run sees them: GitHub's checks, then defaults filled in; all values strings. */

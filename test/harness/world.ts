@@ -30,10 +30,16 @@ export interface PullRecord {
   state: "open" | "closed"; draft: boolean; merged: boolean; mergedAt: Date | null; mergedBy: UserRecord | null; mergeCommitSha: string | null;
   mergeable: boolean | null; mergeableState: string; mergeableFor: string; createdAt: Date; updatedAt: Date; closedAt: Date | null;
   reviews: ReviewRecord[]; maintainerCanModify: boolean;
+  /** The base's head is not an ancestor of the head (computed with `mergeable`; strict required checks call this "behind"). */
+  behind?: boolean;
   autoMerge?: AutoMergeRecord | null;
   queueEntry?: QueueEntryRecord | null;
 }
-export interface AutoMergeRecord { enabledBy: UserRecord; method: "merge" | "squash" | "rebase"; commitHeadline: string; commitBody: string; enabledAt: Date }
+export interface AutoMergeRecord {
+  enabledBy: UserRecord; method: "merge" | "squash" | "rebase"; commitHeadline: string; commitBody: string; enabledAt: Date;
+  /** The App credential's permissions when an App (or GITHUB_TOKEN) enabled it; GitHub merges with them. */
+  permissions?: Record<string, AccessLevel> | undefined;
+}
 /** A pull request in its base branch's merge queue; `group` is set while its merge group (gh-readonly-queue/…) exists. */
 export interface QueueEntryRecord {
   id: number; enqueuedBy: UserRecord; enqueuedAt: Date; jump: boolean;
@@ -41,7 +47,9 @@ export interface QueueEntryRecord {
 }
 /** One repository rule as GitHub's rulesets describe it ({ type, parameters? }). */
 export interface BranchRuleRecord { type: string; parameters?: Record<string, unknown> }
-export interface RulesetRecord { id: number; name: string; branch: string; rules: BranchRuleRecord[] }
+/** A ruleset, or a branch's classic protection (`source: "protection"`, set with PUT branches/{b}/protection and kept as
+ * the rules it implies, plus the body it was set with). */
+export interface RulesetRecord { id: number; name: string; branch: string; rules: BranchRuleRecord[]; source?: "ruleset" | "protection"; protection?: Record<string, unknown> }
 export interface CheckRunRecord {
   id: number; app: AppRecord; headSha: string; name: string; status: string; conclusion: string | null; externalId: string | null;
   detailsUrl: string | null; startedAt: Date; completedAt: Date | null;

@@ -1,7 +1,8 @@
 /**
  * Actions routes: workflow dispatch (with `return_run_details`), runs and jobs (list/get), cancel and force-cancel.
  * Not here: what a run does (actions-runner.ts), run/job shapes (actions-shapes.ts).
- * Invariants: dispatch answers 204, or 200 with the run id when `return_run_details` is true; cancel answers 202,
+ * Invariants: dispatch answers 204, or 200 with the run id when `return_run_details` is true (not on GHES: quirks.ts);
+ * runs reach the lists only after the configured lag; cancel answers 202,
  * or 409 for a completed run.
  */
 import { jobShape, runShape } from "../actions-shapes.js";
@@ -21,7 +22,7 @@ function listRuns(ctx: RouteContext, repo: RepoRecord, workflowPath?: string): {
   const { branch, event, status, actor, head_sha: headSha } = ctx.params;
   const runs = [...ctx.runner.runs.values()].filter((r) => r.repo === repo && (workflowPath === undefined || r.workflowPath === workflowPath)
     && (branch === undefined || r.headBranch === branch) && (event === undefined || r.event === event) && (actor === undefined || r.actor.login === actor)
-    && (headSha === undefined || r.headSha === headSha) && (status === undefined || r.status === status || r.conclusion === status)).sort((a, b) => b.id - a.id);
+    && (headSha === undefined || r.headSha === headSha) && (status === undefined || r.status === status || r.conclusion === status) && ctx.quirks.listed(r.createdAt)).sort((a, b) => b.id - a.id);
   return { status: 200, body: { total_count: runs.length, workflow_runs: page(ctx, runs).map((r) => runShape(ctx.shapes, r)) } };
 }
 
@@ -30,7 +31,7 @@ export const actionRoutes: RouteTable = {
     const repo = ctx.repo("actions", "write");
     const inputs = (ctx.body.inputs as Record<string, unknown> | undefined) ?? {};
     const run = await ctx.runner.dispatch(repo, str(ctx, "workflow_id"), str(ctx, "ref"), inputs, ctx.actor());
-    if (ctx.body.return_run_details !== true) return { status: 204 };
+    if (ctx.body.return_run_details !== true || !ctx.quirks.dispatchRunDetails) return { status: 204 };
     return { status: 200, body: { workflow_run_id: run.id, run_url: `${ctx.shapes.api}/repos/${repo.fullName}/actions/runs/${run.id}`, html_url: `${ctx.shapes.server}/${repo.fullName}/actions/runs/${run.id}` } };
   },
 

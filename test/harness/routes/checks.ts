@@ -3,7 +3,8 @@
  * Responsibilities: GitHub's rules — only Apps create check runs; only the creating App updates one (403);
  * at most 3 actions, label ≤ 20, description ≤ 40, identifier ≤ 20 chars; summary/text ≤ 65,535 chars;
  * `requested_action` and `rerequested` go to the creating App only; a completed run lets auto-merge and the merge queue look again.
- * Not here: check suites (not modelled), the Actions runner's own job check runs (not modelled).
+ * Also the check runs GitHub Actions reports for the jobs of event-started runs (jobCheckRuns: owned by the
+ * github-actions App, sender github-actions[bot]). Not here: check suites (not modelled).
  */
 import type { RouteContext, RouteTable, Services } from "../route-types.js";
 import { num, page, str } from "../route-types.js";
@@ -55,6 +56,25 @@ function checkRunPayload(services: Services, repo: RepoRecord, run: CheckRunReco
   const suite = { ...(example.check_suite as Record<string, unknown>), id: run.id + 1_000_000, head_sha: run.headSha, app: shaped.app, pull_requests: shaped.pull_requests, status: run.status, conclusion: run.conclusion };
   // Webhook check runs carry strings where REST has nulls (GitHub sends "" and the html URL).
   return { ...example, ...shaped, details_url: run.detailsUrl ?? shaped.html_url, external_id: run.externalId ?? "", check_suite: suite };
+}
+
+/** The check runs of Actions jobs: created in progress, completed with the job's conclusion, with their webhooks. */
+export function jobCheckRuns(services: Services): { start(repo: RepoRecord, headSha: string, name: string): CheckRunRecord; finish(repo: RepoRecord, check: CheckRunRecord, conclusion: string): void } {
+  const sender = (): UserRecord => services.world.user("github-actions[bot]", "Bot");
+  return {
+    start(repo, headSha, name) {
+      const now = services.world.now();
+      const run: CheckRunRecord = { id: services.world.id(), app: services.actionsApp, headSha, name, status: "in_progress", conclusion: null, externalId: null, detailsUrl: null, startedAt: now, completedAt: null, output: { title: null, summary: null, text: null, annotations_count: 0 }, actions: [] };
+      repo.checkRuns.set(run.id, run);
+      emitCheck(services, repo, run, "created", sender());
+      return run;
+    },
+    finish(repo, run, conclusion) {
+      Object.assign(run, { status: "completed", conclusion, completedAt: services.world.now() });
+      emitCheck(services, repo, run, "completed", sender());
+      services.automation.checkCompleted(repo, run.headSha);
+    },
+  };
 }
 
 function runOf(repo: RepoRecord, ctx: RouteContext): CheckRunRecord {

@@ -33,9 +33,9 @@ export const contentRoutes: RouteTable = {
     const repo = ctx.repo("contents", "read");
     const branch = str(ctx, "branch");
     const sha = await repo.git.readRef(`refs/heads/${branch}`);
-    if (sha === undefined) throw new HttpError(404, "Branch not found");
+    if (sha === undefined || ctx.quirks.refHidden(repo, `refs/heads/${branch}`)) throw new HttpError(404, "Branch not found");
     return { status: 200, body: ctx.shapes.example("branch-get", {
-      name: branch, commit: await ctx.shapes.commit(repo, sha), protected: false, protection_url: `${ctx.shapes.api}/repos/${repo.fullName}/branches/${branch}/protection`,
+      name: branch, commit: await ctx.shapes.commit(repo, sha), protected: ctx.rules.forBranch(repo, branch).length > 0, protection_url: `${ctx.shapes.api}/repos/${repo.fullName}/branches/${branch}/protection`,
       protection: { enabled: false, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } },
       _links: { html: `${ctx.shapes.server}/${repo.fullName}/tree/${branch}`, self: `${ctx.shapes.api}/repos/${repo.fullName}/branches/${branch}` },
     }) };

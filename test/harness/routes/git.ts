@@ -7,6 +7,7 @@
  * Invariants: every ref write is an atomic update-ref against the sha just read; a lost race answers like GitHub.
  */
 import { ruleViolations } from "../branch-rules.js";
+import { refuseWorkflowChange } from "../workflow-permission.js";
 import { ZERO_SHA } from "../git-backend.js";
 import type { RefChange } from "../repo-events.js";
 import type { RouteContext, RouteTable } from "../route-types.js";
@@ -21,7 +22,7 @@ export const gitRoutes: RouteTable = {
     const repo = ctx.repo("contents", "read");
     const ref = `refs/${str(ctx, "ref")}`;
     const sha = (await repo.git.listRefs(ref)).get(ref);
-    if (sha === undefined) throw notFound();
+    if (sha === undefined || ctx.quirks.refHidden(repo, ref)) throw notFound();
     return { status: 200, body: ctx.shapes.gitRef(repo, ref, sha) };
   },
 
@@ -40,7 +41,9 @@ export const gitRoutes: RouteTable = {
     if (!(await isCommit(repo, sha))) throw validationFailed("Object does not exist");
     if ((await repo.git.listRefs(ref)).has(ref)) throw validationFailed("Reference already exists");
     refuseByRules(ctx, repo, { ref, before: ZERO_SHA, after: sha }, true, "create-a-reference");
+    await refuseWorkflowChange(repo.git, ctx.caller.kind === "token" ? ctx.caller.token : undefined, ZERO_SHA, sha);
     if (!(await repo.git.casRef(ref, sha, ZERO_SHA))) throw validationFailed("Reference already exists");
+    ctx.quirks.refCreated(repo, ref);
     await ctx.events.refsChanged(repo, [{ ref, before: ZERO_SHA, after: sha }], ctx.actor());
     return { status: 201, body: ctx.shapes.gitRef(repo, ref, sha), headers: { location: `${ctx.shapes.api}/repos/${repo.fullName}/git/${ref}` } };
   },
@@ -56,6 +59,7 @@ export const gitRoutes: RouteTable = {
     const fastForward = await repo.git.isAncestor(current, sha);
     if (!force && !fastForward) throw validationFailed("Update is not a fast forward");
     refuseByRules(ctx, repo, { ref, before: current, after: sha }, fastForward, "update-a-reference");
+    await refuseWorkflowChange(repo.git, ctx.caller.kind === "token" ? ctx.caller.token : undefined, current, sha);
     if (!(await repo.git.casRef(ref, sha, current))) throw validationFailed(force ? "Reference cannot be updated" : "Update is not a fast forward");
     if (current !== sha) await ctx.events.refsChanged(repo, [{ ref, before: current, after: sha }], ctx.actor(), force);
     return { status: 200, body: ctx.shapes.gitRef(repo, ref, sha) };

@@ -1,5 +1,5 @@
 /**
- * Pull request routes: create, get, list, update, merge (with `sha`), reviews.
+ * Pull request routes: create, get, list, update, merge (with `sha`), update-branch, reviews.
  * Responsibilities: GitHub's rules — one open PR per head/base, "No commits between", `mergeable` null until
  * computed, merge 409 when the head moved, 405 when not mergeable or the base's rules refuse (reviews, required
  * checks, merge queue, merge method); `mergeable_state` from those rules; `pull_request(_review)` events.
@@ -7,7 +7,9 @@
  */
 import { ruleViolations } from "../branch-rules.js";
 import { blocking, mergeState, methodRefusal, requirements } from "../merge-requirements.js";
+import { checkUpdate, updateBranch } from "../branch-update.js";
 import { mergePull } from "../pull-merge.js";
+import { WORKFLOWS_DIR, mayWriteWorkflows, workflowRefusal } from "../workflow-permission.js";
 import type { RouteContext, RouteTable, Services } from "../route-types.js";
 import { num, page, str } from "../route-types.js";
 import { authorAssociation } from "../shapes.js";
@@ -108,9 +110,28 @@ export const pullRoutes: RouteTable = {
     if (refusal !== undefined) throw new HttpError(405, refusal);
     const needs = requirements(ctx.world, ctx.rules, repo, pull);
     const reasons = [...(needs.queue ? ["Changes must be made through the merge queue"] : []), ...blocking(needs)];
-    if (reasons.length > 0) throw ruleViolations(405, reasons, "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request");
-    const sha = await mergePull(ctx, repo, pull, { method, actor: ctx.actor(), when: ctx.world.now(), title: ctx.body.commit_title as string | undefined, message: ctx.body.commit_message as string | undefined });
+    const fromRulesets = reasons.filter((r) => !needs.classic.has(r));
+    const docs = "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request";
+    if (fromRulesets.length > 0) throw ruleViolations(405, reasons, docs);
+    if (reasons[0] !== undefined) throw new HttpError(405, reasons[0], { documentation_url: docs }); // classic protection: its first reason, no preamble
+    const token = ctx.caller.kind === "token" ? ctx.caller.token : undefined;
+    const sha = await mergePull(ctx, repo, pull, { method, actor: ctx.actor(), when: ctx.world.now(), title: ctx.body.commit_title as string | undefined, message: ctx.body.commit_message as string | undefined, token });
     return { status: 200, body: { sha, merged: true, message: "Pull Request successfully merged" } };
+  },
+
+  "pulls/update-branch": async (ctx) => {
+    const repo = ctx.repo("pull_requests", "write");
+    ctx.repo("contents", "write");
+    const pull = pullOf(repo, ctx);
+    const headSha = pull.headSha;
+    const base = await checkUpdate(repo, pull, ctx.body.expected_head_sha as string | undefined);
+    const merged = await repo.git.mergeTree(headSha, base);
+    const token = ctx.caller.kind === "token" ? ctx.caller.token : undefined;
+    const [workflow] = mayWriteWorkflows(token) ? [] : (await repo.git.diffFiles(headSha, merged.tree)).map((f) => f.path).filter((p) => p.startsWith(WORKFLOWS_DIR));
+    if (workflow !== undefined) throw new HttpError(403, workflowRefusal(workflow));
+    const actor = ctx.actor();
+    ctx.automation.later(async () => { await updateBranch(ctx, repo, pull, headSha, base, actor); });
+    return { status: 202, body: { message: "Updating pull request branch.", url: `${ctx.shapes.server}/repos/${repo.fullName}/pulls/${pull.number}` } };
   },
 
   "pulls/create-review": async (ctx) => {
