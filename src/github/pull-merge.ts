@@ -97,8 +97,9 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     await a.mirror.push(commit, a.branch); // pushed or not, look again at what is there now
     return "retry";
   }
-  const pull = await ensurePull(ctx, a);
-  if (pull === "closed") return "done";
+  const opened = await ensurePull(ctx, a);
+  if (opened === "closed") return "done";
+  let pull = opened;
   if (pull === "empty") return void (await landed(ctx, a, "nothing to merge: the branch adds no commits")), "done";
   if (pull.merged) return void (await landed(ctx, a, undefined)), "done";
   if (pull.headSha !== a.head) return "retry";
@@ -109,6 +110,9 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
   const { title, message } = mergeCommitMessage(a.milestone, r.costUsd, pull.number);
   const queue = rules.some((x) => x.type === "merge_queue") || ctx.session.queueTargets?.has(a.target) === true;
   const requiresChecks = rules.some((x) => x.type === "required_status_checks" || x.type === "pull_request");
+  // Where rules ask for checks, what to do depends on GitHub's view (behind or not): wait until it has computed it.
+  if (requiresChecks || queue) pull = await settledPull(ctx, pull);
+  if (pull.headSha !== a.head) return "retry";
   let step = nextLandingStep({ mergeableState: pull.mergeableState, autoMerge: pull.autoMerge, queue, requiresChecks });
   if (step.kind === "merge") {
     // git found the merge clean, so try at once: GitHub decides mergeability on the merge itself. Only when it says
@@ -139,7 +143,11 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     // queue) it when they pass.
     // A queue that rulesets do not show (classic protection): remembered for this target, and never merged around.
     if (refusal.kind === "queue-required") (ctx.session.queueTargets ??= new Set()).add(a.target);
-    step = refusal.kind === "behind" ? { kind: "update-branch", armAutoMerge: !pull.autoMerge } : { kind: "auto-merge" };
+    // Rules weave cannot list (classic protection) hold it: decide again from GitHub's computed view of the PR.
+    const seen = await settledPull(ctx, pull);
+    if (seen.headSha !== a.head) return "retry";
+    step = refusal.kind === "behind" ? { kind: "update-branch", armAutoMerge: !seen.autoMerge } : nextLandingStep({ mergeableState: seen.mergeableState, autoMerge: seen.autoMerge, queue: queue || refusal.kind === "queue-required", requiresChecks: true });
+    if (step.kind === "merge") step = { kind: "auto-merge" }; // refused just now: let GitHub merge it when it can
   }
   const how = queue || ctx.session.queueTargets?.has(a.target) ? "queue" : "auto-merge";
   switch (step.kind) {
@@ -162,6 +170,16 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     default:
       return "retry";
   }
+}
+
+/** The PR once GitHub has computed its mergeability (looked at again with backoff while `mergeable` is null). */
+async function settledPull(ctx: MergeContext, pull: PullView): Promise<PullView> {
+  let seen = pull;
+  for (let look = 0; seen.state === "open" && seen.mergeable === null && look < MERGEABLE_POLL_MS.length; look++) {
+    await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
+    seen = (await ctx.client.getPull(pull.number)) ?? seen;
+  }
+  return seen;
 }
 
 /** Arms GitHub's auto-merge (on a queue branch: queue when ready); "done" when armed or waiting for checks instead. */
@@ -249,7 +267,24 @@ export async function followPulls(ctx: MergeContext, closed: ReadonlyMap<number,
     let pull: PullView | undefined;
     if (merged === undefined && poll && r.state === "merging") {
       pull = await ctx.client.getPull(r.pr);
+      // Just after the target moved GitHub is still computing: look again briefly (a behind PR must be updated).
+      for (let look = 0; pull?.state === "open" && pull.mergeable === null && look < 3; look++) {
+        await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
+        pull = await ctx.client.getPull(r.pr);
+      }
       merged = pull?.merged ?? (pull?.state === "closed" ? false : undefined);
+    }
+    if (pull && merged === undefined && r.state === "merging" && pull.mergeableState === "behind") {
+      // Strict required checks: auto-merge and the queue never update a behind branch; weave does, as the App.
+      const update = await ctx.client.updateBranch(pull.number, pull.headSha);
+      const workflows = update.kind === "refused" ? workflowsRefusal(update.message, `updating #${pull.number} with ${ctx.ledger.run!.target}`) : undefined;
+      if (workflows) {
+        moveRecord(id, r, "finished");
+        block(r, `${workflows.message}. ${workflows.hint ?? ""}`.trim());
+        r.autoMerge = undefined;
+        changed.add(id);
+      } else if (update.kind === "started") r.reason = `#${pull.number} was behind ${ctx.ledger.run!.target}: updated; GitHub merges it once checks pass on the new head`;
+      continue;
     }
     if (merged === true) {
       await landed(ctx, { record: r, milestone: m, branch: `weave/${id}`, mirror: await mirrorFor(ctx.session, ctx.client) }, undefined);

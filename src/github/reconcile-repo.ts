@@ -95,7 +95,9 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       for (const r of Object.values(ledger.milestones)) if (r.waitingFor === "checks") Object.assign(r, { waitingFor: undefined, mergeBlocked: false });
     }
     const closedPulls = new Map(session.closedPulls);
-    if (closedPulls.size > 0 || trigger === "tick") for (const id of await followPulls(ctx, closedPulls, trigger === "tick")) changed.add(id);
+    // A push to the target may leave PRs GitHub is merging behind (strict checks): they are looked at then too.
+    const poll = trigger === "tick" || trigger === "push";
+    if (closedPulls.size > 0 || poll) for (const id of await followPulls(ctx, closedPulls, poll)) changed.add(id);
     // What jobs said and what GitHub says of their runs (github/run-watch.ts).
     const budgetReached = isBudgetReached(ledger, session.heartbeats, plan.budget_ceiling);
     const askAll = trigger === "tick" || !session.runsAsked;
