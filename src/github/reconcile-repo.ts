@@ -142,6 +142,10 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
           deps.log(`${client.fullName}: ${action.id}: ${r.reason}`);
         }
       } else if (action.kind === "start") starts.push(action.id);
+      else if ((action as { kind: string }).kind === "unskip") {
+        // A skipped milestone whose failed blocker is no longer failed (merged, resumed, forced in) is pending again.
+        moveRecord((action as { id: string }).id, r, "pending", (action as { reason?: string }).reason);
+      }
     }
     if (plan.merge.via === "pr") {
       // Finished milestones get their PR now, so reviewers can look (and approve) before weave merges.
