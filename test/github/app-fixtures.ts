@@ -18,6 +18,7 @@ import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
 import type { AppHandle, InstallationHandle, RepoHandle } from "../harness/seeding.js";
 import { createGitHubStandIn } from "../harness/stand-in.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
+import type { QuirkOptions } from "../harness/quirks.js";
 
 /** The agent: for each task writes <milestone>-<n>.txt (and agent.json's `write["<id>:<n>"]` files), sleeps per agent.json, reports $0.10. */
 export const AGENT = `import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -74,8 +75,8 @@ export interface AppWorld {
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function createAppWorld(options: { plan?: string; agent?: Record<string, unknown>; timeScale?: number; files?: Record<string, string> } = {}): Promise<AppWorld> {
-  const gh = await createGitHubStandIn({ timeScale: options.timeScale ?? 0.05 });
+export async function createAppWorld(options: { plan?: string; agent?: Record<string, unknown>; timeScale?: number; files?: Record<string, string>; quirks?: QuirkOptions } = {}): Promise<AppWorld> {
+  const gh = await createGitHubStandIn({ timeScale: options.timeScale ?? 0.05, quirks: options.quirks });
   const repo = await gh.repos.create({
     owner: "acme", name: "widgets",
     files: {

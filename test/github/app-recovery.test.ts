@@ -54,6 +54,18 @@ describe("App recovery", () => {
     expect(w.errors).toEqual([]);
   });
 
+  it("a 204 dispatch (GHES: no run details) with runs listed late: the run is learnt from its first verified heartbeat, never dispatched twice", { timeout: 240_000 }, async () => {
+    world = await createAppWorld({ plan: ONE("one, two"), agent: { sleepMs: 300 }, quirks: { dispatchRunDetails: false, runListLagMs: 5_000 } });
+    const w = world;
+    await w.comment("/weave start");
+    await waitFor(async () => (await w.ledger()).milestones.M1?.state === "finished", "M1 to finish on its one attempt", 60_000);
+    const record = (await w.ledger()).milestones.M1!;
+    expect(record.attempts).toBe(1);
+    expect(record.runId).toBe([...w.gh.runner.runs.values()].find((r) => r.displayTitle?.includes(record.dispatchId!))?.id);
+    expect(dispatches(w)).toBe(1);
+    expect(w.errors).toEqual([]);
+  });
+
   it("a job whose main step dies is requeued and resumes after its last checkpoint", { timeout: 240_000 }, async () => {
     const marker = `/tmp/weave-die-${process.pid}-${Date.now()}`;
     world = await createAppWorld({ plan: ONE("one, two, three"), agent: { sleepMs: 200, die: { "M1:2": true }, marker }, files: { "agent.mjs": DYING_AGENT } });
