@@ -14,6 +14,7 @@ export type ErrorCode =
   | "merge-conflict"
   | "merge-blocked"
   | "not-authorized"
+  | "workflows-permission"
   | "git-failed"
   | "dirty-checkout"
   | "not-ignored"

@@ -1,11 +1,15 @@
 /**
- * Starting a milestone on GitHub: claim `weave/<ID>` by creating it at the target's head (an existing ref means it is
- * taken), create its check run `weave / <ID>`, and dispatch the worker workflow with `return_run_details`.
- * Responsibilities: the claim, adopting a job a lost response left running, never dispatching twice blindly.
- * Not here: deciding to start (reconcile/decide.ts via github/reconcile-repo.ts).
- * Invariants: after a failed dispatch the run is looked up by its dispatch id before anything is retried.
+ * Starting a milestone on GitHub: claim `weave/<ID>` by creating it at the target's head with a git push that expects
+ * no such ref (an existing ref means it is taken; no REST write), dispatch the worker workflow with
+ * `return_run_details`, then create its check run `weave / <ID>` — after the dispatch, so it is off the job's path.
+ * Responsibilities: the claim, adopting a job a lost response left running, never dispatching twice for one attempt.
+ * Not here: deciding to start (reconcile/decide.ts via github/reconcile-repo.ts); finding a run GitHub did not name
+ * (github/run-watch.ts).
+ * Invariants: a dispatch whose outcome is unknown (5xx, a lost answer) counts as made: its id stays in the ledger
+ * and its run is looked for; only GitHub's definite refusal (4xx) lets the same attempt dispatch again.
  */
 import { randomBytes } from "node:crypto";
+import { WeaveError } from "../core/errors.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import type { AppConfig } from "./app-config.js";
@@ -13,6 +17,8 @@ import { checkRunName, renderCheckSummary } from "./check-runs.js";
 import type { Ledger } from "./ledger.js";
 import { moveRecord } from "./mutate-record.js";
 import type { RepoClient } from "./repo-client.js";
+import { httpStatus } from "./repo-client.js";
+import { mirrorFor } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
 
 export interface StartInput {
@@ -23,7 +29,7 @@ export interface StartInput {
   id: string;
   config: AppConfig;
   now: Date;
-  /** The target's head, read once for all the milestones a reconcile starts. */
+  /** The target's head, read once for all the milestones a reconcile starts (fetched into the mirror). */
   targetSha: string;
   /** `resolve`: a job that merges the target into the milestone branch with the agent (`merge.resolve: agent`). */
   mode?: "run" | "resolve";
@@ -34,12 +40,14 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   const run = ledger.run!;
   const branch = `weave/${id}`;
 
-  // A first start claims the branch outright (one call); only when it exists do we look at what is there.
-  const fresh = r.attempts === 0 && r.state !== "stale" && (await client.createRef(`heads/${branch}`, targetSha));
-  let sha = fresh ? targetSha : await client.branchSha(branch);
+  // A first start claims the branch outright (one push); only when it exists do we look at what is there.
+  const mirror = await mirrorFor(session, client);
+  const claim = async (): Promise<boolean> => (await mirror.createBranch(targetSha, branch)) === "created";
+  const fresh = r.attempts === 0 && r.state !== "stale" && (await claim());
+  let sha = fresh ? targetSha : await mirror.fetchRef(`refs/heads/${branch}`);
   if (!sha) {
     // A resumed milestone whose branch was deleted starts over from the target.
-    if (!(await client.createRef(`heads/${branch}`, targetSha))) {
+    if (!(await claim())) {
       r.reason = `${branch} changed while starting; looking again`;
       return;
     }
@@ -60,13 +68,6 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   }
 
   const m = findMilestone(plan, id)!;
-  if (!r.checkRunId) {
-    r.checkRunId = await client.createCheckRun({
-      name: checkRunName(id), head_sha: sha, status: "queued", external_id: id,
-      output: { title: `queued — 0/${m.tasks.length} tasks`, summary: renderCheckSummary(m, r, now) },
-    });
-    session.checkRunShown.set(id, "queued/");
-  }
   const dispatchId = `${run.id}.${id}.${r.attempts + 1}.${randomBytes(3).toString("hex")}`;
   session.dispatches.set(dispatchId, { milestone: id });
   // `mode` goes only to resolve jobs, so workflows written before it existed still take ordinary runs.
@@ -75,15 +76,23 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   try {
     runId = await client.dispatchWorkflow(config.workflowFile, await client.defaultBranch(), inputs);
   } catch (e) {
-    // The request may have been carried out even though the answer was lost: look before trying again.
-    runId = (await client.findRunByTitle(config.workflowFile, dispatchId))?.id;
-    if (runId === undefined) {
+    const status = httpStatus(e instanceof WeaveError ? e.cause : e);
+    if (status !== undefined && status >= 400 && status < 500) {
+      // GitHub refused it (a missing workflow, bad inputs, no permission): nothing started; this attempt may try again.
       r.reason = `dispatch failed: ${(e as Error).message}`;
       session.dispatches.delete(dispatchId);
       return;
     }
+    // The request may have been carried out even though the answer was lost: it counts as made. Its run is looked
+    // for by its dispatch id now and, since runs show up late, again with backoff (github/run-watch.ts).
+    runId = (await client.findRunByTitle(config.workflowFile, dispatchId).catch(() => undefined))?.id;
   }
   session.dispatches.set(dispatchId, { milestone: id, runId });
+  if (!r.checkRunId) {
+    // After the dispatch: the job need not wait for its check run. One that fails is created on a later reconcile.
+    r.checkRunId = await ensureCheckRun(client, m, r, sha, now).catch(() => undefined);
+    if (r.checkRunId !== undefined) session.checkRunShown.set(id, "queued/");
+  }
   r.dispatchId = dispatchId;
   r.runId = runId;
   r.sha = sha;
@@ -94,6 +103,13 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   r.resolving = mode === "resolve";
   moveRecord(id, r, "claimed", undefined);
   r.reason = undefined;
+}
+
+function ensureCheckRun(client: RepoClient, m: ReturnType<typeof findMilestone> & object, r: Ledger["milestones"][string], sha: string, now: Date): Promise<number> {
+  return client.createCheckRun({
+    name: checkRunName(m.id), head_sha: sha, status: "queued", external_id: m.id,
+    output: { title: `queued — 0/${m.tasks.length} tasks`, summary: renderCheckSummary(m, r, now) },
+  });
 }
 
 async function findLiveRun(client: RepoClient, config: AppConfig, id: string): Promise<{ id: number; dispatchId: string } | undefined> {

@@ -95,7 +95,15 @@ export async function landMilestone(ctx: MergeContext, id: string): Promise<void
     }
     const code = a.merged.conflicts.filter((f) => !f.startsWith(".weave/"));
     if (code.length > 0) return conflict(ctx, a, code);
-    const outcome = ctx.plan.merge.via === "direct" ? await landDirect(ctx, a) : await landThroughPull(ctx, a);
+    let outcome: Attempt;
+    try {
+      outcome = ctx.plan.merge.via === "direct" ? await landDirect(ctx, a) : await landThroughPull(ctx, a);
+    } catch (e) {
+      // GitHub's `workflows` refusal (a change under .github/workflows/): no retry helps until the App may write them.
+      if (!(e instanceof WeaveError) || e.code !== "workflows-permission") throw e;
+      if (!r.mergeBlocked) await tell(ctx, a, `### ⛔ ${a.milestone.id} cannot land\n\n${e.message}. ${e.hint ?? ""}\n\nThen say \`/weave merge ${a.milestone.id}\`.`);
+      return block(r, `${e.message}. ${e.hint ?? ""}`.trim());
+    }
     if (outcome === "done") return;
     if (attempt < RACE_BACKOFF_MS.length) await sleep(RACE_BACKOFF_MS[attempt]!);
   }

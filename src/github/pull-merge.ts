@@ -7,8 +7,10 @@
  * Invariants: a merge names the head it was computed for (a moved head is never merged unseen); a repository with a
  * merge queue is never merged around it.
  */
+import { classifyMergeRefusal, workflowsRefusal } from "./github-refusals.js";
+import { nextLandingStep } from "./landing-policy.js";
 import type { Analysis, Attempt, MergeContext } from "./merge-back.js";
-import { block, landed, mergedTree } from "./merge-back.js";
+import { block, landed, mergedTree, tell } from "./merge-back.js";
 import { mergeCommitMessage, pullBody, pullTitle } from "./merge-texts.js";
 import { moveRecord } from "./mutate-record.js";
 import type { BranchRule, PullView } from "./repo-client.js";
@@ -95,31 +97,28 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     await a.mirror.push(commit, a.branch); // pushed or not, look again at what is there now
     return "retry";
   }
-  const pull = await ensurePull(ctx, a);
-  if (pull === "closed") return "done";
+  const opened = await ensurePull(ctx, a);
+  if (opened === "closed") return "done";
+  let pull = opened;
   if (pull === "empty") return void (await landed(ctx, a, "nothing to merge: the branch adds no commits")), "done";
   if (pull.merged) return void (await landed(ctx, a, undefined)), "done";
   if (pull.headSha !== a.head) return "retry";
 
+  // A job's push (its GITHUB_TOKEN) started no CI on this head: weave pushes it again as itself so checks run.
+  if (await ensureChecksWillRun(ctx, a)) return "retry";
   const rules = await rulesOf(ctx, a.target);
   const { title, message } = mergeCommitMessage(a.milestone, r.costUsd, pull.number);
-  if (rules.some((x) => x.type === "merge_queue")) {
-    // The queue owns the target: enqueue, never merge around it. A PR the queue will not take yet waits for a person.
-    try {
-      await ctx.client.graphql(ENQUEUE, { id: pull.nodeId, oid: a.head });
-    } catch (e) {
-      block(r, `${a.target}'s merge queue refused #${pull.number}: ${(e as Error).message.split("\n")[0]}; \`/weave merge ${a.milestone.id}\` tries again`);
-      return "done";
-    }
-    return waiting(a, "queue", `in ${a.target}'s merge queue (#${pull.number})`);
-  }
-  // Where rules ask for checks or reviews, GitHub's auto-merge waits for them — unless the PR can merge right now.
-  const needsChecks = pull.mergeableState === "blocked" || rules.some((x) => x.type === "required_status_checks" || x.type === "pull_request");
-  if (!needsChecks || ["clean", "unstable", "has_hooks"].includes(pull.mergeableState)) {
+  const queue = rules.some((x) => x.type === "merge_queue") || ctx.session.queueTargets?.has(a.target) === true;
+  const requiresChecks = rules.some((x) => x.type === "required_status_checks" || x.type === "pull_request");
+  // Where rules ask for checks, what to do depends on GitHub's view (behind or not): wait until it has computed it.
+  if (requiresChecks || queue) pull = await settledPull(ctx, pull);
+  if (pull.headSha !== a.head) return "retry";
+  let step = nextLandingStep({ mergeableState: pull.mergeableState, autoMerge: pull.autoMerge, queue, requiresChecks });
+  if (step.kind === "merge") {
     // git found the merge clean, so try at once: GitHub decides mergeability on the merge itself. Only when it says
     // "not mergeable" is it asked again, with backoff, while `mergeable` is null.
     let result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
-    for (let look = 0; result.kind === "refused" && /not mergeable/i.test(result.message) && look < MERGEABLE_POLL_MS.length; look++) {
+    for (let look = 0; result.kind === "refused" && classifyMergeRefusal(result.status, result.message).kind === "not-mergeable" && look < MERGEABLE_POLL_MS.length; look++) {
       await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
       const again = await ctx.client.getPull(pull.number);
       if (!again || again.headSha !== a.head) return "retry";
@@ -128,30 +127,124 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
       if (again.mergeable === true) result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
     }
     if (result.kind === "merged") return void (await landed(ctx, a, undefined)), "done";
-    if (result.kind === "head-moved" || /base branch was modified/i.test(result.message)) return "retry";
-    if (/not mergeable/i.test(result.message)) {
+    if (result.kind === "head-moved") return "retry";
+    const refusal = classifyMergeRefusal(result.status, result.message);
+    if (refusal.kind === "base-moved") return "retry";
+    if (refusal.kind === "workflows") return refuseWorkflows(ctx, a, refusal.error);
+    if (refusal.kind === "not-mergeable") {
       r.reason = `GitHub is still computing whether #${pull.number} can merge; weave looks again on its next reconcile`;
       return "done";
     }
-    if (!/required|review|status check|rule|blocked/i.test(result.message)) {
+    if (refusal.kind === "other") {
       block(r, `GitHub refused to merge #${pull.number}: ${result.message}`);
       return "done";
     }
+    // Rules weave could not read (classic branch protection) hold it: behind → update it; else let GitHub merge (or
+    // queue) it when they pass.
+    // A queue that rulesets do not show (classic protection): remembered for this target, and never merged around.
+    if (refusal.kind === "queue-required") (ctx.session.queueTargets ??= new Set()).add(a.target);
+    // Rules weave cannot list (classic protection) hold it: decide again from GitHub's computed view of the PR.
+    const seen = await settledPull(ctx, pull);
+    if (seen.headSha !== a.head) return "retry";
+    step = refusal.kind === "behind" ? { kind: "update-branch", armAutoMerge: !seen.autoMerge } : nextLandingStep({ mergeableState: seen.mergeableState, autoMerge: seen.autoMerge, queue: queue || refusal.kind === "queue-required", requiresChecks: true });
+    if (step.kind === "merge") step = { kind: "auto-merge" }; // refused just now: let GitHub merge it when it can
   }
-  // Required checks or reviews are not satisfied yet: let GitHub merge it when they are (native auto-merge).
+  const how = queue || ctx.session.queueTargets?.has(a.target) ? "queue" : "auto-merge";
+  switch (step.kind) {
+    case "reanalyse":
+      return "retry";
+    case "wait":
+      return waiting(a, how, `${step.why} (#${pull.number})`);
+    case "enqueue":
+      try {
+        await ctx.client.graphql(ENQUEUE, { id: pull.nodeId, oid: a.head });
+      } catch (e) {
+        // Not admitted yet (checks still running, the head moved): tried again when checks complete or on the tick.
+        return waitForChecks(r, `${a.target}'s merge queue does not take #${pull.number} yet (${firstLine(e)}); weave tries again when its checks complete`);
+      }
+      return waiting(a, "queue", `in ${a.target}'s merge queue (#${pull.number})`);
+    case "update-branch":
+      return updateBehind(ctx, a, pull, step.armAutoMerge, how, title, message);
+    case "auto-merge":
+      return armAutoMerge(ctx, a, pull, how, title, message);
+    default:
+      return "retry";
+  }
+}
+
+/** The PR once GitHub has computed its mergeability (looked at again with backoff while `mergeable` is null). */
+async function settledPull(ctx: MergeContext, pull: PullView): Promise<PullView> {
+  let seen = pull;
+  for (let look = 0; seen.state === "open" && seen.mergeable === null && look < MERGEABLE_POLL_MS.length; look++) {
+    await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
+    seen = (await ctx.client.getPull(pull.number)) ?? seen;
+  }
+  return seen;
+}
+
+/** Arms GitHub's auto-merge (on a queue branch: queue when ready); "done" when armed or waiting for checks instead. */
+async function armAutoMerge(ctx: MergeContext, a: Analysis, pull: PullView, how: "queue" | "auto-merge", title: string, message: string): Promise<Attempt> {
+  const r = a.record;
   try {
     await ctx.client.graphql(ENABLE_AUTO_MERGE, { id: pull.nodeId, oid: a.head, mergeMethod: METHOD[ctx.plan.merge.method], headline: title, body: message });
-    return waiting(a, "auto-merge", `auto-merge is on for #${pull.number}: GitHub merges it once required checks and reviews pass`);
+    return waiting(a, how, how === "queue" ? `GitHub queues #${pull.number} once its required checks pass` : `auto-merge is on for #${pull.number}: GitHub merges it once required checks and reviews pass`);
   } catch (e) {
     // Mergeable right now after all (GitHub refuses auto-merge then): merge it on the next attempt.
-    if (/clean status|unstable status/i.test((e as Error).message)) return "retry";
+    if (/clean status|unstable status/i.test(firstLine(e))) return "retry";
     // Auto-merge off for this repository: wait for the checks' events (or the tick), then try again. A merge a person
     // asked for stays asked for.
-    r.mergeBlocked = true;
-    r.waitingFor = "checks";
-    r.reason = `#${pull.number} waits for required checks or reviews (${(e as Error).message.split("\n")[0]}); weave merges it when they pass`;
-    return "done";
+    return waitForChecks(r, `#${pull.number} waits for required checks or reviews (${firstLine(e)}); weave merges it when they pass`);
   }
+}
+
+/**
+ * Strict required checks: GitHub's auto-merge never updates a branch that is behind, so weave does — with the head it
+ * saw, as the App (so CI runs on the new head) — and keeps auto-merge armed for when checks pass there.
+ */
+async function updateBehind(ctx: MergeContext, a: Analysis, pull: PullView, arm: boolean, how: "queue" | "auto-merge", title: string, message: string): Promise<Attempt> {
+  const r = a.record;
+  let armed = !arm;
+  if (arm) armed = (await armAutoMerge(ctx, a, pull, how, title, message)) === "done" && r.autoMerge !== undefined;
+  const update = await ctx.client.updateBranch(pull.number, a.head);
+  if (update.kind === "refused") {
+    const workflows = workflowsRefusal(update.message, `updating #${pull.number} with ${a.target}`);
+    if (workflows) return refuseWorkflows(ctx, a, workflows);
+    return "retry"; // the head moved, or it is up to date after all: look again
+  }
+  if (armed) return waiting(a, how, `#${pull.number} was behind ${a.target}: updated; GitHub merges it once checks pass on the new head`);
+  return waitForChecks(r, `#${pull.number} was behind ${a.target}: updated; weave merges it once checks pass on the new head`);
+}
+
+/** GitHub's `workflows` refusal: blocked with its words and the fix, told once on the PR and the tracking issue. */
+async function refuseWorkflows(ctx: MergeContext, a: Analysis, error: WeaveError): Promise<Attempt> {
+  const text = `${error.message}. ${error.hint ?? ""}`.trim();
+  if (!a.record.mergeBlocked) await tell(ctx, a, `### ⛔ ${a.milestone.id} cannot land\n\n${text}\n\nThen say \`/weave merge ${a.milestone.id}\`.`);
+  block(a.record, text);
+  return "done";
+}
+
+function waitForChecks(r: Analysis["record"], reason: string): Attempt {
+  r.mergeBlocked = true;
+  r.waitingFor = "checks";
+  r.reason = reason;
+  return "done";
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+}
+
+/**
+ * A head a job pushed (a resolve job's merge, made with its GITHUB_TOKEN) started no workflows: weave pushes a commit
+ * with the same tree on top, as the App, so the PR's checks run. True when it pushed (the head moved).
+ */
+async function ensureChecksWillRun(ctx: MergeContext, a: Analysis): Promise<boolean> {
+  const head = await a.mirror.git.raw(["log", "-1", "--format=%B", a.head]);
+  if (!/^Weave-Resolve: *\S+/m.test(head)) return false;
+  const tree = (await a.mirror.git.raw(["rev-parse", `${a.head}^{tree}`])).trim();
+  const commit = await a.mirror.git.commitTree(tree, [a.head], `weave: run checks on ${a.branch}'s resolved merge\n\nThe resolve job's push (its GITHUB_TOKEN) starts no workflows; this push by the App does.\n\nWeave-Milestone: ${a.milestone.id}`);
+  await a.mirror.push(commit, a.branch);
+  return true;
 }
 
 function waiting(a: Analysis, how: "queue" | "auto-merge", reason: string): Attempt {
@@ -174,7 +267,24 @@ export async function followPulls(ctx: MergeContext, closed: ReadonlyMap<number,
     let pull: PullView | undefined;
     if (merged === undefined && poll && r.state === "merging") {
       pull = await ctx.client.getPull(r.pr);
+      // Just after the target moved GitHub is still computing: look again briefly (a behind PR must be updated).
+      for (let look = 0; pull?.state === "open" && pull.mergeable === null && look < 3; look++) {
+        await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
+        pull = await ctx.client.getPull(r.pr);
+      }
       merged = pull?.merged ?? (pull?.state === "closed" ? false : undefined);
+    }
+    if (pull && merged === undefined && r.state === "merging" && pull.mergeableState === "behind") {
+      // Strict required checks: auto-merge and the queue never update a behind branch; weave does, as the App.
+      const update = await ctx.client.updateBranch(pull.number, pull.headSha);
+      const workflows = update.kind === "refused" ? workflowsRefusal(update.message, `updating #${pull.number} with ${ctx.ledger.run!.target}`) : undefined;
+      if (workflows) {
+        moveRecord(id, r, "finished");
+        block(r, `${workflows.message}. ${workflows.hint ?? ""}`.trim());
+        r.autoMerge = undefined;
+        changed.add(id);
+      } else if (update.kind === "started") r.reason = `#${pull.number} was behind ${ctx.ledger.run!.target}: updated; GitHub merges it once checks pass on the new head`;
+      continue;
     }
     if (merged === true) {
       await landed(ctx, { record: r, milestone: m, branch: `weave/${id}`, mirror: await mirrorFor(ctx.session, ctx.client) }, undefined);

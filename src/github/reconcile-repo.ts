@@ -20,13 +20,15 @@ import type { Ledger, LedgerMilestone } from "./ledger.js";
 import { readLedger, writeLedger } from "./ledger.js";
 import { analyse, landed, landMilestone } from "./merge-back.js";
 import type { MergeContext } from "./merge-back.js";
-import { applyHeartbeat, moveRecord } from "./mutate-record.js";
+import { isBudgetReached } from "./budget-reach.js";
+import { moveRecord } from "./mutate-record.js";
 import { followPulls, openFinishedPulls } from "./pull-merge.js";
 import { loadPlan } from "./plan-source.js";
 import type { RepoClient } from "./repo-client.js";
 import { mirrorFor } from "./repo-mirror.js";
 import type { RepoMirror } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
+import { seedDispatches, watchJobs } from "./run-watch.js";
 import { renderStatusComment } from "./status-comment.js";
 
 export interface ReconcileDeps {
@@ -38,8 +40,6 @@ export interface ReconcileDeps {
 }
 
 const MAX_PASSES = 4;
-/** A stop that the worker did not obey within this long is enforced by cancelling its run. */
-const STOP_GRACE_MS = 30_000;
 
 export function mergedOnTarget(messages: readonly string[], trailer: "Merged|Milestone" | "Merged" = "Merged|Milestone"): Set<string> {
   const ids = new Set<string>();
@@ -57,6 +57,9 @@ export type ReconcileTrigger = "event" | "push" | "tick" | "heartbeat" | "checks
 export async function reconcileRepo(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger = "event"): Promise<void> {
   /** This pass follows our own landing: what landed is known, the target need not be listed again. */
   let afterLanding = false;
+  /** Check runs and the status comment follow once, after the last pass (nothing on them delays a start). */
+  const unpublished = new Set<string>();
+  let shown: { plan: Plan; ledger: Ledger; now: Date } | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const mirror = await mirrorFor(session, client);
     const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, mirror));
@@ -92,31 +95,15 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       for (const r of Object.values(ledger.milestones)) if (r.waitingFor === "checks") Object.assign(r, { waitingFor: undefined, mergeBlocked: false });
     }
     const closedPulls = new Map(session.closedPulls);
-    if (closedPulls.size > 0 || trigger === "tick") for (const id of await followPulls(ctx, closedPulls, trigger === "tick")) changed.add(id);
-    for (const [id, r] of Object.entries(ledger.milestones)) {
-      const beat = session.heartbeats.get(id);
-      if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), run.budgetStopped)) changed.add(id);
-      if (!["claimed", "running"].includes(r.state)) continue;
-      const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
-      const ended = r.runId !== undefined ? session.completedRuns.get(r.runId) : undefined;
-      const silent = ended === undefined && now.getTime() - lastSign > plan.heartbeat_timeout * 1000;
-      if (r.resolving && (ended !== undefined || silent)) {
-        // A resolve job that died leaves the conflict as it was: the milestone's own work is done and is not rerun.
-        if (silent && r.runId) await client.cancelRun(r.runId);
-        moveRecord(id, r, "conflict", `the resolve job ${ended !== undefined ? `ended (${ended}) without a final report` : "went silent"}; resolve by hand, then \`/weave merge ${id}\``);
-        r.resolving = false;
-        changed.add(id);
-      } else if (ended !== undefined) {
-        moveRecord(id, r, "stale", `its job ended (${ended}) without a final report`);
-        changed.add(id);
-      } else if (silent) {
-        moveRecord(id, r, "stale", `no heartbeat for ${Math.round((now.getTime() - lastSign) / 1000)} s`);
-        if (r.runId) await client.cancelRun(r.runId);
-        changed.add(id);
-      } else if (r.signal === "stop" && r.runId && now.getTime() - lastSign > STOP_GRACE_MS) {
-        await client.cancelRun(r.runId);
-      }
-    }
+    // A push to the target may leave PRs GitHub is merging behind (strict checks): they are looked at then too.
+    const poll = trigger === "tick" || trigger === "push";
+    if (closedPulls.size > 0 || poll) for (const id of await followPulls(ctx, closedPulls, poll)) changed.add(id);
+    // What jobs said and what GitHub says of their runs (github/run-watch.ts).
+    const budgetReached = isBudgetReached(ledger, session.heartbeats, plan.budget_ceiling);
+    const askAll = trigger === "tick" || !session.runsAsked;
+    for (const id of await watchJobs({ client, session, plan, ledger, config: deps.config, now, mirror, budgetReached, askAll })) changed.add(id);
+    session.runsAsked = true;
+    seedDispatches(session, ledger);
 
     // Decide.
     const rank = rankMilestones(plan);
@@ -162,7 +149,8 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       for (const id of await openFinishedPulls(ctx, (id) => analyse(ctx, id)).catch((e: unknown) => (deps.log(`${client.fullName}: opening PRs: ${(e as Error).message}`), []))) changed.add(id);
     }
     if (starts.length > 0) {
-      const targetSha = await client.branchSha(run.target);
+      // Through the mirror: the claims push from it, so it must hold the target's head.
+      const targetSha = await mirror.fetch([run.target]).then((h) => h.get(run.target), () => undefined);
       if (!targetSha) deps.log(`${client.fullName}: target branch ${run.target} not found; nothing started`);
       else {
         // One start that fails (a refused check run, a network error) must not lose what this pass already did.
@@ -188,14 +176,16 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       session.ledgerVersion = written;
     }
     for (const n of closedPulls.keys()) session.closedPulls.delete(n);
-    await publish(session, client, plan, ledger, changed, now);
-    // A landing unblocks dependents: decide again at once.
-    if (actions.some((a) => a.kind === "merge" && ledger.milestones[a.id]?.state === "merged")) {
+    for (const id of changed) unpublished.add(id);
+    shown = { plan, ledger, now };
+    // A landing unblocks dependents: decide again at once — their dispatches before any check run or comment edit.
+    if (actions.some((a) => a.kind === "merge" && ledger.milestones[a.id]?.state === "merged") && pass + 1 < MAX_PASSES) {
       afterLanding = true;
       continue;
     }
-    return;
+    break;
   }
+  if (shown) await publish(session, client, shown.plan, shown.ledger, unpublished, shown.now);
 }
 
 /**

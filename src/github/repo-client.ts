@@ -63,7 +63,7 @@ export interface RepoClient extends RepoRef {
   deleteRef(ref: string): Promise<void>;
   createCommit(message: string, files: Record<string, string>, parents: string[]): Promise<string>;
   dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<number | undefined>;
-  findRunByTitle(workflow: string, needle: string): Promise<{ id: number; status: string; conclusion: string | null } | undefined>;
+  findRunByTitle(workflow: string, needle: string): Promise<{ id: number; status: string; conclusion: string | null; display_title?: string } | undefined>;
   getRun(runId: number): Promise<{ id: number; status: string; conclusion: string | null; display_title?: string } | undefined>;
   cancelRun(runId: number): Promise<void>;
   createCheckRun(params: Record<string, unknown>): Promise<number>;
@@ -85,6 +85,12 @@ export interface RepoClient extends RepoRef {
   /** Merges with `sha` so a moved head is never merged unseen. */
   mergePull(number: number, params: { sha: string; method: "merge" | "squash" | "rebase"; title: string; message: string }): Promise<PullMergeResult>;
   branchRules(branch: string): Promise<BranchRule[]>;
+  /**
+   * Brings a PR's branch up to date with its base (`PUT /pulls/{n}/update-branch` with the head weave saw): "started"
+   * (GitHub answers 202 and pushes the merge itself, as the App, so CI runs on it), or "refused" with GitHub's words
+   * (422: the head moved, or nothing to update).
+   */
+  updateBranch(number: number, expectedHead: string): Promise<{ kind: "started" } | { kind: "refused"; status: number; message: string }>;
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
 }
 
@@ -190,7 +196,18 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
       } catch (e) {
         const status = httpStatus(e);
         if (status === 409) return { kind: "head-moved", message: errorMessage(e) };
-        if (status === 405 || status === 422) return { kind: "refused", status, message: errorMessage(e) };
+        // 403 too: the `workflows` permission refusal of a merge that edits .github/workflows/ comes as one.
+        if (status === 405 || status === 422 || (status === 403 && !isRateLimited(e))) return { kind: "refused", status, message: errorMessage(e) };
+        throw translate(e);
+      }
+    },
+    updateBranch: async (number, expectedHead) => {
+      try {
+        await call("PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch", { pull_number: number, expected_head_sha: expectedHead, ...NO_RETRY });
+        return { kind: "started" };
+      } catch (e) {
+        const status = httpStatus(e);
+        if (status === 422 || status === 403 || status === 405) return { kind: "refused", status, message: errorMessage(e) };
         throw translate(e);
       }
     },

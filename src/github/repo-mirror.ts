@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
+import { workflowsRefusal } from "./github-refusals.js";
 import type { RepoGit } from "../local/repo-git.js";
 import { createRepoGit } from "../local/repo-git.js";
 
@@ -19,6 +20,11 @@ export interface RepoMirror {
   git: RepoGit;
   /** Fetches `branches` (all must exist on GitHub); their heads, by branch. */
   fetch(branches: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Creates `branch` on GitHub at `commit` only if it does not exist (a push whose lease expects no ref: the receiving
+   * side refuses it atomically when the ref appeared): "exists" when someone holds it. The claim, with no REST write.
+   */
+  createBranch(commit: string, branch: string): Promise<"created" | "exists">;
   /** Moves `branch` on GitHub to `commit` by a plain push: "rejected" when that is not a fast-forward. */
   push(commit: string, branch: string): Promise<"pushed" | "rejected">;
   deleteBranch(branch: string): Promise<void>;
@@ -87,13 +93,19 @@ export async function openMirror(cacheDir: string, fullName: string, access: () 
     await run(dir, ["config", "user.email", IDENTITY.GIT_AUTHOR_EMAIL]);
   }
   const git = createRepoGit(dir);
-  const moveRef = async (commit: string, ref: string): Promise<"pushed" | "rejected"> => {
+  const moveRef = async (commit: string, ref: string, lease: string[] = []): Promise<"pushed" | "rejected"> => {
     const { url, token } = await access();
-    const r = await run(dir, ["push", "-q", "--porcelain", url, `${commit}:${ref}`], token);
+    // A claim reads the porcelain flags (`-q` would hide them): only `*` (a new ref) is ours; `=` (already there at this
+    // commit) is someone else's.
+    const r = await run(dir, ["push", ...(lease.length ? [] : ["-q"]), "--porcelain", ...lease, url, `${commit}:${ref}`], token);
+    if (r.code === 0 && lease.length > 0 && !r.stdout.split("\n").some((l) => l.startsWith("*\t"))) return "rejected";
     if (r.code === 0) {
       await run(dir, ["update-ref", ref, commit]);
       return "pushed";
     }
+    // A change under .github/workflows/ and a token without `workflows`: GitHub's words, and the fix.
+    const workflows = workflowsRefusal(r.stderr.split(token).join("***"), `the push to ${ref}`);
+    if (workflows) throw workflows;
     if (/GH006|GH013|protected branch|rule violations/i.test(r.stderr)) {
       // The target's rules refuse this push whatever its content: say GitHub's reasons, not git's noise.
       const reasons = r.stderr.split("\n").map((l) => /^remote: - (.*\S)/.exec(l)?.[1]).filter(Boolean);
@@ -112,6 +124,7 @@ export async function openMirror(cacheDir: string, fullName: string, access: () 
       return git.branchHeads(branches);
     },
     push: (commit, branch) => moveRef(commit, `refs/heads/${branch}`),
+    createBranch: async (commit, branch) => ((await moveRef(commit, `refs/heads/${branch}`, [`--force-with-lease=refs/heads/${branch}:`])) === "pushed" ? "created" : "exists"),
     moveRef: (commit, ref) => moveRef(commit, ref),
     async fetchRef(ref) {
       const { url, token } = await access();

@@ -28,6 +28,10 @@ export interface RepoSession {
   commentTimer?: NodeJS.Timeout;
   /** Edits the status comment with the latest ledger (set by the App). */
   flushComment?: () => void;
+  /** Lookups made for runs: per dispatch id (how many, for the backoff), and `run:<id>` for heartbeats' runs checked. */
+  runLookups: Map<string, number>;
+  /** GitHub was asked about every active run at least once in this process (after a restart it is asked at once). */
+  runsAsked?: boolean;
   /** Runs GitHub reported complete, to tell a job that died from one that reported. */
   completedRuns: Map<number, string>;
   client?: RepoClient;
@@ -39,6 +43,8 @@ export interface RepoSession {
   checkRunShown: Map<string, string>;
   /** The bare clone merges are computed in (github/repo-mirror.ts). */
   mirror?: RepoMirror;
+  /** Targets GitHub says have a merge queue that their rulesets do not show (classic branch protection). */
+  queueTargets?: Set<string>;
   /** Branch rules of targets, with when they were read. */
   rules?: Map<string, { at: number; rules: BranchRule[] }>;
   /**
@@ -56,7 +62,7 @@ export interface RepoSession {
 
 export function createSession(fullName: string, installationId: number, cacheDir: string): RepoSession {
   return {
-    fullName, installationId, cacheDir, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(), closedPulls: new Map(), pushed: new Map(),
+    fullName, installationId, cacheDir, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(), closedPulls: new Map(), pushed: new Map(), runLookups: new Map(),
     queue: Promise.resolve(), dirty: false,
   };
 }

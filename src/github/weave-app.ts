@@ -11,6 +11,7 @@ import type { WorkerStatus } from "../ports/reporter.js";
 import type { AppConfig } from "./app-config.js";
 import { handleComment, updateLedger } from "./comment-commands.js";
 import { checkRunUpdate } from "./check-runs.js";
+import { isBudgetReached } from "./budget-reach.js";
 import { diagnoseRepo } from "./github-doctor.js";
 import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
 import { readLedger } from "./ledger.js";
@@ -23,6 +24,7 @@ import { createRepoClient } from "./repo-client.js";
 import type { RepoSession } from "./repo-session.js";
 import { mirrorFor } from "./repo-mirror.js";
 import { createSession, serialise } from "./repo-session.js";
+import { seedDispatches } from "./run-watch.js";
 
 export interface WeaveApp {
   appFn: (app: Probot) => void;
@@ -51,15 +53,9 @@ interface RepoPayload {
 
 /** True when live heartbeats put the run's cost at or over the plan's ceiling and the ledger does not know yet. */
 function crossesBudget(session: RepoSession): boolean {
-  const ceiling = session.plan?.plan.budget_ceiling;
   const ledger = session.ledger;
-  if (ceiling === undefined || !ledger?.run || ledger.run.budgetStopped) return false;
-  let total = 0;
-  for (const [id, r] of Object.entries(ledger.milestones)) {
-    const beat = session.heartbeats.get(id);
-    total += beat && beat.runId === r.runId ? Math.max(beat.status.costUsd, r.costUsd) : r.costUsd;
-  }
-  return total >= ceiling;
+  if (!ledger?.run || ledger.run.budgetStopped) return false;
+  return isBudgetReached(ledger, session.heartbeats, session.plan?.plan.budget_ceiling);
 }
 
 /** A push payload lists at most this many commits; one that lists as many may have been cut short. */
@@ -127,6 +123,8 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         const client = await clientFor(session);
         session.ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
       }
+      // Dispatches whose run GitHub did not name (a 204, a lost answer) are known by their ids, after a restart too.
+      if (session?.ledger) seedDispatches(session, session.ledger);
       return session;
     },
     onHeartbeat(session, milestone, status: WorkerStatus, changed) {
@@ -135,8 +133,11 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         void reconcile(session, "heartbeat");
         return session.plan?.plan.budget_action === "drain" ? "pause" : "stop";
       }
-      // A worker that ended (finished, failed, paused, stopped) changes what happens next; progress does not.
-      if (changed && ["finished", "failed", "paused", "stopped", "died"].includes(status.state)) {
+      // A worker that started or ended (finished, failed, paused, stopped, died) changes its milestone's state, and a run
+      // whose id the ledger lacks is learnt from its first heartbeat: reconcile now. Progress alone does not.
+      const known = session.ledger?.milestones[milestone];
+      const starts = known?.state === "claimed" || (known !== undefined && known.runId === undefined);
+      if (changed && (starts || ["finished", "failed", "paused", "stopped", "died"].includes(status.state))) {
         void reconcile(session, "heartbeat");
         return undefined;
       }

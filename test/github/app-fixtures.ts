@@ -18,6 +18,7 @@ import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
 import type { AppHandle, InstallationHandle, RepoHandle } from "../harness/seeding.js";
 import { createGitHubStandIn } from "../harness/stand-in.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
+import type { QuirkOptions } from "../harness/quirks.js";
 
 /** The agent: for each task writes <milestone>-<n>.txt (and agent.json's `write["<id>:<n>"]` files), sleeps per agent.json, reports $0.10. */
 export const AGENT = `import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -67,14 +68,15 @@ export interface AppWorld {
   issue: number;
   ledger(): Promise<Ledger>;
   comment(body: string, who?: Octokit): Promise<number>;
-  restart(): Promise<void>;
+  /** Stops the App, runs `whileDown` (GitHub carries on; webhooks and heartbeats meanwhile are lost), starts it again. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function createAppWorld(options: { plan?: string; agent?: Record<string, unknown>; timeScale?: number; files?: Record<string, string> } = {}): Promise<AppWorld> {
-  const gh = await createGitHubStandIn({ timeScale: options.timeScale ?? 0.05 });
+export async function createAppWorld(options: { plan?: string; agent?: Record<string, unknown>; timeScale?: number; files?: Record<string, string>; quirks?: QuirkOptions } = {}): Promise<AppWorld> {
+  const gh = await createGitHubStandIn({ timeScale: options.timeScale ?? 0.05, quirks: options.quirks });
   const repo = await gh.repos.create({
     owner: "acme", name: "widgets",
     files: {
@@ -114,8 +116,9 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
     },
     ledger: async () => (await readLedger(appClient)).ledger,
     comment: async (body, who = alice) => (await who.issues.createComment({ owner: "acme", repo: "widgets", issue_number: issue, body })).data.id,
-    restart: async () => {
+    restart: async (whileDown) => {
       await server.close();
+      await whileDown?.();
       server = await start();
     },
     close: async () => {

@@ -54,14 +54,18 @@ describe("merge-back under branch rules", () => {
     expect(w.errors).toEqual([]);
   });
 
-  it("merge queue: enqueues the PR and never merges around the queue", { timeout: 150_000 }, async () => {
+  it("merge queue: enqueues the PR once its required checks pass (GitHub admits it only then), never merges around the queue", { timeout: 150_000 }, async () => {
     world = await createAppWorld({ plan: mergePlan("{ via: pr, auto: auto }", ONE) });
     const w = world;
     await w.repo.setBranchRules("main", [{ type: "merge_queue", parameters: { ...mergeQueueDefaults } }, REQUIRED_CI]);
     await w.comment("/weave start");
+    // Checks not reported yet (and no auto-merge to queue it when ready): it waits, and the check's event retries it.
+    await waitFor(async () => (await w.ledger()).milestones.a?.waitingFor === "checks", "a to wait for its checks");
+    expect(await stateOf(w, "a")).toBe("finished");
+    const pr = (await w.alice.pulls.get({ ...R, pull_number: (await w.ledger()).milestones.a!.pr! })).data;
+    await w.gh.ci.report("acme/widgets", pr.head.sha, "ci", "success");
     await waitFor(async () => (await stateOf(w, "a")) === "merging", "a to be enqueued");
     expect((await w.ledger()).milestones.a!.autoMerge).toBe("queue");
-    const pr = (await w.alice.pulls.get({ ...R, pull_number: (await w.ledger()).milestones.a!.pr! })).data;
     // The queue tests its merge group (gh-readonly-queue/main/pr-<n>-<sha>): CI reports there, as GitHub's CI would.
     const group = await waitFor(async () => (await w.alice.git.listMatchingRefs({ ...R, ref: "heads/gh-readonly-queue/main/" })).data[0], "the merge group");
     await w.gh.ci.report("acme/widgets", group.object.sha, "ci", "success");

@@ -31,6 +31,21 @@ function remoteWithMain(): { remote: string; work: string; git: (...a: string[])
 }
 
 describe("repo mirror", () => {
+  it("claims a branch only when it does not exist — at the same commit or behind, it is still someone else's", async () => {
+    const { remote, git } = remoteWithMain();
+    const mirror = await openMirror(temp(), "acme/widgets@host", async () => ({ url: remote, token: "s3cret-token" }));
+    const main = (await mirror.fetch(["main"])).get("main")!;
+    expect(await mirror.createBranch(main, "weave/M1")).toBe("created");
+    // A second claim at the same commit is no claim (a plain push would say "up to date" and succeed).
+    expect(await mirror.createBranch(main, "weave/M1")).toBe("exists");
+    git("commit", "-q", "--allow-empty", "-m", "later");
+    git("push", "-q", "origin", "main");
+    const later = (await mirror.fetch(["main"])).get("main")!;
+    // A fast-forward of an existing branch is no claim either.
+    expect(await mirror.createBranch(later, "weave/M1")).toBe("exists");
+    expect(execFileSync("git", ["-C", remote, "rev-parse", "weave/M1"], { encoding: "utf8" }).trim()).toBe(main);
+  });
+
   it("moves a ref only as a fast-forward of what is there: a stale writer is refused", async () => {
     const { remote } = remoteWithMain();
     const mirror = await openMirror(temp(), "acme/widgets@host", async () => ({ url: remote, token: "s3cret-token" }));

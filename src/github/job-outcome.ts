@@ -1,0 +1,33 @@
+/**
+ * Job outcome: what a milestone's job has come to, from GitHub's word on its run and the branch's checkpoints.
+ * Responsibilities: a completed run whose branch holds every task's checkpoint is finished (not requeued); a run
+ * that ended otherwise, or a job that says `stopped` when no person or budget asked it to, is dead (requeue).
+ * Not here: reading the run and the branch (github/run-watch.ts), the move itself (github/mutate-record.ts).
+ * Invariants: pure; a job's own words never finish a milestone — only the branch's checkpoints do.
+ */
+
+/** GitHub's answer for a run (`GET /actions/runs/{id}`), as far as this needs it. */
+export interface RunState {
+  status: string;
+  conclusion: string | null;
+}
+
+export type JobVerdict =
+  | { kind: "alive" }
+  | { kind: "finished"; tasksDone: number; costUsd: number }
+  | { kind: "dead"; reason: string };
+
+/** A run GitHub calls completed, judged by the checkpoints `progress` read from its branch. */
+export function judgeRun(run: RunState, progress: { tasksDone: number; costUsd: number }, tasks: number): JobVerdict {
+  if (run.status !== "completed") return { kind: "alive" };
+  if (progress.tasksDone >= tasks) return { kind: "finished", tasksDone: progress.tasksDone, costUsd: progress.costUsd };
+  return { kind: "dead", reason: `its job ended (${run.conclusion ?? "unknown"}) after ${progress.tasksDone}/${tasks} tasks without a final report` };
+}
+
+/**
+ * A `stopped` report is a person's stop or the budget's; any other `stopped` means the job's main step died and
+ * its post step said so — requeued like a job that went silent.
+ */
+export function isUnaskedStop(state: string, signal: "pause" | "stop" | undefined, budgetStopped: boolean): boolean {
+  return state === "stopped" && signal !== "stop" && !budgetStopped;
+}

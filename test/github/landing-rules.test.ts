@@ -1,0 +1,103 @@
+// Table tests of the App's pure landing rules: the next step for a PR, GitHub's refusals, run correlation, job outcomes.
+import { describe, expect, it } from "vitest";
+import { classifyMergeRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
+import { isUnaskedStop, judgeRun } from "../../src/github/job-outcome.js";
+import { nextLandingStep } from "../../src/github/landing-policy.js";
+import type { PullSituation } from "../../src/github/landing-policy.js";
+import { dispatchIdOf, isLookupDue, isRunOfDispatch } from "../../src/github/run-correlation.js";
+
+describe("nextLandingStep", () => {
+  const base: PullSituation = { mergeableState: "clean", autoMerge: false, queue: false, requiresChecks: true };
+  it.each<[Partial<PullSituation>, string]>([
+    [{}, "merge"],
+    [{ mergeableState: "unstable" }, "merge"],
+    [{ mergeableState: "unknown" }, "auto-merge"],
+    [{ mergeableState: "unknown", requiresChecks: false }, "merge"],
+    [{ mergeableState: "blocked" }, "auto-merge"],
+    [{ mergeableState: "blocked", autoMerge: true }, "wait"],
+    // Strict required checks: auto-merge never updates a behind branch, so weave does, keeping auto-merge armed.
+    [{ mergeableState: "behind" }, "update-branch+arm"],
+    [{ mergeableState: "behind", autoMerge: true }, "update-branch"],
+    [{ mergeableState: "dirty" }, "reanalyse"],
+    [{ mergeableState: "draft" }, "wait"],
+    // A queue branch: enqueue only what can enter; otherwise GitHub queues it when ready (auto-merge).
+    [{ queue: true }, "enqueue"],
+    [{ queue: true, mergeableState: "blocked" }, "auto-merge"],
+    [{ queue: true, mergeableState: "blocked", autoMerge: true }, "wait"],
+    [{ queue: true, mergeableState: "unknown" }, "auto-merge"],
+    [{ queue: true, mergeableState: "behind", autoMerge: true }, "update-branch"],
+    [{ requiresChecks: false, mergeableState: "blocked" }, "merge"],
+  ])("%o → %s", (patch, expected) => {
+    const step = nextLandingStep({ ...base, ...patch });
+    expect(step.kind === "update-branch" && step.armAutoMerge ? "update-branch+arm" : step.kind).toBe(expected);
+  });
+});
+
+describe("classifyMergeRefusal", () => {
+  it.each<[number, string, string]>([
+    [405, "Base branch was modified. Review and try the merge again.", "base-moved"],
+    [405, "Pull Request is not mergeable", "not-mergeable"],
+    [405, "Repository rule violations found\n\nRequired status check \"ci\" is expected.\n\n", "requirements"],
+    [405, "At least 1 approving review is required by reviewers with write access.", "requirements"],
+    [405, "Head branch is out of date. Review and try the merge again.", "behind"],
+    [422, "Validation Failed", "other"],
+    [405, "Changes must be made through the merge queue", "queue-required"],
+    [422, "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission", "workflows"],
+  ])("%i %j → %s", (status, message, kind) => {
+    expect(classifyMergeRefusal(status, message).kind).toBe(kind);
+  });
+
+  it("keeps GitHub's words and names the fix for the workflows refusal", () => {
+    const stderr = "To https://github.com/acme/widgets.git\n ! [remote rejected] abc -> weave/M1 (refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission)\nerror: failed to push some refs";
+    const error = workflowsRefusal(stderr, "the push to weave/M1")!;
+    expect(error.code).toBe("workflows-permission");
+    expect(error.message).toContain("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission");
+    expect(error.hint).toMatch(/workflows.*permission/);
+    expect(workflowsRefusal("! [rejected] main -> main (fetch first)", "the push")).toBeUndefined();
+  });
+});
+
+describe("run correlation", () => {
+  it.each<[number, number, boolean]>([
+    [0, 500, false],
+    [0, 1_000, true],
+    [1, 3_999, false],
+    [1, 4_000, true],
+    [4, 92_000, true],
+    [6, 211_999, false],
+    [6, 212_000, true],
+  ])("after %i lookups, at +%i ms: due %s", (lookups, at, due) => {
+    expect(isLookupDue(10_000, lookups, 10_000 + at)).toBe(due);
+  });
+
+  it("matches a run to a dispatch only by the dispatch id in GitHub's title", () => {
+    expect(dispatchIdOf("weave M1 (r1.M1.1.a1b2c3)")).toBe("r1.M1.1.a1b2c3");
+    expect(isRunOfDispatch("weave M1 (r1.M1.1.a1b2c3)", "r1.M1.1.a1b2c3")).toBe(true);
+    expect(isRunOfDispatch("weave M1 (r1.M1.2.ffffff)", "r1.M1.1.a1b2c3")).toBe(false);
+    expect(isRunOfDispatch("weave M1 (r1.M1.1.a1b2c3)", undefined)).toBe(false);
+    expect(isRunOfDispatch(undefined, "x")).toBe(false);
+  });
+});
+
+describe("job outcome", () => {
+  it.each<[string, string | null, number, string]>([
+    ["in_progress", null, 0, "alive"],
+    ["queued", null, 0, "alive"],
+    ["completed", "success", 3, "finished"],
+    ["completed", "failure", 3, "finished"],
+    ["completed", "success", 2, "dead"],
+    ["completed", "cancelled", 0, "dead"],
+  ])("run %s/%s with %i/3 checkpoints → %s", (status, conclusion, done, kind) => {
+    expect(judgeRun({ status, conclusion }, { tasksDone: done, costUsd: 0.3 }, 3).kind).toBe(kind);
+  });
+
+  it.each<[string, "pause" | "stop" | undefined, boolean, boolean]>([
+    ["stopped", undefined, false, true],
+    ["stopped", "pause", false, true],
+    ["stopped", "stop", false, false],
+    ["stopped", undefined, true, false],
+    ["failed", undefined, false, false],
+  ])("%s with signal %s, budget stopped %s: unasked %s", (state, signal, budget, unasked) => {
+    expect(isUnaskedStop(state, signal, budget)).toBe(unasked);
+  });
+});
