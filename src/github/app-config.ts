@@ -7,6 +7,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
+import { oidcIssuerFor } from "./job-claims.js";
 
 export interface AppConfig {
   appId: string;
@@ -37,7 +38,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
     webhookSecret: env.WEBHOOK_SECRET!,
     baseUrl: env.GHE_HOST ? `https://${env.GHE_HOST}/api/v3` : env.GITHUB_API_URL,
     publicUrl: env.WEAVE_PUBLIC_URL!,
-    oidcIssuer: env.WEAVE_OIDC_ISSUER ?? "https://token.actions.githubusercontent.com",
+    oidcIssuer: env.WEAVE_OIDC_ISSUER ?? oidcIssuerFor(env.GHE_HOST),
     workflowFile: env.WEAVE_WORKFLOW ?? "weave-worker.yml",
     tickSeconds: Number(env.WEAVE_TICK_SECONDS ?? 60),
     checkRunIntervalSeconds: Number(env.WEAVE_CHECK_RUN_INTERVAL ?? 30),

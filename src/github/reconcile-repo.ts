@@ -18,6 +18,7 @@ import { checkRunUpdate } from "./check-runs.js";
 import { startMilestone } from "./dispatch.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
 import { readLedger, writeLedger } from "./ledger.js";
+import { finishNotShown } from "./finish-evidence.js";
 import { analyse, landed, landMilestone } from "./merge-back.js";
 import type { MergeContext } from "./merge-back.js";
 import { applyHeartbeat, moveRecord } from "./mutate-record.js";
@@ -95,7 +96,9 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     if (closedPulls.size > 0 || trigger === "tick") for (const id of await followPulls(ctx, closedPulls, trigger === "tick")) changed.add(id);
     for (const [id, r] of Object.entries(ledger.milestones)) {
       const beat = session.heartbeats.get(id);
-      if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), run.budgetStopped)) changed.add(id);
+      // A `finished` claim is believed only when weave/<ID> shows it (github/finish-evidence.ts).
+      const unproven = beat?.status.state === "finished" && r.runId === beat.runId && ACTIVE_STATES.has(r.state) ? await finishNotShown(mirror, run.target, id, r.tasks, beat.status.headSha) : undefined;
+      if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), run.budgetStopped, unproven)) changed.add(id);
       if (!["claimed", "running"].includes(r.state)) continue;
       const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
       const ended = r.runId !== undefined ? session.completedRuns.get(r.runId) : undefined;
