@@ -22,7 +22,6 @@ const KNOWN_DEBT = {
   cycles: ["github/merge-back.ts <-> github/pull-merge.ts", "local/repo-git.ts <-> local/worktree-create.ts"],
   bareJsonCasts: [
     "action/run-milestone.ts",
-    "github/heartbeat-endpoint.ts",
     "github/ledger.ts",
     "local/atomic-json.ts",
     "local/coordinator.ts",

@@ -21,6 +21,7 @@ export function toWireStatus(status: WorkerStatus): WireStatus {
   if (status.currentTask !== undefined) wire.currentTask = status.currentTask;
   if (status.currentTaskText !== undefined) wire.currentTaskText = status.currentTaskText;
   if (status.taskPid !== undefined) wire.taskPid = status.taskPid;
+  if (status.costUnknown !== undefined) wire.costUnknown = status.costUnknown;
   if (status.headSha !== undefined) wire.headSha = status.headSha;
   if (status.verify !== undefined) {
     const { state, attempt, durationMs, exitCode } = status.verify;

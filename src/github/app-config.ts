@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { getPrivateKey } from "@probot/get-private-key";
 import type { Problem } from "../core/errors.js";
 import { WeaveError } from "../core/errors.js";
+import { oidcIssuerFor } from "./job-claims.js";
 import { WEBHOOK_MAX_BYTES } from "./request-body.js";
 
 export interface AppConfig {
@@ -64,7 +65,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppC
     webhookSecret: env.WEBHOOK_SECRET ?? "",
     baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : url("GITHUB_API_URL"),
     publicUrl: url("WEAVE_PUBLIC_URL") ?? "",
-    oidcIssuer: url("WEAVE_OIDC_ISSUER") ?? "https://token.actions.githubusercontent.com",
+    oidcIssuer: url("WEAVE_OIDC_ISSUER") ?? oidcIssuerFor(env.GHE_HOST),
     workflowFile: env.WEAVE_WORKFLOW ?? "weave-worker.yml",
     tickSeconds: number("WEAVE_TICK_SECONDS", 60, 1),
     checkRunIntervalSeconds: number("WEAVE_CHECK_RUN_INTERVAL", 30, 0),

@@ -39,6 +39,8 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   const r = ledger.milestones[id]!;
   const run = ledger.run!;
   const branch = `weave/${id}`;
+  // Pinned at claim time: a token from a repository of the same name (renamed, recreated) never speaks for this run.
+  run.repositoryId ??= await client.repositoryId();
 
   // A first start claims the branch outright (one push); only when it exists do we look at what is there.
   const mirror = await mirrorFor(session, client);

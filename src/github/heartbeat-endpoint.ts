@@ -1,15 +1,19 @@
 /**
  * Heartbeat endpoint (`POST /weave/heartbeat`): where worker jobs report progress and hear pause/stop.
- * Responsibilities: verify the job's OIDC token (issuer, audience `weave`, signature), that its repository is
- * installed and its run is one the ledger (or a dispatch in flight) knows; record the status; answer the signal;
- * update the check run at most once per interval; wake the reconcile when a worker's state changes.
- * Not here: the Action's side (action/https-reporter.ts); deciding (github/reconcile-repo.ts).
- * Invariants: an unverified request changes nothing and gets 401/403; the body is bounded (request-body.ts); a
+ * Responsibilities: verify the job's OIDC token (issuer, audience `weave`, signature) and pin its claims to the
+ * recorded worker run (github/job-claims.ts); parse the body strictly and check the claim (core/heartbeat-claim.ts);
+ * record the status; answer the signal; wake the reconcile when a worker's state changes. A repository the App is
+ * not installed on is remembered briefly.
+ * Not here: the Action's side (action/https-reporter.ts); deciding (github/reconcile-repo.ts); believing `finished`
+ * (github/finish-evidence.ts, in the reconcile); reading the body (request-body.ts).
+ * Invariants: an unverified or ill-formed request changes nothing and gets 400/401/403/422; the body is bounded; a
  * failure answers 500 without its text.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
+import { claimProblems, parseHeartbeatBody } from "../core/heartbeat-claim.js";
 import type { WorkerSignal, WorkerStatus } from "../ports/reporter.js";
+import { jobClaimProblems } from "./job-claims.js";
 import type { RepoSession } from "./repo-session.js";
 import { BODY_TIMEOUT_MS, HEARTBEAT_MAX_BYTES, readBoundedBody, refuseBody } from "./request-body.js";
 
@@ -19,15 +23,22 @@ export interface HeartbeatDeps {
   sessionFor(fullName: string): Promise<RepoSession | undefined>;
   /** Called with every accepted heartbeat (`changed` when the worker's state moved); may answer a signal at once. */
   onHeartbeat(session: RepoSession, milestone: string, status: WorkerStatus, changed: boolean): WorkerSignal | undefined;
+  /** The repository's id (kept in the ledger from claim time) and default branch, to pin the token's claims. */
+  repoFacts(session: RepoSession): Promise<{ repositoryId?: number; defaultBranch: string }>;
+  /** The worker workflow's file name (e.g. weave-worker.yml). */
+  workflowFile: string;
   now: () => Date;
 }
 
+/** How long "weave is not installed on this repository" is believed without asking GitHub again. */
+export const NOT_INSTALLED_TTL_MS = 60_000;
 
 export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const jwks = createRemoteJWKSet(new URL(`${deps.issuer.replace(/\/$/, "")}/.well-known/jwks`));
   const reply = (res: ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   };
+  const notInstalled = new Map<string, number>();
   return (req, res) => {
     void (async () => {
       const read = await readBoundedBody(req, { maxBytes: HEARTBEAT_MAX_BYTES, timeoutMs: BODY_TIMEOUT_MS });
@@ -35,31 +46,49 @@ export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessa
       const text = read.text;
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       if (!token) return reply(res, 401, { error: "missing bearer token" });
-      let claims: { repository?: unknown; run_id?: unknown };
+      let claims: Record<string, unknown>;
       try {
-        claims = (await jwtVerify(token, jwks, { issuer: deps.issuer, audience: "weave" })).payload as typeof claims;
+        claims = (await jwtVerify(token, jwks, { issuer: deps.issuer, audience: "weave" })).payload;
       } catch (e) {
         return reply(res, 401, { error: `token rejected: ${(e as Error).message}` });
       }
-      let body: { dispatch_id?: unknown; status?: WorkerStatus };
+      let json: unknown;
       try {
-        body = JSON.parse(text) as typeof body;
+        json = JSON.parse(text);
       } catch {
         return reply(res, 400, { error: "body is not JSON" });
       }
-      if (typeof body !== "object" || body === null || Array.isArray(body)) return reply(res, 400, { error: "body must be a JSON object: {\"dispatch_id\": …, \"status\": {…}}" });
-      const status = body.status;
-      if (typeof claims.repository !== "string" || !status || typeof status.milestone !== "string") return reply(res, 400, { error: "missing repository claim or status" });
-      const session = await deps.sessionFor(claims.repository);
-      if (!session) return reply(res, 403, { error: `weave is not installed on ${claims.repository}` });
+      const parsed = parseHeartbeatBody(json);
+      if (!parsed.ok) return reply(res, 400, { error: "the heartbeat body is not a weave worker status", problems: parsed.problems });
+      const body = parsed.body;
+      const repository = claims.repository;
+      if (typeof repository !== "string") return reply(res, 400, { error: "the token has no repository claim" });
+      const absentUntil = notInstalled.get(repository);
+      if (absentUntil !== undefined && absentUntil > deps.now().getTime()) return reply(res, 403, { error: `weave is not installed on ${repository}` });
+      const session = await deps.sessionFor(repository);
+      if (!session) {
+        notInstalled.set(repository, deps.now().getTime() + NOT_INSTALLED_TTL_MS);
+        if (notInstalled.size > 10_000) notInstalled.delete(notInstalled.keys().next().value!);
+        return reply(res, 403, { error: `weave is not installed on ${repository}` });
+      }
+      notInstalled.delete(repository);
+      const milestone = body.status.milestone;
       const runId = Number(claims.run_id);
-      const record = session.ledger?.milestones[status.milestone];
-      const dispatch = typeof body.dispatch_id === "string" ? session.dispatches.get(body.dispatch_id) : undefined;
-      const known = (record?.runId !== undefined && record.runId === runId) || (dispatch?.milestone === status.milestone && (dispatch.runId === undefined || dispatch.runId === runId));
-      if (!known) return reply(res, 403, { error: `run ${String(claims.run_id)} is not a weave run of ${status.milestone} in ${claims.repository}` });
-      const previous = session.heartbeats.get(status.milestone);
-      session.heartbeats.set(status.milestone, { status, at: deps.now().getTime(), runId });
-      const now = deps.onHeartbeat(session, status.milestone, status, previous?.status.state !== status.state || previous.runId !== runId);
+      const record = Object.hasOwn(session.ledger?.milestones ?? {}, milestone) ? session.ledger!.milestones[milestone] : undefined;
+      const dispatch = body.dispatch_id !== undefined ? session.dispatches.get(body.dispatch_id) : undefined;
+      const known = (record?.runId !== undefined && record.runId === runId) || (dispatch?.milestone === milestone && (dispatch.runId === undefined || dispatch.runId === runId));
+      if (!known) return reply(res, 403, { error: `run ${String(claims.run_id)} is not a weave run of ${milestone} in ${repository}` });
+      const facts = await deps.repoFacts(session);
+      const pinned = jobClaimProblems(claims, { repository, repositoryId: facts.repositoryId, workflowFile: deps.workflowFile, defaultBranch: facts.defaultBranch, runId, runAttempt: 1 });
+      if (pinned.length) return reply(res, 403, { error: `the token is not the worker workflow's run for ${milestone}`, problems: pinned });
+      const previousBeat = session.heartbeats.get(milestone);
+      const previous = previousBeat && previousBeat.runId === runId ? previousBeat.status : undefined;
+      const problems = record ? claimProblems(body.status, record.tasks, previous) : [];
+      if (problems.length) return reply(res, 422, { error: `heartbeat refused: it breaks weave's rules for ${milestone}`, problems });
+      // An unknown cost (null) adds nothing to what is known.
+      const status: WorkerStatus = { ...body.status, costUsd: body.status.costUsd ?? previous?.costUsd ?? record?.costUsd ?? 0, pid: body.status.pid ?? 0 };
+      session.heartbeats.set(milestone, { status, at: deps.now().getTime(), runId });
+      const now = deps.onHeartbeat(session, milestone, status, previousBeat?.status.state !== status.state || previousBeat.runId !== runId);
       reply(res, 200, { signal: record?.signal ?? now ?? null });
     })().catch(() => {
       if (!res.headersSent) reply(res, 500, { error: "internal error (see the App's log)" });

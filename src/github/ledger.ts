@@ -60,6 +60,8 @@ export interface LedgerRun {
   startedAt: string;
   target: string;
   budgetStopped: boolean;
+  /** The repository's id when the first milestone was claimed: worker tokens must carry it (github/job-claims.ts). */
+  repositoryId?: number;
 }
 
 export interface Ledger {

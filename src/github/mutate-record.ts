@@ -1,8 +1,11 @@
 /**
  * Ledger record moves: lifecycle transitions for the App's ledger records, stepping through `eligible` where the
- * lifecycle requires it, and applying a worker's heartbeat to its record.
- * Not here: the transition table (core/lifecycle.ts), deciding (reconcile/decide.ts).
- * Invariants: every move goes through core/lifecycle.ts `transition`.
+ * lifecycle requires it, and applying a worker's heartbeat (a claim, already parsed and checked) to its record.
+ * Not here: the transition table (core/lifecycle.ts), deciding (reconcile/decide.ts), checking the claim
+ * (core/heartbeat-claim.ts, github/finish-evidence.ts).
+ * Invariants: every move goes through core/lifecycle.ts `transition`; a heartbeat moves only its own record, only
+ * from a worker's states, never to `merged`, and to `finished` only with the branch's evidence; no raw job output
+ * is kept (the reason is the job's one-line error, shown redacted; the tail stays in the job log).
  */
 import type { MilestoneState } from "../core/lifecycle.js";
 import { canTransition, transition } from "../core/lifecycle.js";
@@ -17,11 +20,24 @@ export function moveRecord(id: string, record: LedgerMilestone, to: MilestoneSta
   if (reason !== undefined) record.reason = reason;
 }
 
-/** Applies a heartbeat; true when the record's state changed. */
-export function applyHeartbeat(id: string, record: LedgerMilestone, status: WorkerStatus, at: Date, budgetStopped: boolean): boolean {
+/** One line of the job's own words, bounded (rendering redacts and neutralises it: core/safe-text.ts). */
+const jobWords = (text: string | undefined, fallback: string): string => (text ?? fallback).split("\n")[0]!.slice(0, 300) || fallback;
+
+/**
+ * Applies a heartbeat; true when the record's state changed. `finishNotShown` is why the branch does not show a
+ * `finished` claim (github/finish-evidence.ts): then the claim is not taken and the record says why.
+ */
+export function applyHeartbeat(id: string, record: LedgerMilestone, status: WorkerStatus, at: Date, budgetStopped: boolean, finishNotShown?: string): boolean {
   if (!["claimed", "running", "stale"].includes(record.state)) return false;
+  if (status.milestone !== id || !Number.isFinite(status.costUsd) || status.costUsd < 0) return false;
   const before = record.state;
-  record.tasksDone = status.tasksDone;
+  if (status.state === "finished" && finishNotShown !== undefined) {
+    // Nothing of an unproven claim is taken: not its task count, not its verify.
+    record.lastHeartbeat = at.toISOString();
+    record.reason = `the job reported finished, but ${finishNotShown}`;
+    return false;
+  }
+  record.tasksDone = Math.min(status.tasksDone, record.tasks);
   record.costUsd = status.costUsd;
   record.lastHeartbeat = at.toISOString();
   record.headSha = status.headSha ?? record.headSha;
@@ -38,11 +54,11 @@ export function applyHeartbeat(id: string, record: LedgerMilestone, status: Work
     case "failed":
       if (record.resolving) {
         // A resolve job that could not resolve leaves the conflict for a person, with the job's words.
-        moveRecord(id, record, "conflict", `the resolve job could not resolve the conflict: ${status.error ?? "failed"}`);
+        moveRecord(id, record, "conflict", `the resolve job could not resolve the conflict: ${jobWords(status.error, "failed")}`);
         record.resolving = false;
         break;
       }
-      moveRecord(id, record, "failed", `${status.error ?? "failed"}${status.lastOutput?.length ? `\n${status.lastOutput.slice(-5).join("\n")}` : ""}`);
+      moveRecord(id, record, "failed", jobWords(status.error, "failed"));
       break;
     case "paused":
       moveRecord(id, record, budgetStopped ? "stopped" : "paused", budgetStopped ? "budget reached" : "paused");
@@ -59,7 +75,7 @@ export function applyHeartbeat(id: string, record: LedgerMilestone, status: Work
       else moveRecord(id, record, "stale", status.error ?? "its job died before it reported");
       break;
     case "stopped":
-      moveRecord(id, record, "stopped", budgetStopped ? "budget reached" : status.error ?? record.reason ?? "stopped");
+      moveRecord(id, record, "stopped", budgetStopped ? "budget reached" : status.error !== undefined ? jobWords(status.error, "stopped") : record.reason ?? "stopped");
       break;
     default:
       if (record.state !== "running") moveRecord(id, record, "running");

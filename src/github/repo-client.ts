@@ -53,6 +53,8 @@ export interface RepoClient extends RepoRef {
   fullName: string;
   calls: Map<string, number>;
   defaultBranch(): Promise<string>;
+  /** The repository's numeric id (stable across renames and transfers: pins worker tokens). */
+  repositoryId(): Promise<number>;
   readFile(path: string, ref: string): Promise<{ text: string; sha: string } | undefined>;
   branchSha(branch: string): Promise<string | undefined>;
   getRef(ref: string): Promise<string | undefined>;
@@ -110,9 +112,9 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
       throw translate(e);
     }
   };
-  let info: { default_branch: string; clone_url: string } | undefined;
-  const repoInfo = async (): Promise<{ default_branch: string; clone_url: string }> => {
-    info ??= await call<{ default_branch: string; clone_url: string }>("GET /repos/{owner}/{repo}");
+  let info: { id: number; default_branch: string; clone_url: string } | undefined;
+  const repoInfo = async (): Promise<{ id: number; default_branch: string; clone_url: string }> => {
+    info ??= await call<{ id: number; default_branch: string; clone_url: string }>("GET /repos/{owner}/{repo}");
     return info;
   };
   const pullView = (p: PullData): PullView => ({
@@ -122,6 +124,7 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
   return {
     owner, repo, fullName: `${owner}/${repo}`, calls,
     defaultBranch: async () => (await repoInfo()).default_branch,
+    repositoryId: async () => (await repoInfo()).id,
     readFile: (path, ref) => maybe(async () => {
       const data = await call<{ content?: string; encoding?: string; sha: string }>("GET /repos/{owner}/{repo}/contents/{path}", { path, ref });
       return { text: Buffer.from(data.content ?? "", (data.encoding as BufferEncoding) ?? "base64").toString("utf8"), sha: data.sha };

@@ -15,6 +15,7 @@ import { progressFrom } from "../worker/checkpoint.js";
 import type { AppConfig } from "./app-config.js";
 import { isUnaskedStop, judgeRun } from "./job-outcome.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
+import { finishNotShown } from "./finish-evidence.js";
 import { applyHeartbeat, moveRecord } from "./mutate-record.js";
 import type { RepoClient } from "./repo-client.js";
 import type { RepoMirror } from "./repo-mirror.js";
@@ -63,7 +64,10 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
       changed.add(id);
       continue;
     }
-    if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), w.budgetReached)) changed.add(id);
+    // A `finished` claim is believed only when weave/<ID> shows it (github/finish-evidence.ts).
+    const unproven = beat?.status.state === "finished" && r.runId === beat.runId && ["claimed", "running", "stale"].includes(r.state)
+      ? await finishNotShown(w.mirror, target, id, r.tasks, beat.status.headSha) : undefined;
+    if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), w.budgetReached, unproven)) changed.add(id);
     if (!ACTIVE.has(r.state)) continue;
     const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
     const silent = now.getTime() - lastSign > w.plan.heartbeat_timeout * 1000;

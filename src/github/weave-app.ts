@@ -107,7 +107,12 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
 
   const heartbeat = createHeartbeatHandler({
     issuer: options.config.oidcIssuer,
+    workflowFile: options.config.workflowFile,
     now,
+    async repoFacts(session) {
+      const client = await clientFor(session);
+      return { repositoryId: session.ledger?.run?.repositoryId, defaultBranch: await client.defaultBranch() };
+    },
     async sessionFor(fullName) {
       let session = sessions.get(fullName);
       if (!session && probot) {

@@ -68,7 +68,7 @@ describe("App faults", () => {
     world = await createAppWorld();
     const w = world;
     const post = async (token: string, milestone = "data") =>
-      (await fetch(`${w.server.url}/weave/heartbeat`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ dispatch_id: "x", status: { milestone, state: "running" } }) })).status;
+      (await fetch(`${w.server.url}/weave/heartbeat`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ dispatch_id: "x", status: { milestone, runId: "1", state: "running", tasksDone: 0, tasks: 2, costUsd: 0, pid: 1, startedAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" } }) })).status;
     const { privateKey } = await generateKeyPair("RS256");
     const forged = await new SignJWT({ repository: "acme/widgets", run_id: "1" }).setProtectedHeader({ alg: "RS256", kid: "nope" }).setIssuer(w.gh.oidcIssuer).setAudience("weave").setIssuedAt().setExpirationTime("5m").sign(privateKey);
     expect(await post(forged)).toBe(401);
