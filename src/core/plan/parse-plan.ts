@@ -205,6 +205,13 @@ function describeIssue(source: Source, root: unknown, issue: z.core.$ZodIssue): 
         const key = String(path[path.length - 1]);
         return [{ message: `missing required field "${key}"${path.length > 1 ? ` in ${fieldName(root, path.slice(0, -1))}` : ""}`, hint: `add "${key}: ${String(issue.values[0])}"`, location }];
       }
+      if (path.length === 1 && path[0] === "version" && typeof value === "number" && Number.isInteger(value) && value > Number(issue.values[0])) {
+        return [{
+          message: `this plan is version ${value}, newer than this weave understands (it reads plan version ${String(issue.values[0])})`,
+          hint: "upgrade weave (npm i -g weave-plan@latest, or a newer release of the Action), or write the plan for version 1",
+          location,
+        }];
+      }
       const options = issue.values.map((v) => String(v));
       const near = typeof value === "string" ? suggest(value, options) : undefined;
       return [{

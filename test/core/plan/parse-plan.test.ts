@@ -126,3 +126,16 @@ milestones:
     expect(problemsOf("- a\n- b\n")[0]!.message).toMatch(/must be a mapping/);
   });
 });
+
+describe("a plan newer than this weave", () => {
+  it("says so and how to upgrade, instead of 'version must be 1'", () => {
+    try {
+      parsePlan("version: 2\nworker: { command: x }\nmilestones:\n  - { id: A, tasks: [t] }\n", "weave.yml");
+      expect.unreachable();
+    } catch (e) {
+      const text = String((e as Error).message) + JSON.stringify(e);
+      expect(text).toContain("this plan is version 2, newer than this weave understands (it reads plan version 1)");
+      expect(text).toContain("upgrade weave");
+    }
+  });
+});
