@@ -58,6 +58,7 @@ export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessa
       } catch {
         return reply(res, 400, { error: "body is not JSON" });
       }
+      if (typeof json !== "object" || json === null || Array.isArray(json)) return reply(res, 400, { error: "body must be a JSON object: {\"dispatch_id\": …, \"status\": {…}}" });
       const parsed = parseHeartbeatBody(json);
       if (!parsed.ok) return reply(res, 400, { error: "the heartbeat body is not a weave worker status", problems: parsed.problems });
       const body = parsed.body;
