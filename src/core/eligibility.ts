@@ -6,10 +6,10 @@
  */
 import type { MilestoneState } from "./lifecycle.js";
 import { HOLDING_STATES } from "./lifecycle.js";
-import { findFileOverlaps } from "./plan/file-overlap.js";
 import type { FileOverlap } from "./plan/file-overlap.js";
 import type { Plan } from "./plan/plan.js";
 import { overlapPolicyOf, titleOf } from "./plan/plan.js";
+import { planFileOverlaps } from "./plan/plan-overlaps.js";
 
 export type WaitKind = "merged" | "active" | "failed" | "conflict" | "stopped" | "skipped" | "blocked" | "held";
 
@@ -102,9 +102,8 @@ export function findEligibility(plan: Plan, states: ReadonlyMap<string, Mileston
   }
 
   const holders = plan.milestones.filter((m) => HOLDING_STATES.has(stateOf(m.id))).map((m) => m.id);
-  const pool = new Set([...holders, ...candidates]);
-  const inPlanOrder = plan.milestones.filter((m) => pool.has(m.id));
-  const overlaps: OverlapWarning[] = findFileOverlaps(inPlanOrder.map((m) => ({ id: m.id, files: m.files }))).map((o) => ({
+  // The plan's overlaps (the same answer as `weave plan check`), whatever the run's state; locks use those in the pool.
+  const overlaps: OverlapWarning[] = planFileOverlaps(plan).map((o) => ({
     ...o,
     serialized: overlapPolicyOf(plan, byId.get(o.a)!) === "serialize" || overlapPolicyOf(plan, byId.get(o.b)!) === "serialize",
   }));

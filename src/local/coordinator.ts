@@ -5,6 +5,8 @@
  * Not here: the decisions (reconcile/decide.ts), effects (run-actions.ts), observation (run-context.ts), drawing (run-view.ts).
  * Invariants: one coordinator per repository (lock); every tick re-reads the world, so duplicated wake-ups are harmless.
  */
+import { watch } from "node:fs";
+import type { FSWatcher } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
@@ -38,7 +40,14 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   const rank = rankMilestones(ctx.plan, options.workers);
   const rankOf = (id: string): number => rank.get(id) ?? Number.MAX_SAFE_INTEGER;
   const children = new Map<string, { alive: boolean }>();
-  let wake: () => void = () => undefined;
+  // A wake-up that arrives while the loop is busy is remembered, so the next wait returns at once (no lost wake-ups:
+  // a worker that exits during a pass is seen on the next pass, not after a whole tick).
+  let woken = false;
+  let onWake: (() => void) | undefined;
+  const wake = (): void => {
+    woken = true;
+    onWake?.();
+  };
   let interrupted = false;
   void options.interrupted?.then(() => {
     interrupted = true;
@@ -51,54 +60,83 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   };
   await ensureDir(ctx.paths.requests);
   await ensureDir(ctx.paths.logs);
+  // Started again with a budget above what was spent (`--budget`, or a raised `budget_ceiling`): the hold lifts.
+  const budget = options.budgetUsd ?? ctx.plan.budget_ceiling;
+  if (ctx.state.budgetStopped && (budget === undefined || totalCost(ctx) < budget)) {
+    ctx.state.budgetStopped = false;
+    options.view.event(ctx, `budget ${budget === undefined ? "removed" : `raised to $${budget.toFixed(2)}`}: milestones may start again`);
+  }
+  // A request (`weave pause|stop|resume|merge`) wakes the loop at once; the tick stays as the fallback.
+  const watcher = watchDir(ctx.paths.requests, wake);
+  try {
+    return await loop();
+  } finally {
+    watcher?.close();
+  }
 
-  for (;;) {
-    const seen = await observe(ctx, (id) => children.get(id)?.alive);
-    for (const id of seen.ended) {
-      await workerEnded(ctx, id);
-      const r = ctx.state.milestones[id]!;
-      options.view.event(ctx, `${id} ${r.state}${r.reason && r.state !== "finished" ? `: ${r.reason}` : ""}`);
-    }
-    for (const request of await takeRequests(ctx)) {
-      for (const line of await applyRequest(ctx, request)) options.view.event(ctx, line);
-    }
-    await ctx.save();
-    if (interrupted) {
-      await background;
-      return "interrupted";
-    }
-
-    const actions = decide({
-      plan: ctx.plan,
-      milestones: new Map(Object.entries(ctx.state.milestones).map(([id, r]) => [id, r satisfies MilestoneView])),
-      rankOf,
-      costUsd: totalCost(ctx),
-      budgetUsd: options.budgetUsd ?? ctx.plan.budget_ceiling,
-      budgetStopped: ctx.state.budgetStopped,
-      workers: options.workers,
-    });
-    // Effects in order, except that worker starts (independent worktrees) run side by side.
-    const starts = actions.filter((a) => a.kind === "start");
-    for (const action of actions) if (action.kind !== "start") await act(ctx, action, options, children, () => wake(), defer);
-    const slots: number[] = [];
-    for (const a of starts) slots.push(freeSlot(ctx, a.id, slots));
-    await Promise.all(starts.map((a, i) => act(ctx, a, options, children, () => wake(), defer, slots[i])));
-    options.view.update(ctx);
-
-    const active = Object.values(ctx.state.milestones).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused");
-    if (!active && actions.length === 0) {
-      await background;
+  async function loop(): Promise<RunOutcome> {
+    for (;;) {
+      const seen = await observe(ctx, (id) => children.get(id)?.alive);
+      for (const id of seen.ended) {
+        await workerEnded(ctx, id);
+        const r = ctx.state.milestones[id]!;
+        options.view.event(ctx, `${id} ${r.state}${r.reason && r.state !== "finished" ? `: ${r.reason}` : ""}`);
+      }
+      for (const request of await takeRequests(ctx)) {
+        for (const line of await applyRequest(ctx, request)) options.view.event(ctx, line);
+      }
       await ctx.save();
-      return Object.values(ctx.state.milestones).every((r) => r.state === "merged") ? "complete" : "waiting";
+      if (interrupted) {
+        await background;
+        return "interrupted";
+      }
+
+      const actions = decide({
+        plan: ctx.plan,
+        milestones: new Map(Object.entries(ctx.state.milestones).map(([id, r]) => [id, r satisfies MilestoneView])),
+        rankOf,
+        costUsd: totalCost(ctx),
+        budgetUsd: options.budgetUsd ?? ctx.plan.budget_ceiling,
+        budgetStopped: ctx.state.budgetStopped,
+        workers: options.workers,
+      });
+      // Effects in order, except that worker starts (independent worktrees) run side by side.
+      const starts = actions.filter((a) => a.kind === "start");
+      for (const action of actions) if (action.kind !== "start") await act(ctx, action, options, children, wake, defer);
+      const slots: number[] = [];
+      for (const a of starts) slots.push(freeSlot(ctx, a.id, slots));
+      await Promise.all(starts.map((a, i) => act(ctx, a, options, children, wake, defer, slots[i])));
+      options.view.update(ctx);
+
+      const active = Object.values(ctx.state.milestones).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused");
+      if (!active && actions.length === 0) {
+        await background;
+        await ctx.save();
+        return Object.values(ctx.state.milestones).every((r) => r.state === "merged") ? "complete" : "waiting";
+      }
+      if (actions.length > 0 && !actions.every((a) => a.kind === "start")) continue;
+      if (!woken) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.tickMs ?? 500);
+          onWake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      onWake = undefined;
+      woken = false;
     }
-    if (actions.length > 0 && !actions.every((a) => a.kind === "start")) continue;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.tickMs ?? 500);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  }
+}
+
+function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
+  try {
+    const watcher = watch(dir, { persistent: false }, onChange);
+    watcher.on("error", () => watcher.close());
+    return watcher;
+  } catch {
+    return undefined; // no watching here (some file systems): the tick still picks requests up
   }
 }
 
@@ -136,7 +174,7 @@ async function act(
       ctx.state.budgetStopped = true;
       const signal = ctx.plan.budget_action === "drain" ? "pause" : "stop";
       await signalWorkers(ctx, action.ids, signal, "budget reached");
-      options.view.event(ctx, `budget of $${(options.budgetUsd ?? ctx.plan.budget_ceiling)?.toFixed(2)} reached: nothing new starts${action.ids.length ? `; ${signal === "stop" ? "stopping" : "draining"} ${action.ids.join(", ")}` : ""}`);
+      options.view.event(ctx, `budget of $${(options.budgetUsd ?? ctx.plan.budget_ceiling)?.toFixed(2)} reached: nothing new starts${action.ids.length ? `; ${signal === "stop" ? "stopping" : "draining"} ${action.ids.join(", ")}` : ""}; to go on, \`weave start --budget USD\` with a higher budget (or raise \`budget_ceiling\` in the plan)`);
       break;
     }
     case "merge":

@@ -9,9 +9,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { simpleGit } from "simple-git";
-import type { SimpleGit } from "simple-git";
-import { gitFailure } from "../worker/worker-git.js";
+import { createGitRunner, gitFailure } from "../worker/worker-git.js";
 import { ensureWorktree, serialiseWorktreeAdmin } from "./worktree-create.js";
 
 export interface MergeTreeResult {
@@ -51,17 +49,12 @@ export interface RepoGit {
 }
 
 export function createRepoGit(root: string): RepoGit {
-  const git: SimpleGit = simpleGit({ baseDir: root });
-  const raw = async (args: string[]): Promise<string> => {
-    try {
-      return await git.raw(args);
-    } catch (e) {
-      throw gitFailure(args[0] ?? "", e);
-    }
-  };
+  // Plain execFile, not simple-git: simple-git waits 50 ms after every git call that prints nothing (rev-parse of a
+  // missing ref, branch, worktree add, merge --ff-only, update-ref…), several per milestone on the coordinator's path.
+  const raw = createGitRunner(root);
   const quiet = async (args: string[]): Promise<string | undefined> => {
     try {
-      return (await git.raw(args)).trim();
+      return (await raw(args)).trim();
     } catch {
       return undefined;
     }
@@ -82,7 +75,7 @@ export function createRepoGit(root: string): RepoGit {
       return heads;
     },
     statusPorcelain: async () => raw(["status", "--porcelain", "--untracked-files=normal"]),
-    // `git check-ignore -q` answers by exit code alone (0 ignored, 1 not): simple-git would read both as success.
+    // `git check-ignore -q` answers by exit code alone (0 ignored, 1 not).
     isIgnored: async (path) => (await execGit(root, ["check-ignore", "-q", path])).code === 0,
     addWorktree: async (path, branch, startPoint) => ensureWorktree(repo, path, branch, startPoint),
     removeWorktree: async (path) => serialiseWorktreeAdmin(root, async () => {

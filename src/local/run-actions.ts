@@ -29,6 +29,7 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
   const record = ctx.state.milestones[id]!;
   const branch = `weave/${id}`;
   const path = ctx.paths.worktree(id);
+  let claimed = false;
   try {
     const heads = await ctx.git.branchHeads([branch, ctx.target]);
     const registered = existsSync(path) ? (await ctx.git.listWorktrees()).find((w) => w.path === path) : undefined;
@@ -41,6 +42,7 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
     if (!(await claimMilestone(ctx.paths.claim(id), { runId: ctx.state.runId, pid: process.pid }))) {
       throw new WeaveError("already-running", `${id} is already claimed by another worker (${ctx.paths.claim(id)})`, { hint: "run `weave doctor --fix` if no worker is running" });
     }
+    claimed = true;
     if (record.state !== "eligible" && record.state !== "stale" && record.state !== "paused" && record.state !== "stopped") ctx.move(id, "eligible");
     await rm(ctx.paths.status(id), { force: true });
     await rm(ctx.paths.signal(id), { force: true });
@@ -64,6 +66,8 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
     await ctx.save();
     return { id, pid: child.pid ?? 0, exited };
   } catch (e) {
+    // A start that failed after claiming gives the claim back, so `weave resume` can start the milestone again.
+    if (claimed) await releaseClaim(ctx.paths.claim(id)).catch(() => undefined);
     record.reason = isWeaveError(e) ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : String(e);
     ctx.move(id, "failed", record.reason);
     await ctx.save();
@@ -207,6 +211,9 @@ export async function applyRequest(ctx: RunContext, request: ControlRequest): Pr
     case "merge":
       for (const id of ids) {
         const record = ctx.state.milestones[id]!;
+        // `merging` outside a merge in progress is what a coordinator that died mid-merge leaves: asked again, it is
+        // merged again (as the App does); merging is idempotent (git tells whether it already landed).
+        if (record.state === "merging") ctx.move(id, "finished", "merge asked again");
         if (record.state === "finished" || record.state === "conflict") {
           record.mergeRequested = true;
           record.mergeBlocked = false;

@@ -90,6 +90,9 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
   }
   for (const [id, record] of Object.entries(state.milestones)) {
     if (!ACTIVE_STATES.has(record.state) || record.state === "paused" || record.state === "stale") continue;
+    // Liveness first, then the status file: a worker writes its final status before it exits, so a worker seen gone
+    // here has its final word in the file read next (the other order reads "running", then sees it gone: "stale").
+    const alive = isChildAlive(id) ?? isProcessAlive(record.pid);
     const status = await readJson<WorkerStatus>(ctx.paths.status(id));
     const mine = status && status.runId === state.runId && status.pid === record.pid ? status : undefined;
     if (mine) {
@@ -99,7 +102,6 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
       record.headSha = mine.headSha ?? record.headSha;
       record.verify = mine.verify ?? record.verify;
     }
-    const alive = isChildAlive(id) ?? isProcessAlive(record.pid);
     if (mine && FINAL_WORKER_STATES.has(mine.state) && !alive) {
       ended.push(id);
       if (record.state === "claimed") ctx.move(id, "running");

@@ -86,3 +86,27 @@ describe("schema/weave.schema.json", () => {
     expect(await readFile(join(ROOT, "schema/weave.schema.json"), "utf8")).toBe(renderPlanJsonSchema());
   });
 });
+
+describe("plan check and plan eligible give one overlap answer (real process)", () => {
+  it("count the same pairs: those that may run at the same time", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "weave-overlaps-"));
+    const file = join(dir, "weave.yml");
+    // A overlaps B and C, but both wait for A; only B and C may run side by side.
+    await writeFile(file, `version: 1
+worker: { command: x }
+milestones:
+  - { id: A, tasks: [t], files: [src/types.ts] }
+  - { id: B, tasks: [t], depends_on: [A], files: ["src/auth/**", src/types.ts] }
+  - { id: C, tasks: [t], depends_on: [A], files: ["src/ui/**", src/types.ts] }
+`);
+    const check = await weave(["plan", "check", file]);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain("1 pair of milestones may run at the same time with overlapping files (see `weave plan eligible`)");
+    const eligible = await weave(["plan", "eligible", file]);
+    expect(eligible.code, eligible.stderr).toBe(0);
+    expect(eligible.stdout).toContain("File Overlap Warnings (1)");
+    expect(eligible.stdout).toMatch(/! B <-> C — .*:\n\s+src\/types\.ts/);
+    const json = await weave(["plan", "check", file, "--json"]);
+    expect((JSON.parse(json.stdout) as { file_overlaps: unknown[] }).file_overlaps).toHaveLength(1);
+  });
+});

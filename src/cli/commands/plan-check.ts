@@ -7,7 +7,7 @@
 import { isWeaveError } from "../../core/errors.js";
 import type { Problem } from "../../core/errors.js";
 import { formatDuration } from "../../core/plan/duration.js";
-import { findFileOverlaps } from "../../core/plan/file-overlap.js";
+import { planFileOverlaps } from "../../core/plan/plan-overlaps.js";
 import { estimatesOf, toScheduleGraph } from "../../core/plan/plan-schedule.js";
 import { bottomLevels } from "../../core/schedule/schedule-graph.js";
 import type { CliIo } from "../cli-io.js";
@@ -26,14 +26,14 @@ export async function runPlanCheck(argv: string[], io: CliIo): Promise<number> {
     const levels = bottomLevels(graph);
     const estimates = estimatesOf(plan);
     const path0 = criticalPath(graph.dependents, levels, estimates).map((i) => plan.milestones[i]!.id);
-    const overlaps = findFileOverlaps(plan.milestones);
+    const overlaps = planFileOverlaps(plan);
     if (values.json) {
       write(io.stdout, JSON.stringify({ valid: true, file: path, milestones: plan.milestones.length, dependencies: edges, critical_path: path0, critical_path_seconds: Math.max(0, ...levels), file_overlaps: overlaps, problems: [] }, null, 2));
       return 0;
     }
     write(io.stdout, `✓ ${path}: valid plan — ${plan.milestones.length} milestone${plan.milestones.length === 1 ? "" : "s"}, ${edges} dependenc${edges === 1 ? "y" : "ies"}, up to ${plan.max_workers} worker${plan.max_workers === 1 ? "" : "s"}`);
     write(io.stdout, `  critical path: ${path0.join(" → ")} (${formatDuration(Math.max(0, ...levels))})`);
-    if (overlaps.length > 0) write(io.stdout, `  ${overlaps.length} pair${overlaps.length === 1 ? "" : "s"} of milestones declare overlapping files (see \`weave plan eligible\`)`);
+    if (overlaps.length > 0) write(io.stdout, `  ${overlaps.length} pair${overlaps.length === 1 ? "" : "s"} of milestones may run at the same time with overlapping files (see \`weave plan eligible\`)`);
     return 0;
   } catch (e) {
     if (!values.json || !isWeaveError(e) || (e.code !== "plan-invalid" && e.code !== "plan-not-found")) throw e;

@@ -98,6 +98,10 @@ async function dryRun(io: CliIo, repo: string, plan: Awaited<ReturnType<typeof r
   return 0;
 }
 
+const BUDGET_REACHED = "budget reached";
+/** How a run held by its budget goes on: the ceiling is `--budget` or the plan's `budget_ceiling`. */
+export const RAISE_BUDGET = "`weave start --budget USD` with a higher budget (or raise `budget_ceiling` in the plan)";
+
 export function renderSummary(ctx: RunContext, seconds: number, repo: string): string {
   const records = Object.entries(ctx.state.milestones);
   const merged = records.filter(([, r]) => r.state === "merged").length;
@@ -116,12 +120,18 @@ export function renderSummary(ctx: RunContext, seconds: number, repo: string): s
     if (r.state === "conflict") return [`  ${id.padEnd(14)} ${r.reason}: ${(r.conflictFiles ?? []).join(", ")}\n  ${" ".repeat(14)} resolve in ${wt(id)} (merge ${ctx.target} there, fix, commit), then \`weave merge ${id}\``];
     if (r.state === "finished") return [`  ${id.padEnd(14)} finished${r.mergeBlocked ? ` but the merge failed: ${r.reason}` : ` — ${waitText(id) ?? `\`weave merge ${id}\` lands it (merge.auto: ${ctx.plan.merge.auto})`}`}`];
     if (r.state === "paused") return [`  ${id.padEnd(14)} paused — \`weave resume ${id}\` then \`weave start\``];
+    if (r.state === "stopped" && r.reason === BUDGET_REACHED) return [`  ${id.padEnd(14)} stopped (${BUDGET_REACHED}) — \`weave resume ${id}\`, then ${RAISE_BUDGET}`];
     if (r.state === "stopped") return [`  ${id.padEnd(14)} stopped (${r.reason ?? "by a user"}) — \`weave resume ${id}\` then \`weave start\``];
     return [];
   }));
   section("Failed", records.flatMap(([id, r]) => (r.state === "failed" ? [`  ${id.padEnd(14)} ${r.reason ?? "failed"}`, ...(r.lastOutput ?? []).slice(-5).map((l) => `  ${" ".repeat(14)} │ ${l}`)] : [])));
   section("Skipped", records.flatMap(([id, r]) => (r.state === "skipped" ? [`  ${id.padEnd(14)} ${r.reason ?? ""}`] : [])));
-  section("Blocked", records.flatMap(([id, r]) => (r.state === "pending" || r.state === "eligible" ? [`  ${id.padEnd(14)} waits for ${ctx.plan.milestones.find((m) => m.id === id)!.depends_on.filter((d) => ctx.state.milestones[d]?.state !== "merged").join(", ") || "a free worker"}`] : [])));
+  const blockedBy = (id: string): string => {
+    const deps = ctx.plan.milestones.find((m) => m.id === id)!.depends_on.filter((d) => ctx.state.milestones[d]?.state !== "merged");
+    if (deps.length) return `waits for ${deps.join(", ")}`;
+    return ctx.state.budgetStopped ? `waits: ${BUDGET_REACHED} (${RAISE_BUDGET})` : "waits for a free worker";
+  };
+  section("Blocked", records.flatMap(([id, r]) => (r.state === "pending" || r.state === "eligible" ? [`  ${id.padEnd(14)} ${blockedBy(id)}`] : [])));
   const warnings = records.filter(([, r]) => r.scopeWarnings?.length);
   section("Scope warnings (files outside declared `files`)", warnings.map(([id, r]) => `  ${id.padEnd(14)} ${r.scopeWarnings!.join(", ")}`));
   return `${out.join("\n")}\n`;
