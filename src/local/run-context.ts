@@ -11,6 +11,7 @@ import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import { readJson } from "./atomic-json.js";
+import type { SignalFile } from "./file-reporter.js";
 import type { HeldLock } from "./locks.js";
 import { acquireCoordinatorLock, isProcessAlive, releaseClaim } from "./locks.js";
 import { preflight } from "./preflight.js";
@@ -105,7 +106,12 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
     if (mine && FINAL_WORKER_STATES.has(mine.state) && !alive) {
       ended.push(id);
       if (record.state === "claimed") ctx.move(id, "running");
-      if (mine.state === "finished") {
+      if (mine.state === "finished" && !state.budgetStopped && (await pauseAsked(ctx, id))) {
+        // The pause came during the last task: the work is kept (every task is checkpointed on weave/<ID>), and the
+        // milestone is held here, not merged, as the user asked; `weave resume` lets it verify and merge.
+        record.finishedAt = ctx.now().toISOString();
+        ctx.move(id, "paused", `pause came during its last task: all ${mine.tasks} tasks are done and kept; \`weave resume ${id}\` lets it merge`);
+      } else if (mine.state === "finished") {
         record.finishedAt = ctx.now().toISOString();
         ctx.move(id, "finished", `${mine.tasksDone}/${mine.tasks} tasks, $${mine.costUsd.toFixed(2)}`);
       } else if (mine.state === "paused") ctx.move(id, state.budgetStopped ? "stopped" : "paused", state.budgetStopped ? "budget reached" : undefined);
@@ -135,6 +141,10 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
     }
   }
   return { ended };
+}
+
+async function pauseAsked(ctx: RunContext, id: string): Promise<boolean> {
+  return (await readJson<SignalFile>(ctx.paths.signal(id)))?.signal === "pause";
 }
 
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL"): void {

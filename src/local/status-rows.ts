@@ -1,13 +1,15 @@
 /**
  * Status rows of a local run, for `weave status`: the state file joined with the workers' status files.
  * Not here: the table layout (core/render/status-table.ts).
- * Invariants: read-only; works whether or not a coordinator is running.
+ * Invariants: read-only; works whether or not a coordinator is running; `pausing` is shown, never stored (a running
+ * milestone with a pause signal file).
  */
 import type { Plan } from "../core/plan/plan.js";
 import type { StatusRow, StatusTotals } from "../core/render/status-table.js";
 import { formatDuration } from "../core/plan/duration.js";
 import type { VerifyStatus, WorkerStatus } from "../ports/reporter.js";
 import { readJson } from "./atomic-json.js";
+import type { SignalFile } from "./file-reporter.js";
 import type { RunState } from "./state-store.js";
 import type { WeavePaths } from "./weave-paths.js";
 
@@ -18,9 +20,11 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
     const live = record && ["claimed", "running", "stale"].includes(record.state);
     const status = live ? await readJson<WorkerStatus>(paths.status(m.id)) : undefined;
     const current = status && status.runId === state?.runId ? status : undefined;
+    // A pause asked of a running worker shows as `pausing` until the worker stops after its task in flight.
+    const pausing = (record?.state === "running" || record?.state === "claimed") && (await readJson<SignalFile>(paths.signal(m.id)))?.signal === "pause";
     rows.push({
       id: m.id,
-      state: record?.state ?? "pending",
+      state: pausing ? "pausing" : record?.state ?? "pending",
       tasksDone: current?.tasksDone ?? record?.tasksDone ?? 0,
       tasks: m.tasks.length,
       costUsd: current?.costUsd ?? record?.costUsd ?? 0,

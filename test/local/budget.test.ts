@@ -28,7 +28,11 @@ describe("the budget ceiling", () => {
     expect(run.code, run.stdout).toBe(3);
     expect(run.stdout).toContain(`budget $${CEILING.toFixed(2)}`);
     expect(run.stdout).toMatch(/budget of \$0\.05 reached: nothing new starts; stopping b/);
-    expect(run.stdout).toMatch(/\n\s+b\s+stopped \(budget reached\) — `weave resume b` then `weave start`/);
+    expect(run.stdout).toMatch(/\n\s+b\s+stopped \(budget reached\) — `weave resume b`, then `weave start --budget USD` with a higher budget \(or raise `budget_ceiling` in the plan\)/);
+    expect(run.stdout).toMatch(/budget of \$0\.05 reached: .*to go on, `weave start --budget USD` with a higher budget/);
+    // d is held by the budget, not by a lack of workers.
+    expect(run.stdout).toMatch(/\n\s+d\s+waits: budget reached \(`weave start --budget USD`/);
+    expect(run.stdout).not.toContain("a free worker");
 
     const state = await repo.state();
     expect(state.budgetStopped).toBe(true);
@@ -50,5 +54,16 @@ describe("the budget ceiling", () => {
     // b's interrupted task left only a partial checkpoint on its branch; nothing of b or d is on main.
     expect(checkpoints(repo, "weave/b")).toEqual(["b 1/2 partial"]);
     expect(checkpoints(repo, "main").sort()).toEqual(["a 1/1", "c 1/1"]);
+
+    // Raising the budget lets the run go on: d starts; b, stopped by the budget, once resumed goes on from its checkpoint.
+    const env = { AGENT_COST: String(TASK_COST), AGENT_SLEEP_MS: "50" };
+    const more = await repo.weave(["start", "--budget", "1"], env);
+    expect(more.stdout).toContain("budget raised to $1.00: milestones may start again");
+    expect(more.code, more.stdout).toBe(3);
+    expect((await repo.state()).milestones.d!.state).toBe("merged");
+    expect((await repo.weave(["resume", "b"])).code).toBe(0);
+    const last = await repo.weave(["start", "--budget", "1"], env);
+    expect(last.code, last.stdout).toBe(0);
+    expect(Object.values((await repo.state()).milestones).map((m) => m.state)).toEqual(["merged", "merged", "merged", "merged"]);
   });
 });

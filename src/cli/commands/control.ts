@@ -35,7 +35,7 @@ export function controlCommand(verb: ControlRequest["verb"]) {
     const holder = await readLockHolder(paths.coordinatorLock);
     if (holder && isProcessAlive(holder.pid)) {
       await writeJsonAtomic(`${paths.requests}/${Date.now()}-${randomBytes(3).toString("hex")}.json`, request);
-      write(io.stdout, `${verb} sent to the running coordinator (PID ${holder.pid})${ids.length ? ` for ${ids.join(", ")}` : ""}.`);
+      write(io.stdout, `${verb} sent to the running coordinator (PID ${holder.pid})${ids.length ? ` for ${ids.join(", ")}` : ""}.${verb === "pause" ? " A running milestone shows as `pausing` in `weave status` until its task in flight ends and it is checkpointed." : ""}`);
       if (verb === "stop" || verb === "pause") {
         const state = await loadRunState(paths.state);
         if (state) {
