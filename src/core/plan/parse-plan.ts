@@ -3,11 +3,11 @@
  * Responsibilities: text checks (empty, binary, not UTF-8), YAML syntax, schema (zod), graph; positions for each.
  * Not here: reading the file (adapters / cli), the schema itself (core/plan/schema.ts), graph algorithms (validate-graph.ts).
  * Invariants: pure; never throws anything but WeaveError("plan-invalid"); problems are sorted by position.
- * Speed: a valid plan takes the fast path (js-yaml, no positions); only an invalid one pays for the positional parse.
+ * Speed: one YAML parser (js-yaml). A valid plan takes the fast path (no positions); only an invalid one is parsed
+ * again with a listener that records where every node starts (the `yaml` package, which has positions built in,
+ * parses a 4 MB plan 15× slower).
  */
 import jsyaml from "js-yaml";
-import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
-import type { Document, Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import { WeaveError } from "../errors.js";
 import type { Problem, SourceLocation } from "../errors.js";
@@ -24,10 +24,17 @@ const KEYS_BY_SECTION: Record<string, readonly string[]> = {
   milestone: Object.keys(MilestoneSchema.shape),
 };
 
+/** Where a node starts, and (collections) where its children start: a mapping's as key, value, key, value… */
+interface PosNode {
+  start: number;
+  value: unknown;
+  children: PosNode[];
+}
+
 interface Source {
   file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  root: PosNode | undefined;
+  lineStarts: number[];
 }
 
 /** Parses and validates a plan; throws WeaveError("plan-invalid") listing every problem. */
@@ -54,29 +61,42 @@ function parseFast(text: string, file: string): Plan | undefined {
 }
 
 function parseWithPositions(text: string, file: string): Plan {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    fail(
-      file,
-      doc.errors.map((e) => ({
-        message: `YAML syntax: ${e.message.split("\n")[0]}`,
-        hint: "check indentation, colons and quotes around this place",
-        location: at(file, lines, e.pos[0]),
-      })),
-    );
-  }
-  const source: Source = { file, doc, lines };
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const stack: { start: number; children: PosNode[] }[] = [{ start: 0, children: [] }];
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch {
-    // `yaml` throws (a ReferenceError) when aliases would expand past the limit: an alias bomb, or a plan far too big.
+    value = jsyaml.load(text, {
+      schema: jsyaml.CORE_SCHEMA,
+      filename: file,
+      listener(event, state) {
+        if (event === "open") stack.push({ start: nodeStart(text, state.position), children: [] });
+        else {
+          const node = stack.pop()!;
+          // js-yaml composes a block-context node by first trying it as a mapping's key: the one child that came out
+          // of that try is this very node.
+          const only = node.children.length === 1 ? node.children[0]! : undefined;
+          stack[stack.length - 1]!.children.push(only && only.value === state.result ? only : { start: node.start, value: state.result, children: node.children });
+        }
+      },
+    });
+  } catch (e) {
+    const mark = (e as { mark?: { position?: number } }).mark;
+    const reason = (e as { reason?: string }).reason ?? (e as Error).message;
+    fail(file, [{
+      message: `YAML syntax: ${reason.split("\n")[0]}`,
+      hint: "check indentation, colons and quotes around this place",
+      location: at(file, lineStarts, mark?.position ?? 0),
+    }]);
+  }
+  const source: Source = { file, root: stack[0]!.children[0], lineStarts };
+  if (aliasExpansion(value) > MAX_ALIAS_EXPANSION) {
+    // Aliases are shared, not copied, when loaded; expanded (the schema check, the job file) they would blow up.
     const alias = /(^|[\s,[{:-])\*[^\s,\]}]+/m.exec(text);
     fail(file, [{
-      message: "YAML aliases expand to too many nodes (more than 1000 alias uses): a plan never needs that many",
+      message: `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_EXPANSION} through \`*alias\` references): a plan never needs that many`,
       hint: "write the repeated parts out, or use fewer `*alias` references",
-      location: at(file, lines, alias ? alias.index + alias[1]!.length : 0),
+      location: at(file, lineStarts, alias ? alias.index + alias[1]!.length : 0),
     }]);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -95,6 +115,46 @@ function parseWithPositions(text: string, file: string): Plan {
   }
   if (problems.length > 0 || !parsed.success) fail(file, problems);
   return { ...parsed.data, file };
+}
+
+const MAX_ALIAS_EXPANSION = 1000;
+
+/** Nodes that `*alias` references add when the value is expanded (0 without aliases); stops counting past the limit. */
+function aliasExpansion(root: unknown): number {
+  const sizes = new Map<object, number>();
+  let extra = 0;
+  const size = (v: unknown): number => {
+    if (v === null || typeof v !== "object") return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) {
+      extra += known;
+      return known;
+    }
+    sizes.set(v, 1);
+    let n = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      n += size(child);
+      if (extra > MAX_ALIAS_EXPANSION) break;
+    }
+    sizes.set(v, n);
+    return n;
+  };
+  size(root);
+  return extra;
+}
+
+/** The first character of the node js-yaml opens at `offset`: past spaces, line breaks and comments. */
+function nodeStart(text: string, offset: number): number {
+  let i = offset;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else if (c === 0x23 /* # */) {
+      const eol = text.indexOf("\n", i);
+      if (eol === -1) return text.length;
+      i = eol + 1;
+    } else return i;
+  }
 }
 
 function decodeText(input: string | Uint8Array, file: string): string {
@@ -119,24 +179,42 @@ function fail(file: string, problems: Problem[]): never {
   });
 }
 
-function at(file: string, lines: LineCounter, offset: number): SourceLocation {
-  const pos = lines.linePos(offset);
-  return { file, line: pos.line, column: pos.col };
+function at(file: string, lineStarts: readonly number[], offset: number): SourceLocation {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { file, line: lo + 1, column: offset - lineStarts[lo]! + 1 };
 }
 
-/** Position of the node at `path`, or of its nearest existing parent. */
-function locate(source: Source, path: YamlPath, keyOf?: string): SourceLocation {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = (depth === 0 ? source.doc.contents : source.doc.getIn(path.slice(0, depth), true)) as YamlNode | null | undefined;
-    if (!node || !("range" in node) || !node.range) continue;
-    if (keyOf !== undefined && depth === path.length && isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === keyOf);
-      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-      if (range) return at(source.file, source.lines, range[0]);
-    }
-    return at(source.file, source.lines, node.range[0]);
+/** The node of a collection's child: a mapping's value under `key`, a sequence's item `key`. */
+function childAt(node: PosNode, key: PropertyKey): { key?: PosNode; value: PosNode } | undefined {
+  if (Array.isArray(node.value)) return typeof key === "number" && node.children[key] ? { value: node.children[key] } : undefined;
+  if (node.value === null || typeof node.value !== "object") return undefined;
+  for (let i = 0; i + 1 < node.children.length; i += 2) {
+    const k = node.children[i]!;
+    if (String(k.value) === String(key)) return { key: k, value: node.children[i + 1]! };
   }
-  return { file: source.file, line: 1, column: 1 };
+  return undefined;
+}
+
+/** Position of the node at `path`, or of its nearest existing parent (with `keyOf`: of that key in the mapping at `path`). */
+function locate(source: Source, path: YamlPath, keyOf?: string): SourceLocation {
+  let node = source.root;
+  if (!node) return { file: source.file, line: 1, column: 1 };
+  for (const key of path) {
+    const next = childAt(node, key);
+    if (!next) return at(source.file, source.lineStarts, node.start);
+    node = next.value;
+  }
+  if (keyOf !== undefined) {
+    const pair = childAt(node, keyOf);
+    if (pair?.key) return at(source.file, source.lineStarts, pair.key.start);
+  }
+  return at(source.file, source.lineStarts, node.start);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
