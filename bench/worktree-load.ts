@@ -15,7 +15,7 @@ const WORKERS = 8;
 const MILESTONES = 10;
 
 function planYaml(): string {
-  const lines = ["version: 1", `max_workers: ${WORKERS}`, "retries: 0", "heartbeat_timeout: 2m", "merge: { via: direct, auto: auto, order: completion }", "worker:", "  command: \"true\"", "  cost: none", "milestones:"];
+  const lines = ["version: 1", `max_workers: ${WORKERS}`, "retries: 0", "heartbeat_timeout: 2m", "merge: { via: direct, auto: auto, order: completion }", "worker:", "  command: \"true\"", "  cost: none", "  allow_empty: true", "milestones:"];
   for (let i = 0; i < MILESTONES; i++) lines.push(`  - { id: M${i}, tasks: [noop] }`);
   return `${lines.join("\n")}\n`;
 }
