@@ -26,6 +26,9 @@ export interface HttpsReporterOptions {
 
 export const HEARTBEAT_PATH = "/weave/heartbeat";
 
+/** The newest taken note ids a report acknowledges (the App's body schema takes at most 200; older ones it dropped). */
+const NOTES_SEEN_SENT = 100;
+
 /** Worker states after which a worker sends nothing more. */
 export const FINAL_STATES: ReadonlySet<string> = new Set(["finished", "failed", "stopped", "paused", "died"]);
 
@@ -94,7 +97,7 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       const response = await fetchImpl(new URL(HEARTBEAT_PATH, options.appUrl), {
         method: "POST",
         headers: { authorization: `Bearer ${token.value}`, "content-type": "application/json" },
-        body: JSON.stringify({ dispatch_id: options.dispatchId, status: toWireStatus(status), ...(taken.size ? { notes_seen: [...taken] } : {}) }),
+        body: JSON.stringify({ dispatch_id: options.dispatchId, status: toWireStatus(status), ...(taken.size ? { notes_seen: [...taken].slice(-NOTES_SEEN_SENT) } : {}) }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       if (response.status === 401) token = undefined;
