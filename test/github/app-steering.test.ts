@@ -1,9 +1,13 @@
 // `/weave tell` on GitHub: a signed comment puts the note in the run ledger; the heartbeat replies carry it to the
 // running job, whose next task gets it ($WEAVE_NOTES) and records it in its checkpoint; once a heartbeat says the
-// job took it, the reconcile drops it from the ledger — given once, and kept by every reconcile until then.
+// job took it, the reconcile drops it from the ledger — given once, and kept by every reconcile until then. And the
+// live budget through the real App: a streaming agent is stopped mid-task once the run's spend crosses the ceiling.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
 import type { AppWorld } from "./app-fixtures.js";
+import { SAMPLES_DIR } from "../worker/agent-samples.js";
 
 let world: AppWorld | undefined;
 afterEach(async () => {
@@ -47,5 +51,41 @@ describe("App: /weave tell", () => {
     await w.comment("/weave tell M1");
     await waitFor(async () => (await bodies(w)).find((b) => b.includes("needs a milestone ID and the text")), "the usage reply");
     expect((await w.ledger()).run).toBeUndefined();
+  });
+});
+
+describe("App: the live budget", () => {
+  it("stops a streaming claude mid-task once the run's spend crosses the ceiling, within a heartbeat or two", { timeout: 240_000 }, async () => {
+    const plan = `version: 1
+retries: 0
+budget_ceiling: 0.15
+merge: { via: pr, auto: manual }
+worker:
+  agent: claude
+  command: node fake-claude.mjs
+  prices: { claude-opus-4: { input: 5, output: 25 } }
+  heartbeat_interval: 200ms
+  task_timeout: 2m
+milestones:
+  - { id: M1, tasks: [one] }
+`;
+    // Real stream-json lines ($0.100025 a message), 300 ms apart, no result line, then it hangs.
+    const fake = `import { readFileSync } from "node:fs";
+for (const line of readFileSync("stream.jsonl", "utf8").split("\\n").filter(Boolean)) {
+  if (line.startsWith('{"type":"result"')) continue;
+  process.stdout.write(line + "\\n");
+  await new Promise((r) => setTimeout(r, 300));
+}
+setInterval(() => {}, 1000);
+`;
+    world = await createAppWorld({ plan, files: { "fake-claude.mjs": fake, "stream.jsonl": readFileSync(join(SAMPLES_DIR, "claude-stream-json-error-max-turns.jsonl"), "utf8") } });
+    const w = world;
+    await w.comment("/weave start");
+    await waitFor(async () => (await w.ledger()).milestones.M1?.state === "stopped", "M1 to stop", 180_000);
+    const ledger = await w.ledger();
+    expect(ledger.run?.budgetStopped).toBe(true);
+    expect(ledger.milestones.M1!.costUsd).toBeGreaterThanOrEqual(0.15);
+    expect(ledger.milestones.M1!.costUsd).toBeLessThan(0.31);
+    expect(w.errors).toEqual([]);
   });
 });
