@@ -36,6 +36,6 @@ export function renderStatusComment(plan: Plan, ledger: Ledger, now: Date): stri
     renderMermaidGraph(plan, states).trimEnd(),
     "```",
     "",
-    `<sub>Commands: \`/weave status\`, \`/weave pause|resume|stop [IDs]\`, \`/weave merge [IDs]\`, \`/weave doctor\`. Updated ${now.toISOString()}.</sub>`,
+    `<sub>Commands: \`/weave status\`, \`/weave pause|resume|stop [IDs]\`, \`/weave merge [IDs]\`, \`/weave tell ID text\`, \`/weave doctor\`. Updated ${now.toISOString()}.</sub>`,
   ].join("\n");
 }
