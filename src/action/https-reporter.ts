@@ -1,7 +1,8 @@
 /**
  * HTTPS reporter: the Action's heartbeat to the weave App, authenticated by the job's OIDC token (audience `weave`).
  * Responsibilities: POST the worker status (its wire shape: no agent output) to `<app-url>/weave/heartbeat`, read back
- * `pause`/`stop`, retry what may succeed later (network errors, timeouts, 401 with a fresh token, 408, 429, 5xx) and
+ * `pause`/`stop`, the `/weave tell` notes (each given to the worker once, acknowledged in later reports) and the run's
+ * remaining budget, retry what may succeed later (network errors, timeouts, 401 with a fresh token, 408, 429, 5xx) and
  * not what cannot (other 4xx), know whether the final report was acknowledged, and never fail the job because the
  * App is away.
  * Not here: what the App does with it (github/heartbeat-endpoint.ts), local status files (local/file-reporter.ts).
@@ -25,6 +26,9 @@ export interface HttpsReporterOptions {
 
 export const HEARTBEAT_PATH = "/weave/heartbeat";
 
+/** The newest taken note ids a report acknowledges (the App's body schema takes at most 200; older ones it dropped). */
+const NOTES_SEEN_SENT = 100;
+
 /** Worker states after which a worker sends nothing more. */
 export const FINAL_STATES: ReadonlySet<string> = new Set(["finished", "failed", "stopped", "paused", "died"]);
 
@@ -37,6 +41,13 @@ export interface HttpsReporter extends Reporter {
   reached: boolean;
   /** The App acknowledged the last final report. */
   finalAcknowledged: boolean;
+  /**
+   * The `/weave tell` notes the App has sent and the worker has not taken, oldest first, one per line (undefined:
+   * none); taken notes are acknowledged with every later report, and a note is given once however often it is sent.
+   */
+  takeNotes(): string | undefined;
+  /** The App's latest word on the run's remaining budget (undefined: it has not said, or the run has no ceiling). */
+  budgetWord(): BudgetWord | undefined;
   /** Sends `status` until the App acknowledges or refuses it, or `untilMs` (epoch ms) passes; the last delay repeats. */
   sendUntilAcknowledged(status: WorkerStatus, options: { untilMs: number; delaysMs: readonly number[] }): Promise<Delivery>;
 }
@@ -48,7 +59,18 @@ export function classifyAnswer(httpStatus: number): "ok" | "retry" | "refused" {
   return "refused";
 }
 
-const Answer = z.object({ signal: z.enum(["pause", "stop"]).nullish(), error: z.string().optional() }).loose();
+const Answer = z.object({
+  signal: z.enum(["pause", "stop"]).nullish(),
+  error: z.string().optional(),
+  notes: z.array(z.object({ id: z.string().max(64), text: z.string().max(4000) })).max(200).optional(),
+  budget_left_usd: z.number().finite().nonnegative().optional(),
+}).loose();
+
+/** What the App last said the run may still spend, and the cost this job had reported when it said so. */
+export interface BudgetWord {
+  leftUsd: number;
+  atCostUsd: number;
+}
 
 /**
  * Progress reports go out in the background (the latest status wins while one is in flight), so a slow or absent
@@ -63,6 +85,9 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
   let signal: WorkerSignal | undefined;
   let inFlight: Promise<void> | undefined;
   let pending: WorkerStatus | undefined;
+  const received = new Map<string, string>();
+  const taken = new Set<string>();
+  let budget: BudgetWord | undefined;
 
   /** One try: ok, retry or refused. */
   const attempt = async (status: WorkerStatus): Promise<"ok" | "retry" | "refused"> => {
@@ -72,7 +97,7 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       const response = await fetchImpl(new URL(HEARTBEAT_PATH, options.appUrl), {
         method: "POST",
         headers: { authorization: `Bearer ${token.value}`, "content-type": "application/json" },
-        body: JSON.stringify({ dispatch_id: options.dispatchId, status: toWireStatus(status) }),
+        body: JSON.stringify({ dispatch_id: options.dispatchId, status: toWireStatus(status), ...(taken.size ? { notes_seen: [...taken].slice(-NOTES_SEEN_SENT) } : {}) }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       if (response.status === 401) token = undefined;
@@ -88,6 +113,10 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       if (warned) options.log("weave: the App is reachable again");
       warned = false;
       if (answer.success && answer.data.signal) signal = answer.data.signal;
+      if (answer.success) {
+        for (const note of answer.data.notes ?? []) if (!taken.has(note.id) && !received.has(note.id)) received.set(note.id, note.text.replace(/\s+/g, " ").trim());
+        if (answer.data.budget_left_usd !== undefined) budget = { leftUsd: answer.data.budget_left_usd, atCostUsd: status.costUsd };
+      }
       return "ok";
     } catch (e) {
       reporter.lastError = (e as Error).message;
@@ -135,6 +164,14 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       })().finally(() => (inFlight = undefined));
       return signal;
     },
+    takeNotes() {
+      if (received.size === 0) return undefined;
+      const texts = [...received.values()];
+      for (const id of received.keys()) taken.add(id);
+      received.clear();
+      return texts.join("\n");
+    },
+    budgetWord: () => budget,
     async sendUntilAcknowledged(status, { untilMs, delaysMs }) {
       for (let i = 0; ; i++) {
         const verdict = await attempt(status);

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
 import { formatDuration } from "../core/plan/duration.js";
 import { parsePlan } from "../core/plan/parse-plan.js";
+import { formatCost } from "../core/render/status-table.js";
 import type { Plan } from "../core/plan/plan.js";
 import type { Reporter, WorkerStatus } from "../ports/reporter.js";
 import type { SignalBox } from "../worker/signal-box.js";
@@ -24,6 +25,7 @@ import type { GetInput } from "./action-inputs.js";
 import { agentEnvironment } from "./agent-environment.js";
 import { gitCredentialEnv } from "./git-credentials.js";
 import { createHttpsReporter, FINAL_STATES } from "./https-reporter.js";
+import type { BudgetWord } from "./https-reporter.js";
 import { statusFilePath } from "./status-file.js";
 import { WEAVE_VERSION } from "./weave-version.js";
 
@@ -107,6 +109,8 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
     env: agent.env,
     costFile: join(env.RUNNER_TEMP ?? "/tmp", `weave-${inputs.milestone}.cost.jsonl`),
     commandOverride: inputs.command,
+    // `/weave tell` notes and the run's remaining budget come with the App's heartbeat replies.
+    ...(remote ? { takeNotes: async () => remote.takeNotes(), runBudgetLeftUsd: (settledUsd: number) => budgetFromWord(remote.budgetWord(), settledUsd) } : {}),
   };
   const status = inputs.mode === "resolve"
     ? await runResolveConflicts({ ...shared, target, remote: "origin", gitEnv, remoteGitEnv })
@@ -127,10 +131,18 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   return status;
 }
 
+/**
+ * What the run may still spend apart from this worker's task in flight: the App counted the cost this job had
+ * reported (its settled spend then, plus the task in flight then), so that cost comes back and today's settled goes.
+ */
+export function budgetFromWord(word: BudgetWord | undefined, settledUsd: number): number | undefined {
+  return word ? word.leftUsd + word.atCostUsd - settledUsd : undefined;
+}
+
 export function renderJobSummary(status: WorkerStatus, seconds: number, commits: string, resolve?: string): string {
   const rows = [
     ["weave", WEAVE_VERSION], ["milestone", status.milestone], ...(resolve ? [["mode", resolve]] : []), ["state", status.state], ["tasks", `${status.tasksDone}/${status.tasks}`],
-    ["cost", `$${status.costUsd.toFixed(4)}`], ["time", formatDuration(seconds)], ["head", status.headSha ? `\`${status.headSha.slice(0, 12)}\`` : "—"],
+    ["cost", formatCost(status.costUsd, status.costUnknown, 4)], ["time", formatDuration(seconds)], ["head", status.headSha ? `\`${status.headSha.slice(0, 12)}\`` : "—"],
     ...(status.verify ? [["verify", `${status.verify.state}${status.verify.durationMs !== undefined ? ` in ${formatDuration(status.verify.durationMs / 1000)}` : ""}`]] : []),
   ];
   const out = [`## weave: ${status.milestone}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];

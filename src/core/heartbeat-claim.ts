@@ -43,6 +43,8 @@ export type HeartbeatStatus = z.infer<typeof HeartbeatStatus>;
 export const HeartbeatBody = z.strictObject({
   dispatch_id: Text(200).optional(),
   status: HeartbeatStatus,
+  /** Ids of the `/weave tell` notes this job has taken so far (the App then drops them from the ledger). */
+  notes_seen: z.array(Text(64)).max(200).optional(),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 

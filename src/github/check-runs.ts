@@ -5,6 +5,7 @@
  * Not here: when to update (github/reconcile-repo.ts rate-limits progress to one update per 30 s).
  * Invariants: pure; summaries stay under GitHub's 65,535 characters; at most 3 buttons, labels ≤ 20 characters.
  */
+import { formatCost } from "../core/render/status-table.js";
 import type { Milestone } from "../core/plan/plan.js";
 import { titleOf } from "../core/plan/plan.js";
 import type { LedgerMilestone } from "./ledger.js";
@@ -20,7 +21,7 @@ export function renderCheckSummary(m: Milestone, r: LedgerMilestone, now: Date):
     "| | |", "|---|---|",
     `| state | ${r.state} |`,
     `| tasks | ${r.tasksDone}/${m.tasks.length} |`,
-    `| cost | $${r.costUsd.toFixed(4)} |`,
+    `| cost | ${formatCost(r.costUsd, r.costUnknown, 4)} |`,
     `| last heartbeat | ${beat} |`,
     `| attempts | ${r.attempts} |`,
     ...(r.verify ? [`| verify | ${r.verify.state} |`] : []),
@@ -38,7 +39,7 @@ const CONCLUSION: Partial<Record<LedgerMilestone["state"], string>> = {
 
 export function checkRunUpdate(m: Milestone, r: LedgerMilestone, now: Date): Record<string, unknown> {
   const conclusion = CONCLUSION[r.state];
-  const output = { title: `${r.state} — ${r.tasksDone}/${m.tasks.length} tasks, $${r.costUsd.toFixed(2)}`, summary: renderCheckSummary(m, r, now) };
+  const output = { title: `${r.state} — ${r.tasksDone}/${m.tasks.length} tasks, ${formatCost(r.costUsd, r.costUnknown)}`, summary: renderCheckSummary(m, r, now) };
   // Between queued and completed, heartbeats keep the check run current (at most once per interval).
   if (!conclusion) return { status: r.state === "claimed" || r.state === "eligible" || r.state === "pending" ? "queued" : "in_progress", output };
   const actions = [

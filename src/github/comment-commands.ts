@@ -7,7 +7,7 @@
  * Invariants: every ledger change goes through a CAS update; a refused command changes nothing.
  */
 import { randomBytes } from "node:crypto";
-import { COMMAND_HELP, parseCommands } from "../core/commands.js";
+import { COMMAND_HELP, parseCommands, renderCommandProblems } from "../core/commands.js";
 import type { WeaveCommand } from "../core/commands.js";
 import { findEligibility } from "../core/eligibility.js";
 import { isWeaveError } from "../core/errors.js";
@@ -60,11 +60,13 @@ export async function handleComment(session: RepoSession, client: RepoClient, ev
     return [];
   }
   const done: string[] = [];
-  for (const result of parseCommands(event.body, plan.milestones.map((m) => m.id))) {
-    if (!result.ok) {
-      await client.createComment(event.issueNumber, result.reply);
-      continue;
-    }
+  const results = parseCommands(event.body, plan.milestones.map((m) => m.id));
+  // Every command not understood gets one reply between them, however many there are.
+  const bad = results.filter((r) => !r.ok);
+  if (bad.length === 1) await client.createComment(event.issueNumber, bad[0]!.reply);
+  else if (bad.length > 1) await client.createComment(event.issueNumber, renderCommandProblems(bad));
+  for (const result of results) {
+    if (!result.ok) continue;
     await client.react(event.commentId, "+1");
     await runCommand(session, client, plan, event, result.command, deps);
     done.push(result.command.verb);
@@ -87,6 +89,9 @@ async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, 
       return;
     case "start":
       await start(session, client, plan, event, deps);
+      return;
+    case "tell":
+      await tell(session, client, event, command, deps.now());
       return;
   }
   const lines: string[] = [];
@@ -135,6 +140,28 @@ async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, 
   }
   await client.createComment(event.issueNumber, lines.length ? lines.join("\n") : `Nothing to ${command.verb}.`);
   await deps.reconcile();
+}
+
+/** Most notes a milestone holds before its worker takes them. */
+export const PENDING_NOTES_CAP = 20;
+
+/**
+ * `/weave tell ID text`: the note joins the milestone's record in the ledger; heartbeat replies carry it to the
+ * worker, which takes it with its next task; it leaves the ledger once the worker says it took it.
+ */
+async function tell(session: RepoSession, client: RepoClient, event: CommentEvent, command: WeaveCommand, now: Date): Promise<void> {
+  const id = command.ids[0]!;
+  let line = "";
+  await updateLedger(client, session, (ledger) => {
+    const r = ledger.run ? ledger.milestones[id] : undefined;
+    if (!r) return void (line = "No run yet: say `/weave start` first.");
+    if (SETTLED_STATES.has(r.state) && r.state !== "stopped" && r.state !== "failed") return void (line = `- **${id}**: ${r.state} — it runs no more tasks, so there is no one to tell.`);
+    const notes = r.notes ?? [];
+    if (notes.length >= PENDING_NOTES_CAP) return void (line = `- **${id}**: already holds ${notes.length} notes its worker has not taken yet; try again after its next task.`);
+    r.notes = [...notes, { id: randomBytes(6).toString("hex"), text: command.text!.replace(/\s+/g, " ").trim(), by: event.login, at: now.toISOString() }];
+    line = `- **${id}**: will get this with its next task${r.state === "running" || r.state === "claimed" ? "" : ` (it is ${r.state} now)`}`;
+  });
+  await client.createComment(event.issueNumber, line);
 }
 
 async function start(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, deps: CommandDeps): Promise<void> {

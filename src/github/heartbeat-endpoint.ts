@@ -2,8 +2,9 @@
  * Heartbeat endpoint (`POST /weave/heartbeat`): where worker jobs report progress and hear pause/stop.
  * Responsibilities: verify the job's OIDC token (issuer, audience `weave`, signature) and pin its claims to the
  * recorded worker run (github/job-claims.ts); parse the body strictly and check the claim (core/heartbeat-claim.ts);
- * record the status; answer the signal; wake the reconcile when a worker's state changes. A repository the App is
- * not installed on is remembered briefly.
+ * record the status (with the ids of the notes the job took); answer the signal, the pending `/weave tell` notes and
+ * the run's remaining budget; wake the reconcile when a worker's state changes. A repository the App is not
+ * installed on is remembered briefly.
  * Not here: the Action's side (action/https-reporter.ts); deciding (github/reconcile-repo.ts); believing `finished`
  * (github/finish-evidence.ts, in the reconcile); reading the body (request-body.ts).
  * Invariants: an unverified or ill-formed request changes nothing and gets 400/401/403/422; the body is bounded; a
@@ -12,6 +13,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { claimProblems, parseHeartbeatBody } from "../core/heartbeat-claim.js";
+import { runBudgetLeft } from "./budget-reach.js";
+import type { LedgerMilestone } from "./ledger.js";
 import type { WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import { jobClaimProblems } from "./job-claims.js";
 import type { RepoSession } from "./repo-session.js";
@@ -28,6 +31,16 @@ export interface HeartbeatDeps {
   /** The worker workflow's file name (e.g. weave-worker.yml). */
   workflowFile: string;
   now: () => Date;
+}
+
+/**
+ * The answer to an accepted heartbeat: the signal, the `/weave tell` notes the job has not said it took (every reply
+ * carries them until it does: a lost reply loses nothing), and what the run may still spend (when it has a ceiling).
+ */
+export function heartbeatReply(record: LedgerMilestone | undefined, signal: WorkerSignal | undefined, notesSeen: readonly string[] | undefined, budgetLeftUsd: number | undefined): { signal: WorkerSignal | null; notes: { id: string; text: string }[]; budget_left_usd?: number } {
+  const seen = new Set(notesSeen ?? []);
+  const notes = (record?.notes ?? []).filter((n) => !seen.has(n.id)).map((n) => ({ id: n.id, text: n.text }));
+  return { signal: signal ?? null, notes, ...(budgetLeftUsd !== undefined ? { budget_left_usd: Math.round(budgetLeftUsd * 10_000) / 10_000 } : {}) };
 }
 
 /** How long "weave is not installed on this repository" is believed without asking GitHub again. */
@@ -87,10 +100,12 @@ export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessa
       const problems = record ? claimProblems(body.status, record.tasks, previous) : [];
       if (problems.length) return reply(res, 422, { error: `heartbeat refused: it breaks weave's rules for ${milestone}`, problems });
       // An unknown cost (null) adds nothing to what is known.
-      const status: WorkerStatus = { ...body.status, costUsd: body.status.costUsd ?? previous?.costUsd ?? record?.costUsd ?? 0, pid: body.status.pid ?? 0 };
-      session.heartbeats.set(milestone, { status, at: deps.now().getTime(), runId });
+      const costUnknown = body.status.costUnknown === true || body.status.costUsd === null;
+      const status: WorkerStatus = { ...body.status, costUsd: body.status.costUsd ?? previous?.costUsd ?? record?.costUsd ?? 0, pid: body.status.pid ?? 0, ...(costUnknown ? { costUnknown } : {}) };
+      const notesSeen = body.notes_seen ?? (previousBeat?.runId === runId ? previousBeat.notesSeen : undefined);
+      session.heartbeats.set(milestone, { status, at: deps.now().getTime(), runId, ...(notesSeen ? { notesSeen } : {}) });
       const now = deps.onHeartbeat(session, milestone, status, previousBeat?.status.state !== status.state || previousBeat.runId !== runId);
-      reply(res, 200, { signal: record?.signal ?? now ?? null });
+      reply(res, 200, heartbeatReply(record, record?.signal ?? now, notesSeen, session.ledger ? runBudgetLeft(session.ledger, session.heartbeats, session.plan?.plan.budget_ceiling) : undefined));
     })().catch(() => {
       if (!res.headersSent) reply(res, 500, { error: "internal error (see the App's log)" });
     });

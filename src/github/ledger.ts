@@ -22,7 +22,10 @@ export interface LedgerMilestone {
   requeues: number;
   tasks: number;
   tasksDone: number;
+  /** Known spend (USD). */
   costUsd: number;
+  /** Some of its spend could not be read (shown as unknown; the budget counts `costUsd`). */
+  costUnknown?: boolean;
   dispatchId?: string;
   runId?: number;
   checkRunId?: number;
@@ -50,6 +53,16 @@ export interface LedgerMilestone {
   resolveAttempts?: number;
   /** The job in flight is a resolve job: its failure leaves the milestone in `conflict`, not `failed`. */
   resolving?: boolean;
+  /** `/weave tell` notes its worker has not taken yet (oldest first); a note leaves once a heartbeat says it was taken. */
+  notes?: LedgerNote[];
+}
+
+export interface LedgerNote {
+  /** Unique within the run: what a worker acknowledges, and what keeps a note from being given twice. */
+  id: string;
+  text: string;
+  by: string;
+  at: string;
 }
 
 export interface LedgerRun {

@@ -39,6 +39,7 @@ export function applyHeartbeat(id: string, record: LedgerMilestone, status: Work
   }
   record.tasksDone = Math.min(status.tasksDone, record.tasks);
   record.costUsd = status.costUsd;
+  if (status.costUnknown) record.costUnknown = true;
   record.lastHeartbeat = at.toISOString();
   record.headSha = status.headSha ?? record.headSha;
   record.verify = status.verify ?? record.verify;

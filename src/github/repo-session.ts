@@ -18,7 +18,8 @@ export interface RepoSession {
   cacheDir: string;
   installationId: number;
   /** Latest heartbeat per milestone, with when it arrived. */
-  heartbeats: Map<string, { status: WorkerStatus; at: number; runId: number }>;
+  /** The latest accepted heartbeat per milestone, with the ids of the `/weave tell` notes its job says it took. */
+  heartbeats: Map<string, { status: WorkerStatus; at: number; runId: number; notesSeen?: readonly string[] }>;
   /** dispatch id → milestone, for jobs whose dispatch is not in the ledger yet. */
   dispatches: Map<string, { milestone: string; runId?: number }>;
   plan?: { sha: string; plan: Plan };

@@ -1,6 +1,6 @@
 /**
  * Watching milestone jobs: what the App learns of each claimed or running job, from heartbeats and from GitHub.
- * Responsibilities: apply heartbeats; learn a run id GitHub did not return (a 204 dispatch, a lost answer) from the
+ * Responsibilities: apply heartbeats (and drop the `/weave tell` notes a job took); learn a run id GitHub did not return (a 204 dispatch, a lost answer) from the
  * first heartbeat whose run GitHub titles with the record's dispatch id, or by a lookup with backoff; on a tick, the
  * first reconcile of this process, or a job that ended or went quiet, ask GitHub for the run and judge a completed
  * one by the branch's checkpoints (finished, not requeued, when every task has one); a `stopped` nobody asked for is
@@ -68,6 +68,7 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
     const unproven = beat?.status.state === "finished" && r.runId === beat.runId && ["claimed", "running", "stale"].includes(r.state)
       ? await finishNotShown(w.mirror, target, id, r.tasks, beat.status.headSha) : undefined;
     if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), w.budgetReached, unproven)) changed.add(id);
+    if (beat && r.runId === beat.runId && beat.notesSeen?.length && r.notes?.length) dropTakenNotes(r, beat.notesSeen);
     if (!ACTIVE.has(r.state)) continue;
     const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
     const silent = now.getTime() - lastSign > w.plan.heartbeat_timeout * 1000;
@@ -100,6 +101,14 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
     }
   }
   return changed;
+}
+
+/** The `/weave tell` notes a job said it took leave the ledger; the others stay for this job or the next. */
+export function dropTakenNotes(r: LedgerMilestone, taken: readonly string[]): void {
+  const seen = new Set(taken);
+  const left = (r.notes ?? []).filter((n) => !seen.has(n.id));
+  if (left.length) r.notes = left;
+  else delete r.notes;
 }
 
 /** A run id for a dispatch GitHub did not name one for: from a verified heartbeat, else a lookup when one is due. */

@@ -7,7 +7,7 @@
 import type { MilestoneState } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { renderMermaidGraph } from "../core/render/plan-graph-render.js";
-import { renderStatusMarkdown } from "../core/render/status-table.js";
+import { renderStatusMarkdown, totalsOf } from "../core/render/status-table.js";
 import type { Ledger } from "./ledger.js";
 
 export const STATUS_MARKER = "<!-- weave:status -->";
@@ -19,12 +19,12 @@ export function renderStatusComment(plan: Plan, ledger: Ledger, now: Date): stri
     states.set(m.id, r?.state ?? "pending");
     const beat = r?.lastHeartbeat && ["claimed", "running", "stale"].includes(r.state) ? Math.max(0, Math.round((now.getTime() - Date.parse(r.lastHeartbeat)) / 1000)) : undefined;
     return {
-      id: m.id, state: r?.state ?? "pending", tasksDone: r?.tasksDone ?? 0, tasks: m.tasks.length, costUsd: r?.costUsd ?? 0,
+      id: m.id, state: r?.state ?? "pending", tasksDone: r?.tasksDone ?? 0, tasks: m.tasks.length, costUsd: r?.costUsd ?? 0, ...(r?.costUnknown ? { costUnknown: true } : {}),
       heartbeatAge: beat, branch: r?.pr ? `#${r.pr}` : `weave/${m.id}`,
       note: r?.conflictFiles?.length ? `conflict: ${r.conflictFiles.join(", ")}` : r?.reason,
     };
   });
-  const totals = { costUsd: rows.reduce((n, r) => n + r.costUsd, 0), budgetUsd: plan.budget_ceiling, merged: rows.filter((r) => r.state === "merged").length, total: rows.length };
+  const totals = totalsOf(rows, plan.budget_ceiling);
   return [
     STATUS_MARKER,
     `### weave run \`${ledger.run?.id ?? "?"}\` → \`${ledger.run?.target ?? "?"}\``,
@@ -36,6 +36,6 @@ export function renderStatusComment(plan: Plan, ledger: Ledger, now: Date): stri
     renderMermaidGraph(plan, states).trimEnd(),
     "```",
     "",
-    `<sub>Commands: \`/weave status\`, \`/weave pause|resume|stop [IDs]\`, \`/weave merge [IDs]\`, \`/weave doctor\`. Updated ${now.toISOString()}.</sub>`,
+    `<sub>Commands: \`/weave status\`, \`/weave pause|resume|stop [IDs]\`, \`/weave merge [IDs]\`, \`/weave tell ID text\`, \`/weave doctor\`. Updated ${now.toISOString()}.</sub>`,
   ].join("\n");
 }

@@ -158,7 +158,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         const plan = await loadPlan(session, await clientFor(session));
         const m = plan.milestones.find((x) => x.id === milestone);
         if (!m) return;
-        const live = { ...current, state: "running" as const, tasksDone: status.tasksDone, costUsd: status.costUsd, lastHeartbeat: now().toISOString(), verify: status.verify };
+        const live = { ...current, state: "running" as const, tasksDone: status.tasksDone, costUsd: status.costUsd, costUnknown: current.costUnknown || status.costUnknown || undefined, lastHeartbeat: now().toISOString(), verify: status.verify };
         await (await clientFor(session)).updateCheckRun(current.checkRunId, checkRunUpdate(m, live, now()));
         heartbeatCalls += 1;
       }).catch((e: unknown) => report(`${session.fullName}: check run progress`, e));

@@ -6,6 +6,7 @@
  */
 import type { Plan } from "../core/plan/plan.js";
 import type { StatusRow, StatusTotals } from "../core/render/status-table.js";
+import { totalsOf } from "../core/render/status-table.js";
 import { formatDuration } from "../core/plan/duration.js";
 import type { VerifyStatus, WorkerStatus } from "../ports/reporter.js";
 import { readJson } from "./atomic-json.js";
@@ -18,8 +19,10 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
   for (const m of plan.milestones) {
     const record = state?.milestones[m.id];
     const live = record && ["claimed", "running", "stale"].includes(record.state);
-    const status = live ? await readJson<WorkerStatus>(paths.status(m.id)) : undefined;
-    const current = status && status.runId === state?.runId ? status : undefined;
+    // The worker's last status says whether some of its spend is unknown, after it ended too.
+    const status = record ? await readJson<WorkerStatus>(paths.status(m.id)) : undefined;
+    const ofRun = status && status.runId === state?.runId ? status : undefined;
+    const current = live ? ofRun : undefined;
     // A pause asked of a running worker shows as `pausing` until the worker stops after its task in flight.
     const pausing = (record?.state === "running" || record?.state === "claimed") && (await readJson<SignalFile>(paths.signal(m.id)))?.signal === "pause";
     rows.push({
@@ -28,6 +31,7 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
       tasksDone: current?.tasksDone ?? record?.tasksDone ?? 0,
       tasks: m.tasks.length,
       costUsd: current?.costUsd ?? record?.costUsd ?? 0,
+      ...(ofRun?.costUnknown ? { costUnknown: true } : {}),
       heartbeatAge: current ? Math.max(0, Math.round((now - Date.parse(current.updatedAt)) / 1000)) : undefined,
       branch: `weave/${m.id}`,
       note: [
@@ -40,7 +44,7 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
   }
   return {
     rows,
-    totals: { costUsd: rows.reduce((n, r) => n + r.costUsd, 0), budgetUsd: plan.budget_ceiling, merged: rows.filter((r) => r.state === "merged").length, total: rows.length },
+    totals: totalsOf(rows, plan.budget_ceiling),
   };
 }
 

@@ -44,9 +44,10 @@ export interface WorkerRunOptions {
   now?: () => Date;
   /**
    * USD the run may still spend, not counting this worker's task in flight, as the coordinator last said (asked at
-   * every heartbeat). Without it the worker assumes the run's ceiling minus this milestone's own settled spend.
+   * every heartbeat with this milestone's settled spend: what it has reported, less the task in flight). Without it,
+   * or when it answers undefined, the worker assumes the run's ceiling minus this milestone's own settled spend.
    */
-  runBudgetLeftUsd?: () => number | undefined;
+  runBudgetLeftUsd?: (settledUsd: number) => number | undefined;
   /** Instructions sent to this milestone since the last task, taken once each (default: the notes file next to `costFile`, written by `weave tell`). */
   takeNotes?: () => Promise<string | undefined>;
 }
@@ -138,7 +139,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
 
   /** What this milestone may still spend: the coordinator's word, else the ceiling minus this milestone's spend. */
   function budgetLeft(): number | undefined {
-    const run = options.runBudgetLeftUsd?.();
+    const run = options.runBudgetLeftUsd?.(settled);
     if (run !== undefined) return run;
     return plan.budget_ceiling === undefined ? undefined : plan.budget_ceiling - settled;
   }

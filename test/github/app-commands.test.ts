@@ -51,6 +51,24 @@ describe("App commands", () => {
     expect(dispatches(w)).toBe(0);
   });
 
+  it("acts on no hidden, quoted or mid-sentence /weave, and answers 30 bad commands with one reply", async () => {
+    world = await createAppWorld();
+    const w = world;
+    const hidden = [
+      "<!-- /weave start -->", "> /weave start", "> quoted\n/weave start", "Please /weave start now", "```\n/weave start\n```", "text\n\n    /weave start",
+    ].join("\n\n");
+    const bad = Array.from({ length: 30 }, (_, i) => `/weave frob${i}`).join("\n");
+    await w.comment(`${hidden}\n\n${bad}`);
+    await waitFor(async () => (await bodies(w)).length >= 2, "a reply");
+    await w.server.weave.idle();
+    const all = await bodies(w);
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatch(/^I did not act on these 30 commands:/);
+    for (let i = 0; i < 30; i++) expect(all[1]).toContain(`\`/weave frob${i}\``);
+    expect((await w.ledger()).run).toBeUndefined();
+    expect(dispatches(w)).toBe(0);
+  });
+
   it("never double-dispatches when deliveries are duplicated and reordered", async () => {
     world = await createAppWorld({ plan: "version: 1\nmax_workers: 2\nworker: { command: node agent.mjs, heartbeat_interval: 200ms }\nmilestones:\n  - { id: A, tasks: [t] }\n  - { id: B, tasks: [t] }\n", agent: { sleepMs: 100 } });
     const w = world;

@@ -25,7 +25,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
     const holder = await readLockHolder(paths.coordinatorLock);
     running = (holder !== undefined && isProcessAlive(holder.pid)) || Object.values(state?.milestones ?? {}).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused" && isProcessAlive(r.pid));
     const coordinator = holder && isProcessAlive(holder.pid) ? `coordinator running (PID ${holder.pid})` : "no coordinator running";
-    if (values.json) return JSON.stringify({ run: state?.runId ?? null, target: state?.target ?? null, coordinator: holder && isProcessAlive(holder.pid) ? holder.pid : null, milestones: rows, totals }, null, 2);
+    if (values.json) return JSON.stringify({ run: state?.runId ?? null, target: state?.target ?? null, coordinator: holder && isProcessAlive(holder.pid) ? holder.pid : null, milestones: rows.map((r) => (r.costUnknown && r.costUsd === 0 ? { ...r, costUsd: null } : r)), totals }, null, 2);
     return `${state ? `Run ${state.runId} on ${state.target} — ${coordinator}` : "No run yet: `weave start` begins one."}\n\n${renderStatusText(rows, totals)}`;
   };
   if (!values.watch) {
