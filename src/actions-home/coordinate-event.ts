@@ -65,8 +65,8 @@ export function readCoordinatorRequest(eventName: string, payload: unknown): Coo
     // A worker's closing dispatch carries its final report (actions-home/coordinate-report.ts weighs it).
     const p = Dispatch.safeParse(payload);
     const text = p.success ? p.data.inputs?.report : undefined;
-    if (p.success && text) return { kind: "reconcile", trigger: "tick", report: { text, sender: p.data.sender.login } };
+    return p.success && text ? { kind: "reconcile", trigger: "event", report: { text, sender: p.data.sender.login } } : { kind: "reconcile", trigger: "event" };
   }
-  // workflow_dispatch (a worker's last step, or a person), schedule (the liveness tick), anything else: look at everything.
+  // schedule (the liveness tick), anything else: look at everything, as the App's tick does.
   return { kind: "reconcile", trigger: "tick" };
 }

@@ -32,6 +32,7 @@ import type { RepoSession } from "../github/repo-session.js";
 import { createSession } from "../github/repo-session.js";
 import type { GetInput } from "../action/action-inputs.js";
 import { readCoordinatorRequest } from "./coordinate-event.js";
+import { observeLiveRuns } from "./coordinate-liveness.js";
 import { acceptWorkerReport } from "./coordinate-report.js";
 import type { CoordinatorRequest } from "./coordinate-event.js";
 
@@ -79,14 +80,28 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   const session = createSession(client.fullName, 0, config.cacheDir);
   session.client = client;
   const deps: ReconcileDeps = { config, now, log: core.info };
-  const reconcile = (trigger: ReconcileTrigger): Promise<void> => reconcileRepo(session, client, deps, trigger);
+  /**
+   * One reconcile from the world: the ledger read first, so a worker's report is matched to the dispatch it claims,
+   * and live runs are looked at (actions-home/coordinate-liveness.ts) — no heartbeat ever reaches this process.
+   */
+  const reconcile = async (trigger: ReconcileTrigger, report?: { text: string; sender: string }): Promise<void> => {
+    const mirror = await mirrorFor(session, client);
+    const version = await readLedger(client, mirror);
+    session.ledgerVersion = version;
+    if (report) {
+      const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
+      core.info(refused ? `weave: worker report set aside: ${refused}` : "weave: worker report taken as its run's last heartbeat");
+    }
+    if (version.ledger.run) await observeLiveRuns(session, client, version.ledger, mirror, now());
+    await reconcileRepo(session, client, deps, trigger);
+  };
   core.info(`weave: coordinating ${client.fullName} for ${env.GITHUB_EVENT_NAME} (${request.kind})`);
 
   let verbs: string[] = [];
   if (request.kind === "comment") {
     verbs = await handleComment(session, client, request.comment, {
       now,
-      reconcile: () => reconcile("tick"),
+      reconcile: () => reconcile("event"),
       refreshComment: async () => {
         const ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
         if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
@@ -101,17 +116,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
     const plan = await loadPlan(session, client);
     if (request.approved && plan.merge.auto === "confirm" && WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyApproval(ledger, request.pull));
     await reconcile("checks");
-  } else {
-    if (request.report) {
-      // Read the ledger first, so the report can be matched to the dispatch it claims to be from.
-      const version = await readLedger(client, await mirrorFor(session, client));
-      session.ledgerVersion = version;
-      const refused = acceptWorkerReport(session, version.ledger, request.report.text, request.report.sender, now());
-      core.info(refused ? `weave: worker report set aside: ${refused}` : "weave: worker report taken as its run's last heartbeat");
-    }
-    // With a report, the pass starts from the ledger just read (one read less); otherwise it reads what is true now.
-    await reconcile(request.report ? "event" : request.trigger);
-  }
+  } else await reconcile(request.trigger, request.report);
   await flushStatusComment(session, client, now);
   const calls = [...client.calls.values()].reduce((n, c) => n + c, 0);
   core.info(`weave: coordinator pass done (${verbs.length ? verbs.join(", ") : request.kind}; ${calls} REST calls)`);

@@ -98,4 +98,48 @@ describe("the coordinator inside Actions (no App server)", () => {
     expect(calls.every(Number.isFinite)).toBe(true);
     expect(gh.takeViolations()).toEqual([]);
   }, 300_000);
+
+  it("keeps a long job alive on a schedule tick (GitHub shows its run in progress; no heartbeat reaches anyone) and merges it", async () => {
+    gh = await createGitHubStandIn({ timeScale: 0.05 });
+    const plan = `version: 1
+heartbeat_timeout: 1s
+merge: { via: direct, auto: auto }
+worker:
+  command: node agent.mjs
+milestones:
+  - { id: slow, title: A long task, tasks: [think] }
+`;
+    const repo = await gh.repos.create({
+      owner: "acme", name: "widgets",
+      files: {
+        ".github/weave.yml": plan,
+        ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
+        ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
+        "agent.mjs": AGENT,
+        "agent.json": JSON.stringify({ sleepMs: 15000 }),
+      },
+    });
+    repo.setPermission("alice", "write");
+    const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
+    const watcher = createRepoClient(alice as unknown as OctokitLike, o);
+    const ledger = async (): Promise<Ledger> => (await readLedger(watcher)).ledger;
+    const issue = repo.createIssue("Run the plan", "alice");
+    await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
+    await waitFor(async () => (await ledger()).milestones.slow?.runId !== undefined, "the worker dispatched");
+    // Past the plan's heartbeat_timeout with the job still working: the tick must not call it silent.
+    await new Promise((r) => setTimeout(r, 2500));
+    // Fired, not awaited: schedule() resolves only once every run has settled, the worker's too.
+    const settled = gh.actions.schedule("acme/widgets");
+    const tick = await waitFor(async () => [...gh!.runner.runs.values()].find((r) => r.event === "schedule" && r.status === "completed"), "the tick's coordinator run");
+    expect(tick.conclusion).toBe("success");
+    const during = (await ledger()).milestones.slow!;
+    expect(during.state).toBe("running");
+    expect(during.requeues).toBe(0);
+    await settled;
+    const done = await waitFor(async () => ((await ledger()).milestones.slow?.state === "merged" ? ledger() : undefined), "slow merged");
+    expect(done.milestones.slow).toMatchObject({ state: "merged", attempts: 1, requeues: 0 });
+    const worker = [...gh.runner.runs.values()].filter((r) => r.workflowPath.endsWith("weave-worker.yml"));
+    expect(worker.map((r) => r.conclusion)).toEqual(["success"]);
+    expect(gh.takeViolations()).toEqual([]);
+  }, 120_000);
 });
