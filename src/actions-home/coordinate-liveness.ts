@@ -4,7 +4,8 @@
  * progress and cost are the checkpoints on `weave/<ID>` (the branch is the progress record).
  * Responsibilities: for each claimed or running milestone with a known run and no report in this pass, ask GitHub
  * for the run once: a completed run is recorded as such (the loop judges it by the branch), a live one becomes a
- * `running` heartbeat of that run with the branch's progress.
+ * `running` heartbeat of that run with the branch's progress; a live run whose milestone is to stop is cancelled (a
+ * job here hears no heartbeat reply), and one that ended after it was asked to stop is `stopped`.
  * Not here: what a heartbeat or a completed run changes (github/run-watch.ts); the worker's own report
  * (actions-home/coordinate-report.ts).
  * Invariants: never `finished` from here (only a completed run with every checkpoint, or a report the branch
@@ -27,15 +28,19 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
     asked += 1;
     const run = await client.getRun(r.runId);
     if (!run) continue;
-    if (run.status === "completed") {
+    const stopAsked = r.signal === "stop";
+    if (run.status === "completed" && !stopAsked) {
       session.completedRuns.set(r.runId, run.conclusion ?? "unknown");
       continue;
     }
+    // No reply reaches a job here: a stop (a person's, or the budget's) is a cancel at once; the worker
+    // checkpoints on SIGINT and its post step reports. A run that ended after we asked it to stop is stopped.
+    if (stopAsked && run.status !== "completed") await client.cancelRun(r.runId);
     const progress = await branchProgress(mirror, target, id);
     const at = now.toISOString();
     session.heartbeats.set(id, {
       at: now.getTime(), runId: r.runId,
-      status: { milestone: id, runId: String(r.runId), state: "running", tasksDone: Math.max(progress.tasksDone, r.tasksDone), tasks: r.tasks, costUsd: Math.max(progress.costUsd, r.costUsd), pid: 0, startedAt: r.startedAt ?? at, updatedAt: at },
+      status: { milestone: id, runId: String(r.runId), state: stopAsked && run.status === "completed" ? "stopped" : "running", tasksDone: Math.min(Math.max(progress.tasksDone, r.tasksDone), r.tasks), tasks: r.tasks, costUsd: Math.max(progress.costUsd, r.costUsd), pid: 0, startedAt: r.startedAt ?? at, updatedAt: at },
     });
   }
   // Every active run was looked at: the loop need not ask GitHub about them again in this pass.

@@ -142,4 +142,43 @@ milestones:
     expect(worker.map((r) => r.conclusion)).toEqual(["success"]);
     expect(gh.takeViolations()).toEqual([]);
   }, 120_000);
+
+  it("/weave stop cancels the running job (no reply can reach it); it checkpoints, reports, and the milestone is stopped", async () => {
+    gh = await createGitHubStandIn({ timeScale: 0.05 });
+    const plan = `version: 1
+merge: { via: direct, auto: auto }
+worker:
+  command: node agent.mjs
+milestones:
+  - { id: slow, title: A long task, tasks: [think, more] }
+`;
+    const repo = await gh.repos.create({
+      owner: "acme", name: "widgets",
+      files: {
+        ".github/weave.yml": plan,
+        ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
+        ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
+        "agent.mjs": AGENT,
+        "agent.json": JSON.stringify({ sleepMs: 20000 }),
+      },
+    });
+    repo.setPermission("alice", "write");
+    const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
+    const watcher = createRepoClient(alice as unknown as OctokitLike, o);
+    const ledger = async (): Promise<Ledger> => (await readLedger(watcher)).ledger;
+    const issue = repo.createIssue("Run the plan", "alice");
+    await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
+    await waitFor(async () => (await ledger()).milestones.slow?.runId !== undefined, "the worker dispatched");
+    await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave stop" });
+    const stopped = await waitFor(async () => ((await ledger()).milestones.slow?.state === "stopped" ? ledger() : undefined), "slow stopped", 60_000).catch(async (e: unknown) => {
+      for (const r of gh!.runner.runs.values()) console.log("RUN", r.workflowPath, r.event, r.status, r.conclusion, r.jobs.map((j) => j.log).join("").replace(/::add-mask::\S+/g, "").slice(-1200));
+      console.log(JSON.stringify((await ledger()).milestones));
+      throw e;
+    });
+    expect(stopped.milestones.slow?.state).toBe("stopped");
+    await gh.settled();
+    const worker = [...gh.runner.runs.values()].filter((r) => r.workflowPath.endsWith("weave-worker.yml"));
+    expect(worker.map((r) => r.conclusion)).toEqual(["cancelled"]);
+    expect(gh.takeViolations()).toEqual([]);
+  }, 120_000);
 });
