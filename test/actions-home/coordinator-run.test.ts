@@ -181,4 +181,43 @@ milestones:
     expect(worker.map((r) => r.conclusion)).toEqual(["cancelled"]);
     expect(gh.takeViolations()).toEqual([]);
   }, 120_000);
+
+  it("a Merge button on the milestone's check run (made with GITHUB_TOKEN) comes back to the coordinator workflow and lands it", async () => {
+    gh = await createGitHubStandIn({ timeScale: 0.05 });
+    const plan = `version: 1
+merge: { via: direct, auto: manual }
+worker:
+  command: node agent.mjs
+milestones:
+  - { id: one, title: One, tasks: [write] }
+`;
+    const repo = await gh.repos.create({
+      owner: "acme", name: "widgets",
+      files: {
+        ".github/weave.yml": plan,
+        ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
+        ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
+        "agent.mjs": AGENT,
+        "agent.json": JSON.stringify({ sleepMs: 100 }),
+      },
+    });
+    repo.setPermission("alice", "write");
+    const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
+    const watcher = createRepoClient(alice as unknown as OctokitLike, o);
+    const ledger = async (): Promise<Ledger> => (await readLedger(watcher)).ledger;
+    const issue = repo.createIssue("Run the plan", "alice");
+    await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
+    const finished = await waitFor(async () => ((await ledger()).milestones.one?.state === "finished" ? ledger() : undefined), "one finished (manual merge)");
+    await gh.settled();
+    const checkRunId = finished.milestones.one!.checkRunId!;
+    const { data: check } = await alice.checks.get({ ...o, check_run_id: checkRunId });
+    expect(check.app?.slug).toBe("github-actions");
+    expect(check.status).toBe("completed");
+    gh.checks.requestAction("acme/widgets", checkRunId, "merge", "alice");
+    await waitFor(async () => (await ledger()).milestones.one?.state === "merged", "one merged by the button");
+    await gh.settled();
+    const button = [...gh.runner.runs.values()].filter((r) => r.event === "check_run");
+    expect(button.map((r) => [r.workflowPath, r.conclusion])).toEqual([[".github/workflows/weave-coordinator.yml", "success"]]);
+    expect(gh.takeViolations()).toEqual([]);
+  }, 120_000);
 });
