@@ -1,11 +1,13 @@
 /**
- * Worker Action entry (`runs.main`): wires @actions/core and the runner's signals to runMilestoneAction.
+ * Action entry (`runs.main`): wires @actions/core and the runner's signals to runMilestoneAction, or with
+ * `mode: coordinate` to one coordinator pass (actions-home/coordinate.ts).
  * Invariants: any thrown value fails the step with its message; SIGINT/SIGTERM (cancel) become a graceful stop.
  */
 import * as core from "@actions/core";
 import { isWeaveError } from "../core/errors.js";
 import { renderErrorText } from "../core/render/error-render.js";
 import { createSignalBox } from "../worker/signal-box.js";
+import { runCoordinatePass } from "../actions-home/coordinate.js";
 import { runMilestoneAction } from "./run-milestone.js";
 
 const signals = createSignalBox();
@@ -15,6 +17,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => {
 });
 
 try {
+  if (core.getInput("mode").trim() === "coordinate") await runCoordinatePass({ env: process.env, core: { getInput: (name) => core.getInput(name), setSecret: core.setSecret, info: core.info } });
+  else await runWorker();
+} catch (e) {
+  core.setFailed(isWeaveError(e) ? renderErrorText(e) : e instanceof Error ? e.message : String(e));
+}
+
+async function runWorker(): Promise<void> {
   const status = await runMilestoneAction({
     env: process.env,
     cwd: process.cwd(),
@@ -32,6 +41,4 @@ try {
   });
   if (status.state === "failed") core.setFailed(`${status.milestone}: ${status.error ?? "failed"}${status.lastOutput?.length ? `\n${status.lastOutput.join("\n")}` : ""}`);
   else core.info(`weave: ${status.milestone} ${status.state} (${status.tasksDone}/${status.tasks} tasks, $${status.costUsd.toFixed(4)})`);
-} catch (e) {
-  core.setFailed(isWeaveError(e) ? renderErrorText(e) : e instanceof Error ? e.message : String(e));
 }

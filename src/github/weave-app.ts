@@ -15,7 +15,7 @@ import { isBudgetReached } from "./budget-reach.js";
 import { diagnoseRepo } from "./github-doctor.js";
 import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
 import { readLedger } from "./ledger.js";
-import { moveRecord } from "./mutate-record.js";
+import { applyApproval, applyButton } from "./person-requests.js";
 import { loadPlan, PLAN_PATH } from "./plan-source.js";
 import { reconcileRepo, refreshStatusComment } from "./reconcile-repo.js";
 import type { ReconcileDeps, ReconcileTrigger } from "./reconcile-repo.js";
@@ -253,13 +253,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         const plan = await loadPlan(session, client);
         // `merge.auto: confirm`: an approving review from someone who may merge is the confirmation.
         if (review.state.toLowerCase() === "approved" && plan.merge.auto === "confirm" && ["write", "maintain", "admin"].includes(await client.permission(reviewer))) {
-          await updateLedger(client, session, (ledger) => {
-            const entry = Object.entries(ledger.milestones).find(([, r]) => r.pr === pull.number);
-            if (entry && ["finished", "conflict"].includes(entry[1].state)) {
-              entry[1].mergeRequested = true;
-              entry[1].mergeBlocked = false;
-            }
-          });
+          await updateLedger(client, session, (ledger) => applyApproval(ledger, pull.number));
         }
         await reconcileRepo(session, client, deps, "checks").catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: review`, e));
@@ -285,20 +279,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       void serialise(session, async () => {
         const client = await clientFor(session);
         if (!["write", "maintain", "admin"].includes(await client.permission(sender.login))) return;
-        await updateLedger(client, session, (ledger) => {
-          const r = ledger.milestones[id];
-          if (!r) return;
-          if (action.identifier === "retry" && (r.state === "failed" || r.state === "stopped")) {
-            moveRecord(id, r, "eligible", `retried by @${sender.login}`);
-            r.requeues = 0;
-            r.signal = undefined;
-          }
-          if (action.identifier === "merge" && (r.state === "finished" || r.state === "conflict" || r.state === "merging")) {
-            if (r.state === "merging") moveRecord(id, r, "finished", `merge asked again by @${sender.login}`);
-            r.mergeRequested = true;
-            r.mergeBlocked = false;
-          }
-        });
+        await updateLedger(client, session, (ledger) => applyButton(ledger, id, action.identifier, sender.login));
         await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: check run button`, e));
     });

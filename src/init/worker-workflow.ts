@@ -4,7 +4,8 @@
  * per agent preset a pinned install step with its download cache, and the agent's secrets in the worker's env.
  * Not here: the Action it calls (action/, src/action/), dispatching it (github/dispatch.ts), the presets' data
  * (worker/agents/presets.ts).
- * Invariants: least permissions (contents: write, id-token: write); inputs reach scripts only through `env:`,
+ * Invariants: least permissions (contents: write, and id-token: write for the App or actions: write for the
+ * coordinator workflow's dispatch); inputs reach scripts only through `env:`,
  * never `${{ … }}` inside `run:`; a concurrency group per milestone; timeout below GitHub's 360 minutes.
  */
 
@@ -23,6 +24,11 @@ export interface WorkerWorkflowOptions {
   /** Shell lines that install the agent (run with `bash -e`), instead of the preset's. */
   installAgent?: string;
   timeoutMinutes?: number;
+  /**
+   * Where the coordinator runs: \`app\` (the weave App server; heartbeats over HTTPS with the job's OIDC token) or
+   * \`actions\` (the coordinator workflow: the job's post step dispatches it, so it needs \`actions: write\`, not \`id-token\`).
+   */
+  coordinator?: "app" | "actions";
 }
 
 function installSteps(agent: AgentName, installAgent: string | undefined): string {
@@ -44,6 +50,14 @@ ${indent(installAgent ?? install.run)}
 function secretsEnv(agent: AgentName): string {
   const names = agent === "custom" ? ["ANTHROPIC_API_KEY"] : AGENT_PRESETS[agent].secrets;
   return names.map((n) => `          ${n}: \${{ secrets.${n} }}`).join("\n");
+}
+
+/** The coordinator workflow's file (init/coordinator-workflow.ts), dispatched by the worker's post step in Actions mode. */
+const COORDINATOR_FILE = "weave-coordinator.yml";
+
+function permissions(coordinator: "app" | "actions"): string {
+  if (coordinator === "app") return "permissions:\n  contents: write\n  id-token: write\n";
+  return "permissions:\n  contents: write\n  actions: write   # the post step dispatches the coordinator workflow\n";
 }
 
 export function renderWorkerWorkflow(options: WorkerWorkflowOptions = {}): string {
@@ -69,8 +83,8 @@ on:
         required: true
         type: string
       app_url:
-        description: Where the worker sends heartbeats
-        required: true
+        description: ${options.coordinator === "actions" ? "Where the worker sends heartbeats (empty when the coordinator runs in Actions)" : "Where the worker sends heartbeats"}
+        required: ${options.coordinator === "actions" ? "false" : "true"}
         type: string
       mode:
         description: "run: the milestone's tasks; resolve: merge the target into weave/<milestone> and let the agent resolve the conflicts"
@@ -79,10 +93,7 @@ on:
         options: [run, resolve]
         default: run
 
-permissions:
-  contents: write
-  id-token: write
-
+${permissions(options.coordinator ?? "app")}
 concurrency:
   group: weave-\${{ inputs.milestone }}
   cancel-in-progress: false
@@ -106,7 +117,7 @@ ${installSteps(agent, options.installAgent)}      - name: Run the milestone
           sha: \${{ inputs.sha }}
           app-url: \${{ inputs.app_url }}
           mode: \${{ inputs.mode }}
-        env:
+${options.coordinator === "actions" ? `          coordinator: ${COORDINATOR_FILE}\n` : ""}        env:
 ${secretsEnv(agent)}
 `;
 }

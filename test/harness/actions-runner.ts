@@ -105,7 +105,9 @@ export class ActionsRunner {
     for (const job of run.jobs) this.emitJob(run, job, "queued");
     run.done = new Promise<void>((resolve) => this.finishers.set(run.id, resolve));
     const [first] = jobs;
-    const stepsMode = run.trigger !== undefined || (first !== undefined && runsItsSteps(first[1]));
+    // A job that uses the configured action runs it, whatever started the run (weave's coordinator runs on events);
+    // any other job runs its `run:` steps.
+    const stepsMode = first === undefined || runsItsSteps(first[1]);
     this.starters.set(run.id, () => { void (stepsMode ? this.executeSteps(run, workflow, jobs) : this.execute(run, workflow, (first as [string, Job])[1])); });
     this.admitToGroup(run);
   }
@@ -279,7 +281,7 @@ export class ActionsRunner {
     try {
       this.root ??= await mkdtemp(join(tmpdir(), "weave-runner-"));
       const context = this.context(run, workflow, token.token);
-      const dirs = await makeJobDirs(join(this.root, `run-${run.id}`), context.github && (context.github as { event: unknown }).event);
+      const dirs = await makeJobDirs(join(this.root, `run-${run.id}`), run.trigger?.payload ?? (context.github as { event: unknown }).event);
       job.workspace = dirs.workspace;
       jobStep(job, "Set up job", "success", this.deps.world.now());
       const checkout = (jobSpec.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@") === true);

@@ -70,7 +70,9 @@ export class WebhookBus {
 
   /** Fans `event` out to every App installed on `repo` (or only `onlyApp`) that subscribes to it. */
   emit(event: string, action: string | undefined, build: (installation: InstallationRecord) => Record<string, unknown>, options: EmitOptions = {}): void {
-    if (options.repo !== undefined && options.onlyApp === undefined && this.observed?.events.has(event) === true) this.observed.observer(options.repo, event, action, build(undefined as never));
+    // An event for the github-actions App alone (a button on a check run a GITHUB_TOKEN made) reaches its workflows.
+    const forWorkflows = options.onlyApp === undefined || options.onlyApp.slug === "github-actions";
+    if (options.repo !== undefined && forWorkflows && this.observed?.events.has(event) === true) this.observed.observer(options.repo, event, action, build(undefined as never));
     const targets = options.installation !== undefined ? [options.installation]
       : options.repo !== undefined ? this.world.installationsCovering(options.repo) : [];
     for (const installation of targets) {

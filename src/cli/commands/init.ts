@@ -1,8 +1,10 @@
 /**
- * `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent NAME]`: set a repository up for weave.
+ * `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent NAME] [--coordinator app|actions]`: set a
+ * repository up for weave.
  * Responsibilities: write `.github/weave.yml` (a commented example plan), `.github/workflows/weave-worker.yml`,
- * and `.weave/` to `.gitignore`; print the next steps.
- * Not here: the workflow's content (init/worker-workflow.ts), the plan's (init/example-plan.ts), where the Action and
+ * with `--coordinator actions` also `.github/workflows/weave-coordinator.yml` (no server), and `.weave/` to
+ * `.gitignore`; print the next steps for the chosen coordinator.
+ * Not here: the workflows' content (init/worker-workflow.ts, init/coordinator-workflow.ts), the plan's (init/example-plan.ts), where the Action and
  * schema live (cli/package-info.ts: from the installed package.json's `repository` and `version`).
  * Invariants: never overwrites an existing file without --force; writes nothing when it refuses.
  */
@@ -11,6 +13,7 @@ import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { WeaveError } from "../../core/errors.js";
 import { examplePlan } from "../../init/example-plan.js";
+import { COORDINATOR_WORKFLOW_FILE, renderCoordinatorWorkflow } from "../../init/coordinator-workflow.js";
 import { renderWorkerWorkflow } from "../../init/worker-workflow.js";
 import { AGENT_NAMES, AGENT_PRESETS } from "../../worker/agents/presets.js";
 import type { AgentName } from "../../worker/agents/presets.js";
@@ -19,10 +22,16 @@ import { parseOptions, write } from "../cli-io.js";
 import { ACTION_REF, defaultActionRef, readPackageInfo, schemaUrl } from "../package-info.js";
 import { findRepoRoot } from "../repo-root.js";
 
-export const INIT_USAGE = `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent ${AGENT_NAMES.join("|")}]`;
+export const INIT_USAGE = `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent ${AGENT_NAMES.join("|")}] [--coordinator app|actions]`;
+
+/** Where weave's loop runs on GitHub: the App server (today's default) or a workflow (no server). */
+const COORDINATORS = ["app", "actions"] as const;
 
 export async function runInit(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseOptions(argv, { force: { type: "boolean" }, "action-ref": { type: "string" }, action: { type: "string" }, agent: { type: "string" } }, INIT_USAGE);
+  const { values } = parseOptions(argv, { force: { type: "boolean" }, "action-ref": { type: "string" }, action: { type: "string" }, agent: { type: "string" }, coordinator: { type: "string" } }, INIT_USAGE);
+  const coordinator = values.coordinator ?? "app";
+  if (!(COORDINATORS as readonly string[]).includes(coordinator)) throw new WeaveError("usage", `--coordinator must be app or actions, not "${coordinator}"`, { hint: `usage: ${INIT_USAGE}` });
+  const inActions = coordinator === "actions";
   const agent = (values.agent ?? "claude") as AgentName;
   if (!AGENT_NAMES.includes(agent)) throw new WeaveError("usage", `--agent must be one of ${AGENT_NAMES.join(", ")}, not "${values.agent}"`, { hint: `usage: ${INIT_USAGE}` });
   const info = readPackageInfo();
@@ -36,7 +45,8 @@ export async function runInit(argv: string[], io: CliIo): Promise<number> {
   const repo = await findRepoRoot(io.cwd);
   const files = [
     { path: ".github/weave.yml", content: examplePlan(agent, schemaUrl(info)) },
-    { path: ".github/workflows/weave-worker.yml", content: renderWorkerWorkflow({ actionRef, agent }) },
+    { path: ".github/workflows/weave-worker.yml", content: renderWorkerWorkflow({ actionRef, agent, coordinator: inActions ? "actions" : "app" }) },
+    ...(inActions ? [{ path: `.github/workflows/${COORDINATOR_WORKFLOW_FILE}`, content: renderCoordinatorWorkflow({ actionRef }) }] : []),
   ];
   const existing = files.filter((f) => existsSync(join(repo, f.path)));
   if (existing.length > 0 && !values.force) {
@@ -52,6 +62,18 @@ export async function runInit(argv: string[], io: CliIo): Promise<number> {
   if (!/^\/?\.weave\/?\s*$/m.test(current)) {
     await appendFile(gitignore, `${current && !current.endsWith("\n") ? "\n" : ""}.weave/\n`);
     write(io.stdout, "added .weave/ to .gitignore");
+  }
+  if (inActions) {
+    write(io.stdout, `
+Next steps:
+  1. Edit .github/weave.yml: your milestones, their depends_on, files and tasks. Check it: weave plan check
+     The coordinator workflow wakes on pushes to main: if your plan's target is another branch, edit its push trigger.
+  2. Commit and push to the default branch:  git add .github .gitignore && git commit -m "weave plan" && git push
+  3. Add ${agent === "custom" ? "your agent's API key" : AGENT_PRESETS[agent].secrets.join(" or ")} as a repository secret, and WEAVE_LEDGER_KEY (any long random string)
+     as one the coordinator job alone reads.
+  4. Comment "/weave start" on an issue. No server: each event runs one short coordinator job (GITHUB_TOKEN only;
+     pushes and PRs it makes start no CI). Both workflows use ${actionRef}.`);
+    return 0;
   }
   write(io.stdout, `
 Next steps:

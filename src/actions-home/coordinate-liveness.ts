@@ -1,0 +1,49 @@
+/**
+ * Liveness without heartbeats: in Actions mode no job talks to the coordinator while it runs, so what the App learns
+ * from heartbeats is learnt here from GitHub and git — a run GitHub shows queued or in progress is alive, and its
+ * progress and cost are the checkpoints on `weave/<ID>` (the branch is the progress record).
+ * Responsibilities: for each claimed or running milestone with a known run and no report in this pass, ask GitHub
+ * for the run once: a completed run is recorded as such (the loop judges it by the branch), a live one becomes a
+ * `running` heartbeat of that run with the branch's progress; a live run whose milestone is to stop is cancelled (a
+ * job here hears no heartbeat reply), and one that ended after it was asked to stop is `stopped`.
+ * Not here: what a heartbeat or a completed run changes (github/run-watch.ts); the worker's own report
+ * (actions-home/coordinate-report.ts).
+ * Invariants: never `finished` from here (only a completed run with every checkpoint, or a report the branch
+ * shows, finishes a milestone); a job that hangs while GitHub shows it running stays alive until the job's
+ * `timeout-minutes` ends it — GitHub's state, not the job's word, is what this trusts.
+ */
+import type { Ledger } from "../github/ledger.js";
+import type { RepoClient } from "../github/repo-client.js";
+import type { RepoMirror } from "../github/repo-mirror.js";
+import type { RepoSession } from "../github/repo-session.js";
+import { branchProgress } from "../github/run-watch.js";
+
+/** Fills the session with what GitHub and the branches say of active jobs; the number of runs asked about. */
+export async function observeLiveRuns(session: RepoSession, client: RepoClient, ledger: Ledger, mirror: RepoMirror, now: Date): Promise<number> {
+  const target = ledger.run?.target;
+  if (!target) return 0;
+  let asked = 0;
+  for (const [id, r] of Object.entries(ledger.milestones)) {
+    if (!["claimed", "running"].includes(r.state) || r.runId === undefined || session.heartbeats.has(id)) continue;
+    asked += 1;
+    const run = await client.getRun(r.runId);
+    if (!run) continue;
+    const stopAsked = r.signal === "stop";
+    if (run.status === "completed" && !stopAsked) {
+      session.completedRuns.set(r.runId, run.conclusion ?? "unknown");
+      continue;
+    }
+    // No reply reaches a job here: a stop (a person's, or the budget's) is a cancel at once; the worker
+    // checkpoints on SIGINT and its post step reports. A run that ended after we asked it to stop is stopped.
+    if (stopAsked && run.status !== "completed") await client.cancelRun(r.runId);
+    const progress = await branchProgress(mirror, target, id);
+    const at = now.toISOString();
+    session.heartbeats.set(id, {
+      at: now.getTime(), runId: r.runId,
+      status: { milestone: id, runId: String(r.runId), state: stopAsked && run.status === "completed" ? "stopped" : "running", tasksDone: Math.min(Math.max(progress.tasksDone, r.tasksDone), r.tasks), tasks: r.tasks, costUsd: Math.max(progress.costUsd, r.costUsd), pid: 0, startedAt: r.startedAt ?? at, updatedAt: at },
+    });
+  }
+  // Every active run was looked at: the loop need not ask GitHub about them again in this pass.
+  session.runsAsked = true;
+  return asked;
+}

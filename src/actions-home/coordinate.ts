@@ -1,0 +1,143 @@
+/**
+ * The weave Action's coordinating mode (`mode: coordinate`): ONE reconcile pass of this repository, for the event
+ * that started this coordinator run, with the job's token, through the same RepoClient, comment commands and
+ * reconcileRepo the App server uses — then it returns and the job ends. No server, no memory between runs. It is the
+ * third home (ARCHITECTURE.md): a composition of the App's github/ adapters, called by the Action entry (action/main.ts).
+ * Responsibilities: build the client from a token (GITHUB_TOKEN, or the `token` input), a fresh session with its
+ * mirror under RUNNER_TEMP, a config without a heartbeat endpoint (workers get an empty `app_url`); hand the event
+ * to the command handler, the button or review request, or the reconcile; and edit the status comment before exiting
+ * when the pass left an edit waiting (there is no later moment in a one-shot run).
+ * Not here: reading the event (actions-home/coordinate-event.ts), the loop (github/reconcile-repo.ts), commands
+ * (github/comment-commands.ts), buttons and reviews (github/person-requests.ts), the entry (action/main.ts).
+ * Invariants: a request from a person is acted on only when GitHub says they may write; the token is masked and
+ * never logged; the plan is read from the default branch whatever ref the event ran on.
+ */
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ProbotOctokit } from "probot";
+import { WeaveError } from "../core/errors.js";
+import type { AppConfig } from "../github/app-config.js";
+import { handleComment, updateLedger } from "../github/comment-commands.js";
+import { diagnoseRepo } from "../github/github-doctor.js";
+import { readLedger } from "../github/ledger.js";
+import { applyApproval, applyButton } from "../github/person-requests.js";
+import { loadPlan } from "../github/plan-source.js";
+import { reconcileRepo, refreshStatusComment } from "../github/reconcile-repo.js";
+import type { ReconcileDeps, ReconcileTrigger } from "../github/reconcile-repo.js";
+import type { OctokitLike, RepoClient } from "../github/repo-client.js";
+import { createRepoClient } from "../github/repo-client.js";
+import { mirrorFor } from "../github/repo-mirror.js";
+import type { RepoSession } from "../github/repo-session.js";
+import { createSession } from "../github/repo-session.js";
+import type { GetInput } from "../action/action-inputs.js";
+import { readCoordinatorRequest } from "./coordinate-event.js";
+import { observeLiveRuns } from "./coordinate-liveness.js";
+import { acceptWorkerReport } from "./coordinate-report.js";
+import type { CoordinatorRequest } from "./coordinate-event.js";
+
+export interface CoordinateCore {
+  getInput: GetInput;
+  setSecret(value: string): void;
+  info(message: string): void;
+}
+
+export interface CoordinateContext {
+  env: NodeJS.ProcessEnv;
+  core: CoordinateCore;
+  now?: () => Date;
+}
+
+/** What one coordinator run did (for the log and tests). */
+export interface CoordinateOutcome {
+  request: CoordinatorRequest["kind"];
+  /** Command verbs carried out (comment events). */
+  verbs: string[];
+  /** REST calls made, per route (GITHUB_TOKEN allows 1,000 an hour per repository). */
+  calls: number;
+}
+
+const WRITERS = new Set(["write", "maintain", "admin"]);
+
+export async function runCoordinatePass(ctx: CoordinateContext): Promise<CoordinateOutcome> {
+  const { env, core } = ctx;
+  const now = ctx.now ?? (() => new Date());
+  const token = core.getInput("token").trim() || env.GITHUB_TOKEN || "";
+  const problems: string[] = [];
+  if (!token) problems.push("input `token` is empty and GITHUB_TOKEN is not set");
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!owner || !repo) problems.push("GITHUB_REPOSITORY is not owner/name");
+  if (!env.GITHUB_EVENT_NAME) problems.push("GITHUB_EVENT_NAME is not set");
+  if (problems.length) throw new WeaveError("usage", problems.join("; "), { hint: "run `mode: coordinate` inside the coordinator workflow `weave init --coordinator actions` writes" });
+  core.setSecret(token);
+
+  const payload = env.GITHUB_EVENT_PATH ? await readFile(env.GITHUB_EVENT_PATH, "utf8").then((t): unknown => JSON.parse(t)).catch(() => undefined) : undefined;
+  const request = readCoordinatorRequest(env.GITHUB_EVENT_NAME!, payload);
+  const baseUrl = env.GITHUB_API_URL || "https://api.github.com";
+  const octokit = new ProbotOctokit({ auth: { token }, baseUrl, throttle: { enabled: false }, log: { debug() {}, info() {}, warn: core.info, error: core.info } });
+  const client = createRepoClient(octokit as unknown as OctokitLike, { owner: owner!, repo: repo! });
+  const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
+  const session = createSession(client.fullName, 0, config.cacheDir);
+  session.client = client;
+  const deps: ReconcileDeps = { config, now, log: core.info };
+  /**
+   * One reconcile from the world: the ledger read first, so a worker's report is matched to the dispatch it claims,
+   * and live runs are looked at (actions-home/coordinate-liveness.ts) — no heartbeat ever reaches this process.
+   */
+  const reconcile = async (trigger: ReconcileTrigger, report?: { text: string; sender: string }): Promise<void> => {
+    const mirror = await mirrorFor(session, client);
+    const version = await readLedger(client, mirror);
+    session.ledgerVersion = version;
+    if (report) {
+      const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
+      core.info(refused ? `weave: worker report set aside: ${refused}` : "weave: worker report taken as its run's last heartbeat");
+    }
+    if (version.ledger.run) await observeLiveRuns(session, client, version.ledger, mirror, now());
+    await reconcileRepo(session, client, deps, trigger);
+  };
+  core.info(`weave: coordinating ${client.fullName} for ${env.GITHUB_EVENT_NAME} (${request.kind})`);
+
+  let verbs: string[] = [];
+  if (request.kind === "comment") {
+    verbs = await handleComment(session, client, request.comment, {
+      now,
+      reconcile: () => reconcile("event"),
+      refreshComment: async () => {
+        const ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
+        if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
+        else await client.createComment(request.comment.issueNumber, "No weave run yet: say `/weave start` to begin one.");
+      },
+      doctor: (fix) => diagnoseRepo(session, client, fix),
+    });
+  } else if (request.kind === "button") {
+    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login));
+    await reconcile("event");
+  } else if (request.kind === "review") {
+    const plan = await loadPlan(session, client);
+    if (request.approved && plan.merge.auto === "confirm" && WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyApproval(ledger, request.pull));
+    await reconcile("checks");
+  } else await reconcile(request.trigger, request.report);
+  await flushStatusComment(session, client, now);
+  const calls = [...client.calls.values()].reduce((n, c) => n + c, 0);
+  core.info(`weave: coordinator pass done (${verbs.length ? verbs.join(", ") : request.kind}; ${calls} REST calls)`);
+  return { request: request.kind, verbs, calls };
+}
+
+/**
+ * The App spaces status-comment edits with a timer; a one-shot run has no later moment, so an edit the pass left
+ * waiting is made now (the next coordinator run would otherwise show it, up to a tick late).
+ */
+async function flushStatusComment(session: RepoSession, client: RepoClient, now: () => Date): Promise<void> {
+  if (!session.commentTimer) return;
+  clearTimeout(session.commentTimer);
+  session.commentTimer = undefined;
+  if (session.ledger?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledger, now(), true);
+}
+
+/** The App's configuration as far as the loop reads it, for a coordinator with no server: no endpoint, no App key. */
+export function coordinatorConfig(env: NodeJS.ProcessEnv, workflowFile: string, baseUrl: string): AppConfig {
+  return {
+    appId: "", privateKey: "", webhookSecret: "", baseUrl, publicUrl: "", oidcIssuer: "", workflowFile,
+    tickSeconds: 0, checkRunIntervalSeconds: 30, port: 0, cacheDir: join(env.RUNNER_TEMP || tmpdir(), "weave-coordinator"),
+  };
+}
