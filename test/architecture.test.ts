@@ -14,12 +14,10 @@ const ADAPTERS = ["local", "github", "action"] as const;
 const KNOWN_DEBT = {
   adapterImports: [
     "github/merge-back.ts -> local/local-merge.ts",
-    "github/merge-back.ts -> local/repo-git.ts",
+    "github/landing-attempt.ts -> local/repo-git.ts",
     "github/repo-mirror.ts -> local/repo-git.ts",
-    "github/server.ts -> action/https-reporter.ts",
-    "github/app-entry.ts -> action/https-reporter.ts",
   ],
-  cycles: ["github/merge-back.ts <-> github/pull-merge.ts", "local/repo-git.ts <-> local/worktree-create.ts"],
+  cycles: ["local/repo-git.ts <-> local/worktree-create.ts"],
   bareJsonCasts: [
     "action/run-milestone.ts",
     "github/ledger.ts",

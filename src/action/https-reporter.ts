@@ -4,10 +4,12 @@
  * `pause`/`stop`, retry what may succeed later (network errors, timeouts, 401 with a fresh token, 408, 429, 5xx) and
  * not what cannot (other 4xx), know whether the final report was acknowledged, and never fail the job because the
  * App is away.
- * Not here: what the App does with it (github/heartbeat-endpoint.ts), local status files (local/file-reporter.ts).
+ * Not here: the path both sides agree on (core/heartbeat-route.ts), what the App does with it
+ * (github/heartbeat-endpoint.ts), local status files (local/file-reporter.ts).
  * Invariants: the token is never logged; a heartbeat is at most one request in flight.
  */
 import { z } from "zod";
+import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import { toWireStatus } from "./wire-status.js";
 
@@ -22,8 +24,6 @@ export interface HttpsReporterOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-export const HEARTBEAT_PATH = "/weave/heartbeat";
 
 /** Worker states after which a worker sends nothing more. */
 export const FINAL_STATES: ReadonlySet<string> = new Set(["finished", "failed", "stopped", "paused", "died"]);

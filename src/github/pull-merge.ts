@@ -3,14 +3,14 @@
  * `mergeable`, then merge with the head `sha` — or, where the target's rules ask for it, hand the PR to GitHub's
  * merge queue or native auto-merge rather than bypass them.
  * Responsibilities: the PR's life from weave's side, including PRs merged or closed by someone else.
- * Not here: the git analysis, conflicts and what follows a landing (github/merge-back.ts).
+ * Not here: the git analysis and conflicts (github/merge-back.ts), what follows a landing (github/landing-attempt.ts).
  * Invariants: a merge names the head it was computed for (a moved head is never merged unseen); a repository with a
  * merge queue is never merged around it.
  */
 import { classifyMergeRefusal, workflowsRefusal } from "./github-refusals.js";
 import { nextLandingStep } from "./landing-policy.js";
-import type { Analysis, Attempt, MergeContext } from "./merge-back.js";
-import { block, landed, mergedTree, tell } from "./merge-back.js";
+import type { Analysis, Attempt, MergeContext } from "./landing-attempt.js";
+import { block, landed, mergedTree, tell } from "./landing-attempt.js";
 import { mergeCommitMessage, pullBody, pullTitle } from "./merge-texts.js";
 import { moveRecord } from "./mutate-record.js";
 import type { BranchRule, PullView } from "./repo-client.js";
