@@ -40,7 +40,7 @@ export async function analyse(ctx: MergeContext, id: string): Promise<Analysis |
   try {
     heads = await mirror.fetch([target, branch]);
   } catch (e) {
-    if (!/couldn't find remote ref/i.test((e as Error).message)) throw e;
+    if (!(e instanceof WeaveError) || e.code !== "ref-missing") throw e;
     block(record, `${branch} or ${target} is gone from GitHub; nothing to merge`);
     return undefined;
   }
