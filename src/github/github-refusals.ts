@@ -56,8 +56,9 @@ export function createPullRefusal(text: string): "exists" | "empty" | undefined 
 
 /** A git fetch that names a ref the remote does not have (git's own words: there is no exit code for it). */
 export function fetchRefusal(stderr: string, refs: readonly string[]): WeaveError | undefined {
-  if (!/couldn't find remote ref/i.test(stderr)) return undefined;
-  return new WeaveError("ref-missing", `${refs.join(" or ")} is gone from GitHub`, { hint: "nothing to fetch: the branch was deleted or never pushed" });
+  const words = /[^\n]*couldn't find remote ref[^\n]*/i.exec(stderr)?.[0]?.trim();
+  if (!words) return undefined;
+  return new WeaveError("ref-missing", `${refs.join(" or ")} is gone from GitHub (git: ${words})`, { hint: "nothing to fetch: the branch was deleted or never pushed" });
 }
 
 /** A rate-limited request (`x-ratelimit-remaining: 0` or a secondary limit's `retry-after`), undefined otherwise. */
