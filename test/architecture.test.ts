@@ -14,12 +14,10 @@ const ADAPTERS = ["local", "github", "action"] as const;
 const KNOWN_DEBT = {
   adapterImports: [
     "github/merge-back.ts -> local/local-merge.ts",
-    "github/merge-back.ts -> local/repo-git.ts",
+    "github/landing-attempt.ts -> local/repo-git.ts",
     "github/repo-mirror.ts -> local/repo-git.ts",
-    "github/server.ts -> action/https-reporter.ts",
-    "github/app-entry.ts -> action/https-reporter.ts",
   ],
-  cycles: ["github/merge-back.ts <-> github/pull-merge.ts", "local/repo-git.ts <-> local/worktree-create.ts"],
+  cycles: ["local/repo-git.ts <-> local/worktree-create.ts"],
   bareJsonCasts: [
     "action/run-milestone.ts",
     "github/ledger.ts",
@@ -28,6 +26,8 @@ const KNOWN_DEBT = {
     "local/local-worker-main.ts",
     "local/locks.ts",
   ],
+  /** Policy that reads an error's words instead of its code; github/github-refusals.ts is where they are translated. */
+  messageBranching: ["core/plan/parse-plan.ts", "github/repo-mirror.ts"],
   headerPaths: [
     "core/plan/plan.ts: core/plan/plan-graph.ts",
     "core/plan/validate-graph.ts: core/plan/plan-graph.ts",
@@ -35,6 +35,16 @@ const KNOWN_DEBT = {
     "worker/worker-loop.ts: local/worktrees.ts",
   ],
 };
+
+/** The edges whose job is reading outside words (GitHub's and git's) and translating them into WeaveError codes. */
+const MESSAGE_TRANSLATORS = ["github/github-refusals.ts"];
+/** An error's or a process's words used to decide: `.message.includes(…)`, `/…/.test(e.message)`, `/…/.test(r.stderr)`. */
+const MESSAGE_BRANCHING = [
+  /\.message\.(?:includes|startsWith|endsWith|match|search)\(/,
+  /\.(?:test|exec)\([^()]*(?:\([^()]*\))?[^()]*\.(?:message|stderr|stdout)\s*\)/,
+  /\.(?:stderr|stdout)\.(?:includes|startsWith|endsWith|match|search)\(/,
+];
+const branchesOnMessage = (source: string): boolean => MESSAGE_BRANCHING.some((r) => r.test(source));
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -149,6 +159,11 @@ describe("architecture", () => {
     expect(found.sort()).toEqual([...KNOWN_DEBT.bareJsonCasts].sort());
   });
 
+  it("branches on WeaveError codes, never on an error's message text (outside the translators at the edge)", () => {
+    const found = files.filter((f) => !MESSAGE_TRANSLATORS.includes(rel(f)) && branchesOnMessage(text.get(f)!)).map(rel);
+    expect(found.sort()).toEqual([...KNOWN_DEBT.messageBranching].sort());
+  });
+
   it("names only paths that exist in module headers", () => {
     expect(files.flatMap(missingHeaderPaths).sort()).toEqual([...KNOWN_DEBT.headerPaths].sort());
   });
@@ -162,5 +177,7 @@ describe("architecture", () => {
     const cli = join(SRC, "cli", "main.ts");
     expect(graph.get(cli)!.length).toBeGreaterThan(0);
     expect(headerOf("/**\n * A header naming nowhere/missing.ts.\n */")).toContain("nowhere/missing.ts");
+    for (const sample of ["if (!/gone/i.test((e as Error).message)) throw e;", "e.message.includes(\"gone\")", "/GH006/.test(r.stdout + r.stderr)"]) expect(branchesOnMessage(sample)).toBe(true);
+    expect(branchesOnMessage("if (e.code !== \"ref-missing\") throw e;")).toBe(false);
   });
 });

@@ -5,10 +5,12 @@
  * remaining budget, retry what may succeed later (network errors, timeouts, 401 with a fresh token, 408, 429, 5xx) and
  * not what cannot (other 4xx), know whether the final report was acknowledged, and never fail the job because the
  * App is away.
- * Not here: what the App does with it (github/heartbeat-endpoint.ts), local status files (local/file-reporter.ts).
+ * Not here: the path both sides agree on (core/heartbeat-route.ts), what the App does with it
+ * (github/heartbeat-endpoint.ts), local status files (local/file-reporter.ts).
  * Invariants: the token is never logged; a heartbeat is at most one request in flight.
  */
 import { z } from "zod";
+import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import { toWireStatus } from "./wire-status.js";
 
@@ -23,8 +25,6 @@ export interface HttpsReporterOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-export const HEARTBEAT_PATH = "/weave/heartbeat";
 
 /** The newest taken note ids a report acknowledges (the App's body schema takes at most 200; older ones it dropped). */
 const NOTES_SEEN_SENT = 100;

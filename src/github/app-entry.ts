@@ -10,7 +10,7 @@ import { SmeeClient } from "smee-client";
 import { readAppConfig } from "./app-config.js";
 import { readAppVersion } from "./app-version.js";
 import { startWeaveServer, WEBHOOK_PATH } from "./server.js";
-import { HEARTBEAT_PATH } from "../action/https-reporter.js";
+import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 
 export interface RunningApp {
   mode: "setup" | "serve";

@@ -3,29 +3,16 @@
  * words, so the code above branches on a kind and a WeaveError code, never on GitHub's English.
  * Responsibilities: the `workflows` permission refusal (a change under `.github/workflows/` pushed or merged by an
  * App without that permission, or by a job's GITHUB_TOKEN, which can never have it) with GitHub's words and the
- * fix; 405 "Base branch was modified" (a race: try again) apart from 405 "not mergeable" and other 405/422s.
+ * fix; 405 "Base branch was modified" (a race: try again) apart from 405 "not mergeable" and other 405/422s; a
+ * refused update-branch; git's "couldn't find remote ref"; rate limits (with when to try again).
  * Not here: the requests (github/repo-client.ts, github/repo-mirror.ts).
- * Invariants: pure; where GitHub gives a status, the status decides; text is read only where GitHub gives nothing else.
+ * Invariants: pure; the one place GitHub's or git's words are read; where GitHub gives a status, the status decides.
  */
+import type { ErrorCode } from "../core/errors.js";
 import { WeaveError } from "../core/errors.js";
 
 /** GitHub's git and REST answer when a change touches workflow files and the token lacks `workflows`. */
 const WORKFLOWS_REFUSAL = /refusing to allow (?:a GitHub App|an OAuth App|a Personal Access Token|a GitHub Actions? token)? ?to (?:create or update|create|update) workflow[^\n]*/i;
-
-export type MergeRefusal =
-  /** The base moved between the check and the merge (405 "Base branch was modified"): try again at once. */
-  | { kind: "base-moved" }
-  /** GitHub has not computed mergeability, or sees the PR as not mergeable right now. */
-  | { kind: "not-mergeable" }
-  /** Strict required checks: the head branch is behind the target ("Head branch is out of date"). */
-  | { kind: "behind" }
-  /** The target takes changes only through its merge queue (classic protection, which rulesets do not show). */
-  | { kind: "queue-required" }
-  /** Required checks, reviews or other rules are not satisfied (yet). */
-  | { kind: "requirements" }
-  /** The change touches `.github/workflows/` and weave's token may not write workflows. */
-  | { kind: "workflows"; error: WeaveError }
-  | { kind: "other"; message: string };
 
 /** The workflows refusal, as a WeaveError naming GitHub's words and the fix; undefined when `text` is not one. */
 export function workflowsRefusal(text: string, where: string): WeaveError | undefined {
@@ -36,14 +23,50 @@ export function workflowsRefusal(text: string, where: string): WeaveError | unde
   });
 }
 
-/** A refused `PUT /pulls/{n}/merge` (405 or 422), by status first and GitHub's message where the status is shared. */
-export function classifyMergeRefusal(status: number, message: string): MergeRefusal {
+/**
+ * A refused `PUT /pulls/{n}/merge` (403, 405, 409 or 422) as a WeaveError whose code says what to do: `head-moved` and
+ * `base-modified` (a race: look again), `not-mergeable-yet` (GitHub is still computing), `head-behind` (update the
+ * branch), `merge-queue-required`, `merge-blocked` (rules not satisfied yet), `workflows-permission`, `merge-refused`.
+ * By status first, GitHub's message only where the status is shared.
+ */
+export function mergeRefusal(status: number, message: string, pull: number): WeaveError {
   const workflows = workflowsRefusal(message, "the merge");
-  if (workflows) return { kind: "workflows", error: workflows };
-  if (status === 405 && /base branch was modified/i.test(message)) return { kind: "base-moved" };
-  if (status === 405 && /not mergeable/i.test(message)) return { kind: "not-mergeable" };
-  if (/out of date|is behind/i.test(message)) return { kind: "behind" };
-  if (/through the merge queue/i.test(message)) return { kind: "queue-required" };
-  if (/required|review|status check|rule|blocked/i.test(message)) return { kind: "requirements" };
-  return { kind: "other", message };
+  if (workflows) return workflows;
+  const refused = (code: ErrorCode, hint: string): WeaveError => new WeaveError(code, `GitHub refused to merge #${pull}: ${message}`, { hint });
+  if (status === 409) return refused("head-moved", "the PR's head moved since weave looked: it looks again");
+  if (status === 405 && /base branch was modified/i.test(message)) return refused("base-modified", "the target moved during the merge: weave tries again");
+  if (status === 405 && /not mergeable/i.test(message)) return refused("not-mergeable-yet", "GitHub is still computing mergeability: weave looks again");
+  if (/out of date|is behind/i.test(message)) return refused("head-behind", "the branch is behind its target: weave updates it");
+  if (/through the merge queue/i.test(message)) return refused("merge-queue-required", "the target takes changes through its merge queue: weave enqueues it");
+  if (/required|review|status check|rule|blocked/i.test(message)) return refused("merge-blocked", "the target's rules are not satisfied yet: GitHub merges it when they are");
+  return refused("merge-refused", "fix what GitHub names, then say `/weave merge <id>`");
+}
+
+/** A refused `PUT /pulls/{n}/update-branch`: the `workflows` refusal, or `head-moved` (422: the head moved, or nothing to update). */
+export function updateBranchRefusal(message: string, pull: number, target: string): WeaveError {
+  return workflowsRefusal(message, `updating #${pull} with ${target}`) ?? new WeaveError("head-moved", `GitHub did not update #${pull}: ${message}`, { hint: "weave looks again" });
+}
+
+/** A 422 to `POST /pulls`: a PR for this head exists already, or the branch adds nothing; undefined otherwise. */
+export function createPullRefusal(text: string): "exists" | "empty" | undefined {
+  if (/already exists/i.test(text)) return "exists";
+  if (/no commits between/i.test(text)) return "empty";
+  return undefined;
+}
+
+/** A git fetch that names a ref the remote does not have (git's own words: there is no exit code for it). */
+export function fetchRefusal(stderr: string, refs: readonly string[]): WeaveError | undefined {
+  const words = /[^\n]*couldn't find remote ref[^\n]*/i.exec(stderr)?.[0]?.trim();
+  if (!words) return undefined;
+  return new WeaveError("ref-missing", `${refs.join(" or ")} is gone from GitHub (git: ${words})`, { hint: "nothing to fetch: the branch was deleted or never pushed" });
+}
+
+/** A rate-limited request (`x-ratelimit-remaining: 0` or a secondary limit's `retry-after`), undefined otherwise. */
+export function rateLimitRefusal(status: number | undefined, headers: Record<string, unknown>, message: string, cause: unknown): WeaveError | undefined {
+  if (status !== 403 && status !== 429) return undefined;
+  if (headers["x-ratelimit-remaining"] !== "0" && headers["retry-after"] === undefined) return undefined;
+  const after = Number(headers["retry-after"]);
+  const reset = Number(headers["x-ratelimit-reset"]);
+  const when = Number.isFinite(after) && after > 0 ? `in ${after}s` : Number.isFinite(reset) && reset > 0 ? `after ${new Date(reset * 1000).toISOString()}` : "on its next reconcile";
+  return new WeaveError("rate-limited", `GitHub rate limit: ${message}`, { cause, hint: `weave tries again ${when}; many repositories on one installation share its limit` });
 }

@@ -1,55 +1,27 @@
 /**
  * Merge-back on GitHub: land a finished milestone branch on the target — through its pull request (github/pull-merge.ts)
  * or by a direct, non-forced push of a `git merge-tree` merge — or record why it cannot land yet.
- * Responsibilities: the real-git analysis (conflicting files, files outside the declared scope), `.weave/` conflicts
- * taken from the milestone's side, conflict comments on the PR and the tracking issue, the resolve job, and what
- * follows a landing (state, branch deleted unless `keep_branches`).
- * Not here: when to merge and in which order (reconcile/decide.ts); the ledger write (github/reconcile-repo.ts).
+ * Responsibilities: the real-git analysis (conflicting files, files outside the declared scope), conflict comments on
+ * the PR and the tracking issue, the resolve job, and the bounded retry of a lost race.
+ * Not here: when to merge and in which order (reconcile/decide.ts); the ledger write (github/reconcile-repo.ts); the
+ * merged tree and what follows a landing (github/landing-attempt.ts).
  * Invariants: never force-pushes; a lost race is recomputed on the new heads (bounded, with backoff); a conflict
  * leaves both branches as they were and the milestone is never run again because of it.
  */
 import { WeaveError } from "../core/errors.js";
-import type { Milestone, Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import { filesOutsideScope } from "../local/local-merge.js";
-import type { MergeTreeResult } from "../local/repo-git.js";
-import type { AppConfig } from "./app-config.js";
 import { startMilestone } from "./dispatch.js";
-import type { Ledger, LedgerMilestone } from "./ledger.js";
 import { conflictComment, mergeCommitMessage, scopeText } from "./merge-texts.js";
 import type { CommitLine, ConflictSide } from "./merge-texts.js";
+import { block, landed, mergedTree, tell } from "./landing-attempt.js";
+import type { Analysis, Attempt, MergeContext } from "./landing-attempt.js";
 import { moveRecord } from "./mutate-record.js";
 import { ensurePull, landThroughPull } from "./pull-merge.js";
-import type { RepoClient } from "./repo-client.js";
-import type { RepoMirror } from "./repo-mirror.js";
 import { mirrorFor } from "./repo-mirror.js";
-import type { RepoSession } from "./repo-session.js";
 
-export interface MergeContext {
-  client: RepoClient;
-  session: RepoSession;
-  plan: Plan;
-  ledger: Ledger;
-  config: AppConfig;
-  now: Date;
-  log: (message: string) => void;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** What one landing attempt found: done (landed, blocked, conflict, waiting) or the world moved under it. */
-export type Attempt = "done" | "retry";
-
-export interface Analysis {
-  mirror: RepoMirror;
-  milestone: Milestone;
-  record: LedgerMilestone;
-  target: string;
-  branch: string;
-  base: string;
-  head: string;
-  merged: MergeTreeResult;
-  scopeWarnings: string[];
-}
+export { landed } from "./landing-attempt.js";
+export type { MergeContext } from "./landing-attempt.js";
 
 /** Backoff between attempts when the target or the branch moved while landing. */
 export const RACE_BACKOFF_MS = [200, 1000, 3000];
@@ -68,7 +40,7 @@ export async function analyse(ctx: MergeContext, id: string): Promise<Analysis |
   try {
     heads = await mirror.fetch([target, branch]);
   } catch (e) {
-    if (!/couldn't find remote ref/i.test((e as Error).message)) throw e;
+    if (!(e instanceof WeaveError) || e.code !== "ref-missing") throw e;
     block(record, `${branch} or ${target} is gone from GitHub; nothing to merge`);
     return undefined;
   }
@@ -110,11 +82,6 @@ export async function landMilestone(ctx: MergeContext, id: string): Promise<void
   ctx.ledger.milestones[id]!.reason = "the target or the branch kept moving while merging; trying again on the next reconcile";
 }
 
-/** The merge's tree, with `.weave/` conflicts taken from the milestone's side. */
-export async function mergedTree(a: Analysis): Promise<string> {
-  return a.merged.clean ? a.merged.tree : a.mirror.git.overlayPaths(a.merged.tree, a.head, a.merged.conflicts);
-}
-
 async function landDirect(ctx: MergeContext, a: Analysis): Promise<Attempt> {
   const { title, message } = mergeCommitMessage(a.milestone, a.record.costUsd);
   const parents = ctx.plan.merge.method === "squash" ? [a.base] : [a.base, a.head];
@@ -128,38 +95,6 @@ async function landDirect(ctx: MergeContext, a: Analysis): Promise<Attempt> {
   }
   await landed(ctx, a, undefined);
   return "done";
-}
-
-/** After a landing: merged, flags cleared, the branch deleted unless the plan keeps branches. */
-export async function landed(ctx: MergeContext, a: Pick<Analysis, "record" | "milestone" | "branch"> & { mirror?: RepoMirror }, note: string | undefined): Promise<void> {
-  const r = a.record;
-  moveRecord(a.milestone.id, r, "merged", note);
-  if (!note) r.reason = undefined;
-  r.conflictFiles = undefined;
-  r.mergeRequested = false;
-  r.mergeBlocked = false;
-  r.forceMerge = false;
-  r.waitingFor = undefined;
-  r.resolveAttempts = undefined;
-  if (ctx.plan.merge.keep_branches) return;
-  try {
-    await (a.mirror ?? (await mirrorFor(ctx.session, ctx.client))).deleteBranch(a.branch);
-  } catch (e) {
-    ctx.log(`${ctx.client.fullName}: could not delete ${a.branch}: ${(e as Error).message}`);
-  }
-}
-
-export function block(r: LedgerMilestone, reason: string): void {
-  r.mergeBlocked = true;
-  r.mergeRequested = false;
-  r.waitingFor = undefined;
-  r.reason = reason;
-}
-
-/** A comment on the milestone's PR (when it has one) and on the run's tracking issue. */
-export async function tell(ctx: MergeContext, a: Analysis, body: string): Promise<void> {
-  if (a.record.pr) await ctx.client.createComment(a.record.pr, body);
-  await ctx.client.createComment(ctx.ledger.run!.trackingIssue, a.record.pr ? `${body}\n\n<sub>Also on #${a.record.pr}.</sub>` : body);
 }
 
 async function conflict(ctx: MergeContext, a: Analysis, files: string[]): Promise<void> {

@@ -3,14 +3,13 @@
  * `mergeable`, then merge with the head `sha` — or, where the target's rules ask for it, hand the PR to GitHub's
  * merge queue or native auto-merge rather than bypass them.
  * Responsibilities: the PR's life from weave's side, including PRs merged or closed by someone else.
- * Not here: the git analysis, conflicts and what follows a landing (github/merge-back.ts).
+ * Not here: the git analysis and conflicts (github/merge-back.ts), what follows a landing (github/landing-attempt.ts).
  * Invariants: a merge names the head it was computed for (a moved head is never merged unseen); a repository with a
  * merge queue is never merged around it.
  */
-import { classifyMergeRefusal, workflowsRefusal } from "./github-refusals.js";
 import { nextLandingStep } from "./landing-policy.js";
-import type { Analysis, Attempt, MergeContext } from "./merge-back.js";
-import { block, landed, mergedTree, tell } from "./merge-back.js";
+import type { Analysis, Attempt, MergeContext } from "./landing-attempt.js";
+import { block, landed, mergedTree, tell } from "./landing-attempt.js";
 import { mergeCommitMessage, pullBody, pullTitle } from "./merge-texts.js";
 import { moveRecord } from "./mutate-record.js";
 import type { BranchRule, PullView } from "./repo-client.js";
@@ -118,7 +117,7 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     // git found the merge clean, so try at once: GitHub decides mergeability on the merge itself. Only when it says
     // "not mergeable" is it asked again, with backoff, while `mergeable` is null.
     let result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
-    for (let look = 0; result.kind === "refused" && classifyMergeRefusal(result.status, result.message).kind === "not-mergeable" && look < MERGEABLE_POLL_MS.length; look++) {
+    for (let look = 0; result.kind === "refused" && result.error.code === "not-mergeable-yet" && look < MERGEABLE_POLL_MS.length; look++) {
       await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
       const again = await ctx.client.getPull(pull.number);
       if (!again || again.headSha !== a.head) return "retry";
@@ -127,26 +126,25 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
       if (again.mergeable === true) result = await ctx.client.mergePull(pull.number, { sha: a.head, method: ctx.plan.merge.method, title, message });
     }
     if (result.kind === "merged") return void (await landed(ctx, a, undefined)), "done";
-    if (result.kind === "head-moved") return "retry";
-    const refusal = classifyMergeRefusal(result.status, result.message);
-    if (refusal.kind === "base-moved") return "retry";
-    if (refusal.kind === "workflows") return refuseWorkflows(ctx, a, refusal.error);
-    if (refusal.kind === "not-mergeable") {
+    const refusal = result.error;
+    if (refusal.code === "head-moved" || refusal.code === "base-modified") return "retry";
+    if (refusal.code === "workflows-permission") return refuseWorkflows(ctx, a, refusal);
+    if (refusal.code === "not-mergeable-yet") {
       r.reason = `GitHub is still computing whether #${pull.number} can merge; weave looks again on its next reconcile`;
       return "done";
     }
-    if (refusal.kind === "other") {
-      block(r, `GitHub refused to merge #${pull.number}: ${result.message}`);
+    if (refusal.code !== "head-behind" && refusal.code !== "merge-queue-required" && refusal.code !== "merge-blocked") {
+      block(r, refusal.message);
       return "done";
     }
     // Rules weave could not read (classic branch protection) hold it: behind → update it; else let GitHub merge (or
     // queue) it when they pass.
     // A queue that rulesets do not show (classic protection): remembered for this target, and never merged around.
-    if (refusal.kind === "queue-required") (ctx.session.queueTargets ??= new Set()).add(a.target);
+    if (refusal.code === "merge-queue-required") (ctx.session.queueTargets ??= new Set()).add(a.target);
     // Rules weave cannot list (classic protection) hold it: decide again from GitHub's computed view of the PR.
     const seen = await settledPull(ctx, pull);
     if (seen.headSha !== a.head) return "retry";
-    step = refusal.kind === "behind" ? { kind: "update-branch", armAutoMerge: !seen.autoMerge } : nextLandingStep({ mergeableState: seen.mergeableState, autoMerge: seen.autoMerge, queue: queue || refusal.kind === "queue-required", requiresChecks: true });
+    step = refusal.code === "head-behind" ? { kind: "update-branch", armAutoMerge: !seen.autoMerge } : nextLandingStep({ mergeableState: seen.mergeableState, autoMerge: seen.autoMerge, queue: queue || refusal.code === "merge-queue-required", requiresChecks: true });
     if (step.kind === "merge") step = { kind: "auto-merge" }; // refused just now: let GitHub merge it when it can
   }
   const how = queue || ctx.session.queueTargets?.has(a.target) ? "queue" : "auto-merge";
@@ -205,10 +203,9 @@ async function updateBehind(ctx: MergeContext, a: Analysis, pull: PullView, arm:
   const r = a.record;
   let armed = !arm;
   if (arm) armed = (await armAutoMerge(ctx, a, pull, how, title, message)) === "done" && r.autoMerge !== undefined;
-  const update = await ctx.client.updateBranch(pull.number, a.head);
+  const update = await ctx.client.updateBranch(pull.number, a.head, a.target);
   if (update.kind === "refused") {
-    const workflows = workflowsRefusal(update.message, `updating #${pull.number} with ${a.target}`);
-    if (workflows) return refuseWorkflows(ctx, a, workflows);
+    if (update.error.code === "workflows-permission") return refuseWorkflows(ctx, a, update.error);
     return "retry"; // the head moved, or it is up to date after all: look again
   }
   if (armed) return waiting(a, how, `#${pull.number} was behind ${a.target}: updated; GitHub merges it once checks pass on the new head`);
@@ -276,8 +273,8 @@ export async function followPulls(ctx: MergeContext, closed: ReadonlyMap<number,
     }
     if (pull && merged === undefined && r.state === "merging" && pull.mergeableState === "behind") {
       // Strict required checks: auto-merge and the queue never update a behind branch; weave does, as the App.
-      const update = await ctx.client.updateBranch(pull.number, pull.headSha);
-      const workflows = update.kind === "refused" ? workflowsRefusal(update.message, `updating #${pull.number} with ${ctx.ledger.run!.target}`) : undefined;
+      const update = await ctx.client.updateBranch(pull.number, pull.headSha, ctx.ledger.run!.target);
+      const workflows = update.kind === "refused" && update.error.code === "workflows-permission" ? update.error : undefined;
       if (workflows) {
         moveRecord(id, r, "finished");
         block(r, `${workflows.message}. ${workflows.hint ?? ""}`.trim());

@@ -165,9 +165,13 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
 
     // Write the ledger; a lost race means someone else changed the world: look again.
     if (JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
+      // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
+      // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
+      session.ledger = ledger;
       const written = await writeLedger(client, base, ledger, summarise(changed, ledger), mirror);
       if (!written) {
         deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
+        session.ledger = base.ledger;
         session.ledgerVersion = undefined;
         afterLanding = false;
         continue;

@@ -7,6 +7,7 @@
  * translated into WeaveError at this edge; every call is counted.
  */
 import { WeaveError } from "../core/errors.js";
+import { createPullRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal } from "./github-refusals.js";
 
 /** The subset of Octokit the App uses: `request(route, params)`. */
 export interface OctokitLike {
@@ -30,7 +31,8 @@ export interface PullView {
   autoMerge: boolean;
 }
 
-export type PullMergeResult = { kind: "merged"; sha: string } | { kind: "head-moved"; message: string } | { kind: "refused"; status: number; message: string };
+/** A merge: done, or refused with a WeaveError whose code says what to do (github/github-refusals.ts). */
+export type PullMergeResult = { kind: "merged"; sha: string } | { kind: "refused"; error: WeaveError };
 
 /** A repository rule that applies to a branch (rulesets), as `GET /repos/{o}/{r}/rules/branches/{branch}` lists them. */
 export interface BranchRule {
@@ -89,10 +91,10 @@ export interface RepoClient extends RepoRef {
   branchRules(branch: string): Promise<BranchRule[]>;
   /**
    * Brings a PR's branch up to date with its base (`PUT /pulls/{n}/update-branch` with the head weave saw): "started"
-   * (GitHub answers 202 and pushes the merge itself, as the App, so CI runs on it), or "refused" with GitHub's words
-   * (422: the head moved, or nothing to update).
+   * (GitHub answers 202 and pushes the merge itself, as the App, so CI runs on it), or "refused": `workflows-permission`
+   * or `head-moved` (422: the head moved, or nothing to update).
    */
-  updateBranch(number: number, expectedHead: string): Promise<{ kind: "started" } | { kind: "refused"; status: number; message: string }>;
+  updateBranch(number: number, expectedHead: string, target: string): Promise<{ kind: "started" } | { kind: "refused"; error: WeaveError }>;
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
 }
 
@@ -175,9 +177,8 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
       try {
         return pullView(await call<PullData>("POST /repos/{owner}/{repo}/pulls", { title, body, head, base, maintainer_can_modify: true, ...NO_RETRY }));
       } catch (e) {
-        const text = validationText(e);
-        if (httpStatus(e) === 422 && /already exists/i.test(text)) return "exists";
-        if (httpStatus(e) === 422 && /no commits between/i.test(text)) return "empty";
+        const refusal = httpStatus(e) === 422 ? createPullRefusal(validationText(e)) : undefined;
+        if (refusal) return refusal;
         throw translate(e);
       }
     },
@@ -198,19 +199,18 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
         return { kind: "merged", sha: data.sha };
       } catch (e) {
         const status = httpStatus(e);
-        if (status === 409) return { kind: "head-moved", message: errorMessage(e) };
         // 403 too: the `workflows` permission refusal of a merge that edits .github/workflows/ comes as one.
-        if (status === 405 || status === 422 || (status === 403 && !isRateLimited(e))) return { kind: "refused", status, message: errorMessage(e) };
+        if (status === 409 || status === 405 || status === 422 || (status === 403 && !isRateLimited(e))) return { kind: "refused", error: mergeRefusal(status, errorMessage(e), number) };
         throw translate(e);
       }
     },
-    updateBranch: async (number, expectedHead) => {
+    updateBranch: async (number, expectedHead, target) => {
       try {
         await call("PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch", { pull_number: number, expected_head_sha: expectedHead, ...NO_RETRY });
         return { kind: "started" };
       } catch (e) {
         const status = httpStatus(e);
-        if (status === 422 || status === 403 || status === 405) return { kind: "refused", status, message: errorMessage(e) };
+        if ((status === 422 || status === 403 || status === 405) && !isRateLimited(e)) return { kind: "refused", error: updateBranchRefusal(errorMessage(e), number, target) };
         throw translate(e);
       }
     },
@@ -253,13 +253,17 @@ function validationText(e: unknown): string {
 function translate(e: unknown): WeaveError {
   const status = httpStatus(e);
   const message = e instanceof Error ? e.message : String(e);
-  if ((status === 403 || status === 429) && isRateLimited(e)) return new WeaveError("internal", `GitHub rate limit: ${message}`, { cause: e, hint: "weave retries on its next reconcile" });
+  const limited = rateLimitRefusal(status, headersOf(e), message, e);
+  if (limited) return limited;
   if (status === 403 || status === 401) return new WeaveError("not-authorized", `GitHub refused: ${message}`, { cause: e, hint: "check the App's permissions in app.yml and its installation" });
   return new WeaveError("internal", `GitHub request failed${status ? ` (${status})` : ""}: ${message}`, { cause: e });
 }
 
 /** GitHub's rate-limit answers: no requests left (`x-ratelimit-remaining: 0`) or a secondary limit (`retry-after`). */
 function isRateLimited(e: unknown): boolean {
-  const headers = (e as { response?: { headers?: Record<string, unknown> } }).response?.headers ?? {};
-  return headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined;
+  return rateLimitRefusal(httpStatus(e), headersOf(e), "", e) !== undefined;
+}
+
+function headersOf(e: unknown): Record<string, unknown> {
+  return (e as { response?: { headers?: Record<string, unknown> } }).response?.headers ?? {};
 }

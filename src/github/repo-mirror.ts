@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
-import { workflowsRefusal } from "./github-refusals.js";
+import { fetchRefusal, workflowsRefusal } from "./github-refusals.js";
 import type { RepoGit } from "../local/repo-git.js";
 import { createRepoGit } from "../local/repo-git.js";
 
@@ -120,7 +120,7 @@ export async function openMirror(cacheDir: string, fullName: string, access: () 
       const { url, token } = await access();
       const specs = branches.map((b) => `+refs/heads/${b}:refs/heads/${b}`);
       const r = await run(dir, ["fetch", "-q", "--no-tags", "--no-write-fetch-head", url, ...specs], token);
-      if (r.code !== 0) throw failure("fetch", r, token);
+      if (r.code !== 0) throw fetchRefusal(r.stderr, branches) ?? failure("fetch", r, token);
       return git.branchHeads(branches);
     },
     push: (commit, branch) => moveRef(commit, `refs/heads/${branch}`),

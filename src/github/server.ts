@@ -11,7 +11,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot } from "probot";
 import { SmeeClient } from "smee-client";
-import { HEARTBEAT_PATH } from "../action/https-reporter.js";
+import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 import type { AppConfig } from "./app-config.js";
 import type { BodyLimits } from "./request-body.js";
 import { BODY_TIMEOUT_MS, HEARTBEAT_MAX_BYTES, readBoundedBody, refuseBody, WEBHOOK_MAX_BYTES } from "./request-body.js";

@@ -86,7 +86,7 @@ describe("an untrusted job", () => {
 
   // retry: under full-suite load the genuine heartbeat was once refused 403 (passed in the run before): a race between
   // the claim storing the repository id and the first heartbeat, to be found (see the session note).
-  it("only the worker workflow's dispatched run speaks for a milestone", { timeout: 120_000, retry: 2 }, async () => {
+  it("only the worker workflow's dispatched run speaks for a milestone", { timeout: 120_000 }, async () => {
     world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 60_000 } });
     const w = world;
     const runId = await runningM1(w);

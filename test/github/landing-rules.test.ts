@@ -1,6 +1,6 @@
 // Table tests of the App's pure landing rules: the next step for a PR, GitHub's refusals, run correlation, job outcomes.
 import { describe, expect, it } from "vitest";
-import { classifyMergeRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
+import { fetchRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
 import { isUnaskedStop, judgeRun } from "../../src/github/job-outcome.js";
 import { nextLandingStep } from "../../src/github/landing-policy.js";
 import type { PullSituation } from "../../src/github/landing-policy.js";
@@ -33,18 +33,33 @@ describe("nextLandingStep", () => {
   });
 });
 
-describe("classifyMergeRefusal", () => {
+describe("GitHub's refusals as WeaveError codes", () => {
   it.each<[number, string, string]>([
-    [405, "Base branch was modified. Review and try the merge again.", "base-moved"],
-    [405, "Pull Request is not mergeable", "not-mergeable"],
-    [405, "Repository rule violations found\n\nRequired status check \"ci\" is expected.\n\n", "requirements"],
-    [405, "At least 1 approving review is required by reviewers with write access.", "requirements"],
-    [405, "Head branch is out of date. Review and try the merge again.", "behind"],
-    [422, "Validation Failed", "other"],
-    [405, "Changes must be made through the merge queue", "queue-required"],
-    [422, "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission", "workflows"],
-  ])("%i %j → %s", (status, message, kind) => {
-    expect(classifyMergeRefusal(status, message).kind).toBe(kind);
+    [405, "Base branch was modified. Review and try the merge again.", "base-modified"],
+    [405, "Pull Request is not mergeable", "not-mergeable-yet"],
+    [409, "Head branch was modified. Review and try the merge again.", "head-moved"],
+    [405, "Repository rule violations found\n\nRequired status check \"ci\" is expected.\n\n", "merge-blocked"],
+    [405, "At least 1 approving review is required by reviewers with write access.", "merge-blocked"],
+    [405, "Head branch is out of date. Review and try the merge again.", "head-behind"],
+    [422, "Validation Failed", "merge-refused"],
+    [405, "Changes must be made through the merge queue", "merge-queue-required"],
+    [422, "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission", "workflows-permission"],
+  ])("merge: %i %j → %s", (status, message, code) => {
+    const error = mergeRefusal(status, message, 7);
+    expect(error.code).toBe(code);
+    expect(error.hint).toBeTruthy();
+  });
+
+  it("codes a refused update-branch, a missing ref and a rate limit (with when to try again)", () => {
+    expect(updateBranchRefusal("expected head sha didn’t match current head ref.", 7, "main").code).toBe("head-moved");
+    expect(updateBranchRefusal("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission", 7, "main").code).toBe("workflows-permission");
+    expect(fetchRefusal("fatal: couldn't find remote ref refs/heads/weave/M1", ["main", "weave/M1"])?.code).toBe("ref-missing");
+    expect(fetchRefusal("fatal: unable to access 'https://github.com/': Could not resolve host", ["main"])).toBeUndefined();
+    const limited = rateLimitRefusal(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1800000000" }, "API rate limit exceeded", undefined);
+    expect(limited?.code).toBe("rate-limited");
+    expect(limited?.hint).toContain(new Date(1800000000 * 1000).toISOString());
+    expect(rateLimitRefusal(429, { "retry-after": "30" }, "secondary rate limit", undefined)?.hint).toContain("in 30s");
+    expect(rateLimitRefusal(403, { "x-ratelimit-remaining": "12" }, "Resource not accessible by integration", undefined)).toBeUndefined();
   });
 
   it("keeps GitHub's words and names the fix for the workflows refusal", () => {

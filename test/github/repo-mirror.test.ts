@@ -74,6 +74,7 @@ describe("repo mirror", () => {
     const error = (await mirror.fetch(["main", "weave/missing"]).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toMatch(/couldn't find remote ref/);
+    expect((error as { code?: string }).code).toBe("ref-missing");
     const bad = await openMirror(temp(), "acme/widgets@host", async () => ({ url: `${remote}-nowhere/s3cret-token`, token: "s3cret-token" }));
     const failed = (await bad.fetch(["main"]).catch((e: unknown) => e)) as Error;
     expect(failed.message).not.toContain("s3cret-token");
