@@ -8,6 +8,7 @@
  * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly.
  */
 import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
+import { landedIds } from "../core/merged-evidence.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
@@ -41,11 +42,9 @@ export interface ReconcileDeps {
 
 const MAX_PASSES = 4;
 
+/** Milestones the target's first-parent messages prove landed (core/merged-evidence.ts says what counts). */
 export function mergedOnTarget(messages: readonly string[], trailer: "Merged|Milestone" | "Merged" = "Merged|Milestone"): Set<string> {
-  const ids = new Set<string>();
-  const pattern = new RegExp(`^Weave-(?:${trailer}): *(\\S+) *$`, "gm");
-  for (const message of messages) for (const match of message.matchAll(pattern)) ids.add(match[1]!);
-  return ids;
+  return landedIds(messages, trailer);
 }
 
 /**
@@ -86,7 +85,10 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       if (!r || !m || r.state === "merged" || ACTIVE_STATES.has(r.state)) continue;
       // Landed by someone (a person, auto-merge, a queue): what follows a landing follows it here too.
       if (["finished", "merging", "conflict"].includes(r.state) && (wholly.has(id) || (await branchLanded(mirror, run.target, `weave/${id}`)))) await landed(ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
-      else moveRecord(id, r, "merged", undefined);
+      // A milestone weave never saw finish counts as merged only by weave's own merge trailer on the target's
+      // first-parent chain (a ledger rebuilt after a loss), never by a checkpoint-style trailer.
+      else if (wholly.has(id)) moveRecord(id, r, "merged", undefined);
+      else continue;
       r.reason = undefined;
       changed.add(id);
     }

@@ -7,6 +7,7 @@
  * translated into WeaveError at this edge; every call is counted.
  */
 import { WeaveError } from "../core/errors.js";
+import { firstParentChain } from "../core/merged-evidence.js";
 import { createPullRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal } from "./github-refusals.js";
 
 /** The subset of Octokit the App uses: `request(route, params)`. */
@@ -76,7 +77,7 @@ export interface RepoClient extends RepoRef {
   updateComment(id: number, body: string): Promise<boolean>;
   react(commentId: number, content: string): Promise<void>;
   permission(login: string): Promise<string>;
-  /** Messages of the latest commits on `branch` (newest first). */
+  /** Messages of the latest commits of `branch`'s first-parent chain (newest first), within the `count` listed. */
   recentCommitMessages(branch: string, count?: number): Promise<string[]>;
   compareStatus(base: string, head: string): Promise<string | undefined>;
   /** The clone URL and a token for git over HTTPS (never logged). */
@@ -166,7 +167,11 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
     updateComment: async (id, body) => (await maybe(async () => (await call("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body }), true), 404)) === true,
     react: async (commentId, content) => void (await maybe(() => call("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content }), 404, 422)),
     permission: async (login) => (await maybe(() => call<{ permission: string }>("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { username: login }), 404))?.permission ?? "none",
-    recentCommitMessages: async (branch, count = 100) => ((await maybe(() => call<{ commit: { message: string } }[]>("GET /repos/{owner}/{repo}/commits", { sha: branch, per_page: count }), 404, 409)) ?? []).map((c) => c.commit.message),
+    recentCommitMessages: async (branch, count = 100) => {
+      const page = (await maybe(() => call<{ sha: string; parents: { sha: string }[]; commit: { message: string } }[]>("GET /repos/{owner}/{repo}/commits", { sha: branch, per_page: count }), 404, 409)) ?? [];
+      // Only the first-parent chain: a merged branch's own commits sit behind a merge's second parent.
+      return firstParentChain(page.map((c) => ({ sha: c.sha, parents: c.parents.map((p) => p.sha), message: c.commit.message }))).map((c) => c.message);
+    },
     gitAccess: async () => {
       const url = (await repoInfo()).clone_url;
       const auth = (await octokit.auth?.({ type: "installation" })) as { token?: string } | undefined;

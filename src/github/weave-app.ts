@@ -216,7 +216,9 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         // What landed is in the payload: the reconcile reads it here instead of listing the branch's commits.
         const seen = session.pushed.get(ref.slice("refs/heads/".length)) ?? { messages: [], complete: true };
         seen.messages.push(...commits.map((c) => c.message));
-        seen.complete &&= commits.length < PUSH_PAYLOAD_COMMITS;
+        // A payload of many commits may hold a merged branch's own commits (off the first-parent chain, which the
+        // payload does not show): the reconcile then lists the target's first-parent chain instead.
+        seen.complete &&= commits.length <= 1;
         session.pushed.set(ref.slice("refs/heads/".length), seen);
       }
       if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) void reconcile(session, "push");
