@@ -7,6 +7,7 @@
  */
 import type { Milestone } from "../core/plan/plan.js";
 import { titleOf } from "../core/plan/plan.js";
+import { neutraliseText } from "../core/safe-text.js";
 import type { LedgerMilestone } from "./ledger.js";
 
 export const checkRunName = (id: string): string => `weave / ${id}`;
@@ -15,7 +16,7 @@ const MAX_SUMMARY = 65_000;
 export function renderCheckSummary(m: Milestone, r: LedgerMilestone, now: Date): string {
   const beat = r.lastHeartbeat ? `${Math.max(0, Math.round((now.getTime() - Date.parse(r.lastHeartbeat)) / 1000))} s ago` : "none yet";
   const lines = [
-    `**${m.id}** — ${titleOf(m)}`,
+    `**${m.id}** — ${neutraliseText(titleOf(m))}`,
     "",
     "| | |", "|---|---|",
     `| state | ${r.state} |`,
@@ -24,7 +25,7 @@ export function renderCheckSummary(m: Milestone, r: LedgerMilestone, now: Date):
     `| last heartbeat | ${beat} |`,
     `| attempts | ${r.attempts} |`,
     ...(r.verify ? [`| verify | ${r.verify.state} |`] : []),
-    ...(r.reason ? ["", `> ${r.reason}`] : []),
+    ...(r.reason ? ["", `> ${neutraliseText(r.reason)}`] : []),
     "",
     "### Tasks",
     ...m.tasks.map((t, i) => `${i < r.tasksDone ? "- [x]" : "- [ ]"} ${t.split("\n")[0]}`),
