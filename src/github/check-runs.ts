@@ -25,7 +25,7 @@ export function renderCheckSummary(m: Milestone, r: LedgerMilestone, now: Date):
     `| last heartbeat | ${beat} |`,
     `| attempts | ${r.attempts} |`,
     ...(r.verify ? [`| verify | ${r.verify.state} |`] : []),
-    ...(r.reason ? ["", `> ${neutraliseText(r.reason)}`] : []),
+    ...(r.reason ? ["", `> ${r.reason}`] : []),
     "",
     "### Tasks",
     ...m.tasks.map((t, i) => `${i < r.tasksDone ? "- [x]" : "- [ ]"} ${t.split("\n")[0]}`),
