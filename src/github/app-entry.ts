@@ -26,7 +26,7 @@ export async function startApp(env: NodeJS.ProcessEnv, log: (line: string) => vo
     return { mode: "setup", url: `http://localhost:${server.port}/probot`, close: () => server.stop() };
   }
   const config = readAppConfig(env);
-  const server = await startWeaveServer(config, { logLevel: logLevel(env.LOG_LEVEL), logFormat: env.LOG_FORMAT === "json" || env.LOG_FORMAT === "pretty" ? env.LOG_FORMAT : env.NODE_ENV === "production" ? "json" : "pretty" });
+  const server = await startWeaveServer(config, { env, logLevel: logLevel(env.LOG_LEVEL), logFormat: env.LOG_FORMAT === "json" || env.LOG_FORMAT === "pretty" ? env.LOG_FORMAT : env.NODE_ENV === "production" ? "json" : "pretty" });
   log(`${name} ${version} (probot ${server.probot.version ?? "?"}) listening on ${server.url}: webhooks at ${WEBHOOK_PATH}, heartbeats at ${HEARTBEAT_PATH}, health at /healthz`);
   return { mode: "serve", url: server.url, close: () => server.close() };
 }

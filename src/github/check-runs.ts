@@ -8,6 +8,7 @@
 import { formatCost } from "../core/render/status-table.js";
 import type { Milestone } from "../core/plan/plan.js";
 import { titleOf } from "../core/plan/plan.js";
+import { neutraliseText } from "../core/safe-text.js";
 import type { LedgerMilestone } from "./ledger.js";
 
 export const checkRunName = (id: string): string => `weave / ${id}`;
@@ -16,7 +17,7 @@ const MAX_SUMMARY = 65_000;
 export function renderCheckSummary(m: Milestone, r: LedgerMilestone, now: Date): string {
   const beat = r.lastHeartbeat ? `${Math.max(0, Math.round((now.getTime() - Date.parse(r.lastHeartbeat)) / 1000))} s ago` : "none yet";
   const lines = [
-    `**${m.id}** — ${titleOf(m)}`,
+    `**${m.id}** — ${neutraliseText(titleOf(m))}`,
     "",
     "| | |", "|---|---|",
     `| state | ${r.state} |`,

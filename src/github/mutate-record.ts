@@ -11,6 +11,7 @@ import type { MilestoneState } from "../core/lifecycle.js";
 import { canTransition, transition } from "../core/lifecycle.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import type { LedgerMilestone } from "./ledger.js";
+import { neutraliseText } from "../core/safe-text.js";
 
 export function moveRecord(id: string, record: LedgerMilestone, to: MilestoneState, reason?: string): void {
   if (record.state === to) return;
@@ -20,8 +21,11 @@ export function moveRecord(id: string, record: LedgerMilestone, to: MilestoneSta
   if (reason !== undefined) record.reason = reason;
 }
 
-/** One line of the job's own words, bounded (rendering redacts and neutralises it: core/safe-text.ts). */
-const jobWords = (text: string | undefined, fallback: string): string => (text ?? fallback).split("\n")[0]!.slice(0, 300) || fallback;
+/**
+ * One line of the job's own words, bounded and neutralised (no mention, tag or link: core/safe-text.ts) before it is
+ * kept; the repo client redacts secrets from whatever it posts.
+ */
+const jobWords = (text: string | undefined, fallback: string): string => neutraliseText((text ?? fallback).split("\n")[0]!.slice(0, 300)) || fallback;
 
 /**
  * Applies a heartbeat; true when the record's state changed. `finishNotShown` is why the branch does not show a
@@ -73,7 +77,7 @@ export function applyHeartbeat(id: string, record: LedgerMilestone, status: Work
         record.resolving = false;
       } else if (record.signal === "stop" || budgetStopped) moveRecord(id, record, "stopped", budgetStopped ? "budget reached" : "stopped");
       else if (record.signal === "pause") moveRecord(id, record, "paused", "paused");
-      else moveRecord(id, record, "stale", status.error ?? "its job died before it reported");
+      else moveRecord(id, record, "stale", status.error !== undefined ? jobWords(status.error, "died") : "its job died before it reported");
       break;
     case "stopped":
       moveRecord(id, record, "stopped", budgetStopped ? "budget reached" : status.error !== undefined ? jobWords(status.error, "stopped") : record.reason ?? "stopped");

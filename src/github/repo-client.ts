@@ -4,10 +4,12 @@
  * return_run_details, check runs, comments and reactions, collaborator permission, runs, commits on the target.
  * Not here: what to call when (github/reconcile-repo.ts), the ledger's format (github/ledger.ts).
  * Invariants: non-idempotent writes (dispatch, ref writes, merges) go out with retries off; GitHub errors are
- * translated into WeaveError at this edge; every call is counted.
+ * translated into WeaveError at this edge; every call is counted; every text sent (comment, PR body, check-run
+ * output) is redacted (core/safe-text.ts) and fitted into GitHub's limits here, so no caller can post a secret.
  */
 import { WeaveError } from "../core/errors.js";
 import { firstParentChain } from "../core/merged-evidence.js";
+import { CHECK_OUTPUT_LIMIT, COMMENT_LIMIT, fitBody, redactSecrets } from "../core/safe-text.js";
 import { createPullRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal } from "./github-refusals.js";
 
 /** The subset of Octokit the App uses: `request(route, params)`. */
@@ -99,7 +101,27 @@ export interface RepoClient extends RepoRef {
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
 }
 
-export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClient {
+/** Options for `createRepoClient`: the secret values (core/safe-text.ts `secretValuesOf`) never to post. */
+export interface RepoClientOptions {
+  secretValues?: readonly string[];
+}
+
+export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: RepoClientOptions = {}): RepoClient {
+  const secrets = options.secretValues ?? [];
+  const text = (t: string, limit = COMMENT_LIMIT): string => fitBody(redactSecrets(t, secrets), limit);
+  const output = (params: Record<string, unknown>): Record<string, unknown> => {
+    const o = params.output as { title?: string; summary?: string; text?: string } | undefined;
+    if (!o) return params;
+    return {
+      ...params,
+      output: {
+        ...o,
+        ...(o.title !== undefined ? { title: text(o.title, 1_000) } : {}),
+        ...(o.summary !== undefined ? { summary: text(o.summary, CHECK_OUTPUT_LIMIT) } : {}),
+        ...(o.text !== undefined ? { text: text(o.text, CHECK_OUTPUT_LIMIT) } : {}),
+      },
+    };
+  };
   const { owner, repo } = where;
   const calls = new Map<string, number>();
   const call = async <T>(route: string, params: Record<string, unknown> = {}): Promise<T> => {
@@ -157,14 +179,14 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
     },
     getRun: (runId) => maybe(() => call("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { run_id: runId }), 404),
     cancelRun: async (runId) => void (await maybe(() => call("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { run_id: runId, ...NO_RETRY }), 404, 409)),
-    createCheckRun: async (params) => (await call<{ id: number }>("POST /repos/{owner}/{repo}/check-runs", params).catch((e) => {
+    createCheckRun: async (params) => (await call<{ id: number }>("POST /repos/{owner}/{repo}/check-runs", output(params)).catch((e) => {
       throw translate(e);
     })).id,
-    updateCheckRun: async (id, params) => void (await maybe(() => call("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { check_run_id: id, ...params }), 404)),
-    createComment: async (issue, body) => (await call<{ id: number }>("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: issue, body }).catch((e) => {
+    updateCheckRun: async (id, params) => void (await maybe(() => call("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { check_run_id: id, ...output(params) }), 404)),
+    createComment: async (issue, body) => (await call<{ id: number }>("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: issue, body: text(body) }).catch((e) => {
       throw translate(e);
     })).id,
-    updateComment: async (id, body) => (await maybe(async () => (await call("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body }), true), 404)) === true,
+    updateComment: async (id, body) => (await maybe(async () => (await call("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body: text(body) }), true), 404)) === true,
     react: async (commentId, content) => void (await maybe(() => call("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content }), 404, 422)),
     permission: async (login) => (await maybe(() => call<{ permission: string }>("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { username: login }), 404))?.permission ?? "none",
     recentCommitMessages: async (branch, count = 100) => {
@@ -180,7 +202,7 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
     },
     createPull: async ({ title, body, head, base }) => {
       try {
-        return pullView(await call<PullData>("POST /repos/{owner}/{repo}/pulls", { title, body, head, base, maintainer_can_modify: true, ...NO_RETRY }));
+        return pullView(await call<PullData>("POST /repos/{owner}/{repo}/pulls", { title: text(title, 256), body: text(body), head, base, maintainer_can_modify: true, ...NO_RETRY }));
       } catch (e) {
         const refusal = httpStatus(e) === 422 ? createPullRefusal(validationText(e)) : undefined;
         if (refusal) return refusal;
@@ -197,10 +219,10 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef): RepoClie
       const p = await maybe(() => call<PullData>("GET /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: number }), 404);
       return p ? pullView(p) : undefined;
     },
-    updatePull: async (number, params) => void (await maybe(() => call("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: number, ...params }), 404)),
+    updatePull: async (number, params) => void (await maybe(() => call("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: number, ...params, ...(params.body !== undefined ? { body: text(params.body) } : {}) }), 404)),
     mergePull: async (number, { sha, method, title, message }) => {
       try {
-        const data = await call<{ sha: string }>("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { pull_number: number, sha, merge_method: method, commit_title: title, commit_message: message, ...NO_RETRY });
+        const data = await call<{ sha: string }>("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { pull_number: number, sha, merge_method: method, commit_title: redactSecrets(title, secrets), commit_message: redactSecrets(message, secrets), ...NO_RETRY });
         return { kind: "merged", sha: data.sha };
       } catch (e) {
         const status = httpStatus(e);

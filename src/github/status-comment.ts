@@ -2,12 +2,15 @@
  * The sticky status comment on a run's tracking issue: a table (ID, state, task n/m, cost, last heartbeat, branch
  * or PR), totals against the budget, and a Mermaid DAG coloured by state. Edited in place, never re-posted.
  * Not here: the table and graph renderers (core/render/), when to refresh (github/reconcile-repo.ts).
- * Invariants: the first line is a marker so the comment can be found again; pure rendering.
+ * Invariants: the first line is a marker so the comment can be found again; pure rendering; conflict file names are
+ * neutralised here, a job's reason when it is kept (github/mutate-record.ts), both with core/safe-text.ts; the
+ * posted body is redacted by github/repo-client.ts.
  */
 import type { MilestoneState } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { renderMermaidGraph } from "../core/render/plan-graph-render.js";
 import { renderStatusMarkdown, totalsOf } from "../core/render/status-table.js";
+import { neutraliseText } from "../core/safe-text.js";
 import type { Ledger } from "./ledger.js";
 
 export const STATUS_MARKER = "<!-- weave:status -->";
@@ -21,7 +24,7 @@ export function renderStatusComment(plan: Plan, ledger: Ledger, now: Date): stri
     return {
       id: m.id, state: r?.state ?? "pending", tasksDone: r?.tasksDone ?? 0, tasks: m.tasks.length, costUsd: r?.costUsd ?? 0, ...(r?.costUnknown ? { costUnknown: true } : {}),
       heartbeatAge: beat, branch: r?.pr ? `#${r.pr}` : `weave/${m.id}`,
-      note: r?.conflictFiles?.length ? `conflict: ${r.conflictFiles.join(", ")}` : r?.reason,
+      note: r?.conflictFiles?.length ? `conflict: ${neutraliseText(r.conflictFiles.join(", "))}` : r?.reason,
     };
   });
   const totals = totalsOf(rows, plan.budget_ceiling);

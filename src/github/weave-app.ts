@@ -25,6 +25,7 @@ import type { RepoSession } from "./repo-session.js";
 import { mirrorFor } from "./repo-mirror.js";
 import { createSession, serialise } from "./repo-session.js";
 import { seedDispatches } from "./run-watch.js";
+import { secretValuesOf } from "../core/safe-text.js";
 
 export interface WeaveApp {
   appFn: (app: Probot) => void;
@@ -44,6 +45,8 @@ export interface WeaveAppOptions {
   sleep?: ReconcileDeps["sleep"];
   /** Told of every error a handler or reconcile swallowed (they are logged too); tests assert there are none. */
   onError?: (where: string, error: unknown) => void;
+  /** The App's environment: the values of its secret-like variables are redacted from every posted text. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 interface RepoPayload {
@@ -64,6 +67,8 @@ const PUSH_PAYLOAD_COMMITS = 20;
 export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
   const now = options.now ?? (() => new Date());
   const sessions = new Map<string, RepoSession>();
+  // The App's own secrets and the secret-like variables of its environment are never posted (core/safe-text.ts).
+  const secretValues = secretValuesOf({ ...(options.env ?? {}), APP_PRIVATE_KEY: options.config.privateKey, WEBHOOK_SECRET: options.config.webhookSecret });
   let heartbeatCalls = 0;
   let probot: Probot | undefined;
   const log = (message: string): void => probot?.log.info(message);
@@ -77,7 +82,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     if (!probot) throw new Error("the App is not loaded yet");
     const octokit = (await probot.auth(session.installationId)) as unknown as OctokitLike;
     const [owner, repo] = session.fullName.split("/") as [string, string];
-    session.client = createRepoClient(octokit, { owner, repo });
+    session.client = createRepoClient(octokit, { owner, repo }, { secretValues });
     return session.client;
   };
   const sessionOf = (payload: RepoPayload): RepoSession | undefined => {

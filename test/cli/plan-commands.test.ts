@@ -40,6 +40,27 @@ describe("weave plan (real process)", () => {
     expect(json.problems[0]).toMatchObject({ file: "examples/invalid.yml", line: 3, column: 14 });
   });
 
+  it("check answers on hostile globs: refuses one past the limits with its position, compares one within them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "weave-cli-glob-"));
+    const plan = (files: string[]): string => [
+      "version: 1", "worker:", "  command: node agent.mjs", "milestones:",
+      "  - id: A", `    files: [${files.map((f) => JSON.stringify(f)).join(", ")}]`, "    tasks: [x]",
+      "  - id: B", `    files: ["src/${"a".repeat(60)}c"]`, "    tasks: [y]", "",
+    ].join("\n");
+    await writeFile(join(dir, "wild.yml"), plan([`src/${"*a".repeat(20)}*b`]));
+    const wild = await weave(["plan", "check", "wild.yml"], dir);
+    expect(wild.code).toBe(1);
+    expect(wild.stderr).toMatch(/wild\.yml:6:13: milestone A: files\[0\]: .*at most 16 per segment/);
+    const braces = "src/{a,b,c,d,e,f,g,h}/{a,b,c,d,e,f,g,h}/{a,b,c,d,e,f,g,h}.ts"; // 512 alternatives
+    await writeFile(join(dir, "braces.yml"), plan([braces]));
+    const many = await weave(["plan", "check", "braces.yml"], dir);
+    expect(many.code).toBe(1);
+    expect(many.stderr).toMatch(/braces\.yml:6:13: .*more than 256 alternatives/);
+    // Within the limits (13 wildcards) the comparison is linear: it answers, and finds no overlap.
+    await writeFile(join(dir, "ok.yml"), plan(["src/*a*a*a*a*a*a*a*a*a*a*a*a*b"]));
+    expect(await weave(["plan", "check", "ok.yml"], dir)).toMatchObject({ code: 0 });
+  });
+
   it("check defaults to .github/weave.yml and says how to create one", async () => {
     const dir = await mkdtemp(join(tmpdir(), "weave-cli-"));
     const { code, stderr } = await weave(["plan", "check"], dir);

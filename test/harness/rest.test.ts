@@ -156,6 +156,16 @@ describe("pull requests", () => {
     const { data: reviews } = await octokit.pulls.listReviews({ owner: "acme", repo: "widgets", pull_number: number });
     expect(reviews.map((r) => r.state)).toEqual(["APPROVED"]);
   });
+
+  it("refuses a comment body over 65,536 characters on create and on edit, as GitHub does", async () => {
+    const number = await openPull("long", { "long.txt": "l\n" });
+    const long = "x".repeat(65_537);
+    const refused = async (p: Promise<unknown>): Promise<unknown> => p.then(() => "accepted", (e: { status: number; response?: { data?: { errors?: { message?: string }[] } } }) => [e.status, e.response?.data?.errors?.[0]?.message]);
+    expect(await refused(octokit.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: long }))).toEqual([422, "Body is too long (maximum is 65536 characters)"]);
+    const { data: comment } = await octokit.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: "x".repeat(65_536) });
+    expect(await refused(octokit.issues.updateComment({ owner: "acme", repo: "widgets", comment_id: comment.id, body: long }))).toEqual([422, "Body is too long (maximum is 65536 characters)"]);
+    expect((await octokit.issues.getComment({ owner: "acme", repo: "widgets", comment_id: comment.id })).data.body?.length).toBe(65_536);
+  });
 });
 
 describe("check runs and permissions", () => {

@@ -2,12 +2,17 @@
  * Glob overlap: can two path patterns (`src/auth/**`, `src/*.ts`, `docs/{a,b}.md`) ever name the same file?
  * Responsibilities: segment-wise intersection of two globs (`**` spans segments), literal prefixes for indexing.
  * Not here: deciding which pairs to compare (core/plan/file-overlap.ts).
- * Invariants: pure; never a false "no" for `**`, `*`, `?` and braces; classes and extglobs are compared conservatively (may say "yes").
+ * Invariants: pure; never a false "no" for `**`, `*`, `?` and braces; classes and extglobs are compared conservatively
+ * (may say "yes"); a pattern within the limits (`globProblem` says none) is expanded fully and compared in bounded
+ * time: `*`/`?` segments by a linear-time wildcard match, never a backtracking regex.
  */
 import picomatch from "picomatch";
 
 const MAGIC = /[*?[\]{}()!+@]/;
-const MAX_EXPANSIONS = 64;
+/** Limits on one `files` pattern (README "Plan reference"): past them the plan is refused, never truncated. */
+export const GLOB_LIMITS = { alternatives: 256, wildcards: 16, length: 1024 } as const;
+const MAX_EXPANSIONS = GLOB_LIMITS.alternatives;
+const EXTGLOB_OR_CLASS = /[[\]()!+@]/;
 const NEEDS_NORMALIZING = /^\s|\s$|\\|^\.\/|\/\/|\/$/;
 
 export function isGlob(pattern: string): boolean {
@@ -30,10 +35,38 @@ export function literalPrefix(pattern: string): string[] {
   return out;
 }
 
-/** `a/{b,c}/d` → [`a/b/d`, `a/c/d`]; nested braces expand; stops at 64 alternatives. */
-export function expandBraces(pattern: string): string[] {
+/**
+ * Why a pattern is past the limits, or undefined: more brace alternatives than `GLOB_LIMITS.alternatives` (they would
+ * not all be compared), more `*`/`?` than `GLOB_LIMITS.wildcards` in one segment, or longer than `GLOB_LIMITS.length`.
+ */
+export function globProblem(pattern: string): string | undefined {
+  if (pattern.length > GLOB_LIMITS.length) return `the pattern is ${pattern.length} characters long; at most ${GLOB_LIMITS.length} are allowed`;
+  const count = countAlternatives(pattern, GLOB_LIMITS.alternatives + 1);
+  if (count > GLOB_LIMITS.alternatives) return `the pattern's braces expand to more than ${GLOB_LIMITS.alternatives} alternatives; split it into several patterns`;
+  for (const segment of pattern.split("/")) {
+    if (segment === "**") continue;
+    const wildcards = (segment.match(/[*?]/g) ?? []).length;
+    if (wildcards > GLOB_LIMITS.wildcards) return `the segment "${segment.slice(0, 40)}" has ${wildcards} wildcards; at most ${GLOB_LIMITS.wildcards} per segment are allowed`;
+  }
+  return undefined;
+}
+
+/** How many alternatives `expandBraces` gives, counted without expanding, stopping once past `cap`. */
+function countAlternatives(pattern: string, cap: number): number {
   const open = pattern.indexOf("{");
-  if (open < 0) return [pattern];
+  if (open < 0) return 1;
+  const split = splitBrace(pattern, open);
+  if (!split) return 1;
+  let total = 0;
+  for (const alternative of split) {
+    total += countAlternatives(alternative, cap);
+    if (total >= cap) return cap;
+  }
+  return total;
+}
+
+/** The alternatives of the first brace group at `open`, each with the rest of the pattern, or undefined when none. */
+function splitBrace(pattern: string, open: number): string[] | undefined {
   let depth = 0;
   const commas: number[] = [];
   let close = -1;
@@ -45,14 +78,38 @@ export function expandBraces(pattern: string): string[] {
       break;
     } else if (c === "," && depth === 1) commas.push(i);
   }
-  if (close < 0 || commas.length === 0) return [pattern];
+  if (close < 0 || commas.length === 0) return undefined;
   const cuts = [open, ...commas, close];
   const out: string[] = [];
-  for (let k = 0; k + 1 < cuts.length && out.length < MAX_EXPANSIONS; k++) {
-    const alternative = pattern.slice(0, open) + pattern.slice(cuts[k]! + 1, cuts[k + 1]) + pattern.slice(close + 1);
-    out.push(...expandBraces(alternative));
+  for (let k = 0; k + 1 < cuts.length; k++) out.push(pattern.slice(0, open) + pattern.slice(cuts[k]! + 1, cuts[k + 1]) + pattern.slice(close + 1));
+  return out;
+}
+
+/**
+ * `a/{b,c}/d` → [`a/b/d`, `a/c/d`]; nested braces expand. A pattern past `GLOB_LIMITS.alternatives` is refused when
+ * the plan is parsed (`globProblem`); here it is not cut short silently: the unexpanded pattern is kept too, which the
+ * segment comparison treats conservatively (may say "overlaps").
+ */
+export function expandBraces(pattern: string): string[] {
+  if (countAlternatives(pattern, MAX_EXPANSIONS + 1) > MAX_EXPANSIONS) return [widenBraces(pattern)];
+  return expandAll(pattern);
+}
+
+/** Every brace group (innermost first) becomes `*`, or `**` when an alternative spans segments: wider, never narrower. */
+function widenBraces(pattern: string): string {
+  let out = pattern;
+  for (let before = ""; before !== out; ) {
+    before = out;
+    out = out.replace(/\{([^{}]*)\}/g, (_, inner: string) => (inner.includes("/") ? "**" : "*"));
   }
-  return out.slice(0, MAX_EXPANSIONS);
+  return out;
+}
+
+function expandAll(pattern: string): string[] {
+  const open = pattern.indexOf("{");
+  if (open < 0) return [pattern];
+  const split = splitBrace(pattern, open);
+  return split ? split.flatMap(expandAll) : [pattern];
 }
 
 function literalEnds(segment: string): [string, string] {
@@ -64,8 +121,35 @@ function literalEnds(segment: string): [string, string] {
 
 const matchers = new Map<string, (path: string) => boolean>();
 
+/**
+ * Does a `*`/`?`-only segment pattern match a literal? Greedy two-pointer match with one backtrack point: O(n·m)
+ * at worst, never exponential (a regex for `*a*a*a…b` backtracks exponentially).
+ */
+export function wildcardMatches(literal: string, pattern: string): boolean {
+  let p = 0;
+  let l = 0;
+  let star = -1;
+  let mark = 0;
+  while (l < literal.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === literal[l])) {
+      p++;
+      l++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      mark = l;
+    } else if (star >= 0) {
+      p = star + 1;
+      l = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
 /** Compiled once per segment pattern: comparing 100,000 globs must not recompile regexes per pair. */
 function segmentMatches(literal: string, pattern: string): boolean {
+  // Dotfiles: picomatch with `dot: true` lets `*` match a leading dot, as the wildcard match does.
+  if (!EXTGLOB_OR_CLASS.test(pattern) && !/[{}]/.test(pattern)) return wildcardMatches(literal, pattern);
   let matcher = matchers.get(pattern);
   if (!matcher) {
     if (matchers.size > 10_000) matchers.clear();

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { isBranchName } from "./branch-name.js";
 import { parseDuration } from "./duration.js";
+import { globProblem } from "./glob-overlap.js";
 
 export const MILESTONE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -38,7 +39,10 @@ export const MilestoneSchema = z.strictObject({
   id: MilestoneId.meta({ description: "Unique ID; the branch is weave/<id>." }),
   title: z.string().optional().meta({ description: "One-line title shown in reports." }),
   depends_on: z.array(MilestoneId).default([]).meta({ description: "IDs that must be merged before this one starts." }),
-  files: z.array(z.string().min(1)).default([]).meta({ description: "Paths or globs this milestone expects to touch." }),
+  files: z.array(z.string().min(1).superRefine((pattern, ctx) => {
+    const problem = globProblem(pattern);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: `files pattern "${pattern.slice(0, 60)}": ${problem}` });
+  })).default([]).meta({ description: "Paths or globs this milestone expects to touch." }),
   tasks: z.array(z.string().min(1)).min(1, { message: "a milestone needs at least one task" }).meta({ description: "Tasks run one by one by the worker command." }),
   estimate: Duration.optional().meta({ description: "Expected duration; drives scheduling priority." }),
   overlap: OverlapPolicy.optional().meta({ description: "Overrides the plan's overlap policy for this milestone." }),

@@ -51,6 +51,14 @@ async function emitComment(ctx: RouteContext, repo: RepoRecord, comment: Comment
   ctx.webhooks.emit("issue_comment", action, () => payload, { repo });
 }
 
+/**
+ * GitHub refuses a comment body over 65,536 characters, on create and on edit, with this 422 (as GitHub answers
+ * today: code "unprocessable", field "data"; reported e.g. in reg-viz/reg-actions#123, vebr/jest-lcov-reporter#14).
+ */
+function refuseLongBody(body: string): void {
+  if (body.length > 65536) throw validationFailed("Validation Failed", [{ resource: "IssueComment", code: "unprocessable", field: "data", message: "Body is too long (maximum is 65536 characters)" }]);
+}
+
 export const issueRoutes: RouteTable = {
   "issues/create-comment": async (ctx) => {
     const number = num(ctx, "issue_number");
@@ -58,7 +66,7 @@ export const issueRoutes: RouteTable = {
     if (!repo.pulls.has(number) && !repo.issues.has(number)) throw notFound();
     const now = ctx.world.now();
     const comment: CommentRecord = { id: ctx.world.id(), issueNumber: number, body: str(ctx, "body"), user: ctx.actor(), app: ctx.caller.kind === "token" && ctx.caller.token.kind === "installation" ? ctx.app() : undefined, createdAt: now, updatedAt: now, reactions: [] };
-    if (comment.body.length > 65536) throw validationFailed("Validation Failed", [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }]);
+    refuseLongBody(comment.body);
     repo.comments.set(comment.id, comment);
     await emitComment(ctx, repo, comment, "created");
     return { status: 201, body: ctx.shapes.comment(repo, comment), headers: { location: `${ctx.shapes.api}/repos/${repo.fullName}/issues/comments/${comment.id}` } };
@@ -68,7 +76,9 @@ export const issueRoutes: RouteTable = {
     const repo = writableRepo(ctx);
     const comment = commentOf(repo, ctx);
     const from = comment.body;
-    comment.body = str(ctx, "body");
+    const body = str(ctx, "body");
+    refuseLongBody(body);
+    comment.body = body;
     comment.updatedAt = ctx.world.now();
     await emitComment(ctx, repo, comment, "edited", { changes: { body: { from } } });
     return { status: 200, body: ctx.shapes.comment(repo, comment) };
