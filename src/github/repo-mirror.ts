@@ -97,10 +97,10 @@ export async function openMirror(cacheDir: string, fullName: string, access: () 
     const { url, token } = await access();
     // A claim reads the porcelain flags (`-q` would hide them): only `*` (a new ref) is ours; `=` (already there at this
     // commit) is someone else's.
-    const r = await run(dir, ["push", ...(lease.length ? [] : ["-q"]), "--porcelain", ...lease, url, `${commit}:${ref}`], token);
+    const r = await run(dir, ["push", ...(lease.length ? [] : ["-q"]), "--porcelain", ...lease, "--end-of-options", url, `${commit}:${ref}`], token);
     if (r.code === 0 && lease.length > 0 && !r.stdout.split("\n").some((l) => l.startsWith("*\t"))) return "rejected";
     if (r.code === 0) {
-      await run(dir, ["update-ref", ref, commit]);
+      await run(dir, ["update-ref", "--end-of-options", ref, commit]);
       return "pushed";
     }
     // A change under .github/workflows/ and a token without `workflows`: GitHub's words, and the fix.
@@ -119,7 +119,7 @@ export async function openMirror(cacheDir: string, fullName: string, access: () 
     async fetch(branches) {
       const { url, token } = await access();
       const specs = branches.map((b) => `+refs/heads/${b}:refs/heads/${b}`);
-      const r = await run(dir, ["fetch", "-q", "--no-tags", "--no-write-fetch-head", url, ...specs], token);
+      const r = await run(dir, ["fetch", "-q", "--no-tags", "--no-write-fetch-head", "--end-of-options", url, ...specs], token);
       if (r.code !== 0) throw fetchRefusal(r.stderr, branches) ?? failure("fetch", r, token);
       return git.branchHeads(branches);
     },
@@ -128,16 +128,16 @@ export async function openMirror(cacheDir: string, fullName: string, access: () 
     moveRef: (commit, ref) => moveRef(commit, ref),
     async fetchRef(ref) {
       const { url, token } = await access();
-      const r = await run(dir, ["fetch", "-q", "--no-tags", "--no-write-fetch-head", url, `+${ref}:${ref}`], token);
+      const r = await run(dir, ["fetch", "-q", "--no-tags", "--no-write-fetch-head", "--end-of-options", url, `+${ref}:${ref}`], token);
       if (r.code !== 0) {
         if (!/couldn't find remote ref/i.test(r.stderr)) throw failure("fetch", r, token);
-        await run(dir, ["update-ref", "-d", ref]);
+        await run(dir, ["update-ref", "-d", "--end-of-options", ref]);
         return undefined;
       }
-      return (await run(dir, ["rev-parse", "--verify", "--quiet", ref])).stdout.trim() || undefined;
+      return (await run(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", ref])).stdout.trim() || undefined;
     },
     async readText(commit, path) {
-      const r = await run(dir, ["show", `${commit}:${path}`]);
+      const r = await run(dir, ["show", "--end-of-options", `${commit}:${path}`]);
       return r.code === 0 ? r.stdout : undefined;
     },
     async commitFiles(message, files, parents) {
@@ -155,16 +155,16 @@ export async function openMirror(cacheDir: string, fullName: string, access: () 
     },
     async deleteBranch(branch) {
       const { url, token } = await access();
-      const r = await run(dir, ["push", "-q", url, `:refs/heads/${branch}`], token);
+      const r = await run(dir, ["push", "-q", "--end-of-options", url, `:refs/heads/${branch}`], token);
       if (r.code !== 0 && !/remote ref does not exist/i.test(r.stderr)) throw failure("push --delete", r, token);
-      await run(dir, ["update-ref", "-d", `refs/heads/${branch}`]);
+      await run(dir, ["update-ref", "-d", "--end-of-options", `refs/heads/${branch}`]);
     },
     async commits(base, head, paths = []) {
-      const out = await git.raw(["log", "--reverse", "--format=%h %s", `${base}..${head}`, ...(paths.length ? ["--", ...paths] : [])]);
+      const out = await git.raw(["log", "--reverse", "--format=%h %s", "--end-of-options", `${base}..${head}`, "--", ...paths]);
       return out.split("\n").filter(Boolean).map((line) => ({ sha: line.slice(0, line.indexOf(" ")), subject: line.slice(line.indexOf(" ") + 1) }));
     },
     async isAncestor(commit, of) {
-      return (await run(dir, ["merge-base", "--is-ancestor", commit, of])).code === 0;
+      return (await run(dir, ["merge-base", "--is-ancestor", "--end-of-options", commit, of])).code === 0;
     },
   };
 }

@@ -1,7 +1,7 @@
 // The App's mirror against a real bare repository: fetches, the push that is a compare-and-swap, ledger-style
 // commits, and errors that never carry the token.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -80,6 +80,18 @@ describe("repo mirror", () => {
     expect(failed.message).not.toContain("s3cret-token");
     await mirror.deleteBranch("weave/a");
     expect(execFileSync("git", ["-C", remote, "branch", "--list", "weave/a"], { encoding: "utf8" }).trim()).toBe("");
+  });
+
+  it("never reads a user value as a git option (--end-of-options before every ref)", async () => {
+    const { remote } = remoteWithMain();
+    const mirror = await openMirror(temp(), "acme/widgets@host", async () => ({ url: remote, token: "s3cret-token" }));
+    const main = (await mirror.fetch(["main"])).get("main")!;
+    const out = join(temp(), "written");
+    // Without --end-of-options, `--output=FILE..HEAD` is git log's --output: it would write a file.
+    await expect(mirror.commits(`--output=${out}`, main)).rejects.toThrow();
+    expect(existsSync(`${out}..${main}`)).toBe(false);
+    // Without it, `--all` is an option of merge-base; with it, an option-looking ref is a ref that does not exist.
+    expect(await mirror.isAncestor("--all", main)).toBe(false);
   });
 
   it("tells a landed merge (Weave-Merged) from a checkpoint's Weave-Milestone", () => {
