@@ -11,6 +11,7 @@ import { WeaveError } from "../core/errors.js";
 import { globsOverlap } from "../core/plan/glob-overlap.js";
 import type { Milestone, Plan } from "../core/plan/plan.js";
 import { titleOf } from "../core/plan/plan.js";
+import { mergeTrailers } from "../core/trailers.js";
 import type { RepoGit } from "./repo-git.js";
 
 export type MergeOutcome =
@@ -65,9 +66,7 @@ export async function mergeMilestoneLocally(options: MergeOptions): Promise<Merg
       "",
       ...milestone.tasks.map((t, i) => `${i + 1}. ${t.split("\n")[0]}`),
       "",
-      `Weave-Merged: ${milestone.id}`,
-      `Weave-Milestone: ${milestone.id}`,
-      `Weave-Cost-USD: ${options.costUsd.toFixed(4)}`,
+      mergeTrailers(milestone.id, options.costUsd),
     ].join("\n");
     const commit = await git.commitTree(tree, [base, head], message);
     const moved = onTarget ? await fastForward(git, commit) : await git.updateRef(`refs/heads/${target}`, commit, base);
