@@ -13,7 +13,6 @@ const ADAPTERS = ["local", "github", "action"] as const;
 
 const KNOWN_DEBT = {
   adapterImports: [
-    "github/merge-back.ts -> local/local-merge.ts",
     "github/landing-attempt.ts -> local/repo-git.ts",
     "github/repo-mirror.ts -> local/repo-git.ts",
   ],

@@ -9,8 +9,8 @@
  * leaves both branches as they were and the milestone is never run again because of it.
  */
 import { WeaveError } from "../core/errors.js";
+import { filesOutsideScope, mergeVerdict } from "../core/merge-verdict.js";
 import { findMilestone } from "../core/plan/plan.js";
-import { filesOutsideScope } from "../local/local-merge.js";
 import { startMilestone } from "./dispatch.js";
 import { conflictComment, mergeCommitMessage, scopeText } from "./merge-texts.js";
 import type { CommitLine, ConflictSide } from "./merge-texts.js";
@@ -60,13 +60,13 @@ export async function landMilestone(ctx: MergeContext, id: string): Promise<void
     const a = await analyse(ctx, id);
     if (!a) return;
     const r = a.record;
-    if (await a.mirror.isAncestor(a.head, a.base)) return void (await landed(ctx, a, "it is already on the target"));
-    if (a.scopeWarnings.length > 0 && ctx.plan.merge.scope === "strict" && !r.forceMerge) {
-      if (!r.mergeBlocked) await tell(ctx, a, scopeText(ctx.plan, a.milestone, a.scopeWarnings));
-      return block(r, `changed files outside its declared files: ${a.scopeWarnings.join(", ")}`);
+    const verdict = mergeVerdict({ merged: a.merged, scopeWarnings: a.scopeWarnings, strictScope: ctx.plan.merge.scope === "strict" && !r.forceMerge, alreadyOnTarget: await a.mirror.isAncestor(a.head, a.base) });
+    if (verdict.kind === "landed") return void (await landed(ctx, a, "it is already on the target"));
+    if (verdict.kind === "out-of-scope") {
+      if (!r.mergeBlocked) await tell(ctx, a, scopeText(ctx.plan, a.milestone, verdict.files));
+      return block(r, `changed files outside its declared files: ${verdict.files.join(", ")}`);
     }
-    const code = a.merged.conflicts.filter((f) => !f.startsWith(".weave/"));
-    if (code.length > 0) return conflict(ctx, a, code);
+    if (verdict.kind === "conflict") return conflict(ctx, a, verdict.files);
     let outcome: Attempt;
     try {
       outcome = ctx.plan.merge.via === "direct" ? await landDirect(ctx, a) : await landThroughPull(ctx, a);

@@ -8,9 +8,10 @@
  * Invariants: never force-moves or force-pushes; a conflict leaves both branches exactly as they were.
  */
 import { WeaveError } from "../core/errors.js";
-import { globsOverlap } from "../core/plan/glob-overlap.js";
+import { filesOutsideScope, mergeVerdict } from "../core/merge-verdict.js";
 import type { Milestone, Plan } from "../core/plan/plan.js";
 import { titleOf } from "../core/plan/plan.js";
+import { mergeTrailers } from "../core/trailers.js";
 import type { RepoGit } from "./repo-git.js";
 
 export type MergeOutcome =
@@ -21,11 +22,7 @@ export type MergeOutcome =
 export const PUSH_BACKOFF_MS = [500, 2000, 5000, 10000];
 const MAX_CAS_ATTEMPTS = 5;
 
-/** Files a milestone changed that none of its declared `files` cover (empty when it declares none). */
-export function filesOutsideScope(milestone: Milestone, changed: readonly string[]): string[] {
-  if (milestone.files.length === 0) return [];
-  return changed.filter((f) => !f.startsWith(".weave/") && !milestone.files.some((g) => globsOverlap(g, f)));
-}
+export { filesOutsideScope } from "../core/merge-verdict.js";
 
 export interface MergeOptions {
   git: RepoGit;
@@ -51,23 +48,17 @@ export async function mergeMilestoneLocally(options: MergeOptions): Promise<Merg
     if (!head) throw new WeaveError("git-failed", `branch ${branch} does not exist`, { hint: `start the milestone again with \`weave resume ${milestone.id}\`` });
     if (!base) throw new WeaveError("git-failed", `target branch ${target} does not exist`);
     const [changed, merged] = await Promise.all([milestone.files.length > 0 ? git.changedFiles(base, head) : Promise.resolve([]), git.mergeTree(base, head)]);
-    const scopeWarnings = filesOutsideScope(milestone, changed);
-    if (scopeWarnings.length > 0 && plan.merge.scope === "strict" && !options.force) return { kind: "out-of-scope", files: scopeWarnings };
-
-    let tree = merged.tree;
-    if (!merged.clean) {
-      const code = merged.conflicts.filter((f) => !f.startsWith(".weave/"));
-      if (code.length > 0) return { kind: "conflict", files: code, scopeWarnings };
-      tree = await git.overlayPaths(merged.tree, head, merged.conflicts);
-    }
+    const verdict = mergeVerdict({ merged, scopeWarnings: filesOutsideScope(milestone, changed), strictScope: plan.merge.scope === "strict" && !options.force });
+    if (verdict.kind === "out-of-scope" || verdict.kind === "conflict") return verdict;
+    if (verdict.kind === "landed") throw new WeaveError("internal", "the local merge never asks whether the branch already landed");
+    const { scopeWarnings } = verdict;
+    const tree = verdict.overlay.length > 0 ? await git.overlayPaths(verdict.tree, head, verdict.overlay) : verdict.tree;
     const message = [
       `weave: merge ${milestone.id} — ${titleOf(milestone)}`,
       "",
       ...milestone.tasks.map((t, i) => `${i + 1}. ${t.split("\n")[0]}`),
       "",
-      `Weave-Merged: ${milestone.id}`,
-      `Weave-Milestone: ${milestone.id}`,
-      `Weave-Cost-USD: ${options.costUsd.toFixed(4)}`,
+      mergeTrailers(milestone.id, options.costUsd),
     ].join("\n");
     const commit = await git.commitTree(tree, [base, head], message);
     const moved = onTarget ? await fastForward(git, commit) : await git.updateRef(`refs/heads/${target}`, commit, base);

@@ -3,9 +3,12 @@
  * Responsibilities: write commit messages with `Weave-Milestone`, `Weave-Task: n/m`, `Weave-Cost-USD` (and
  * `Weave-Cost-Unknown`) trailers and the notes people sent the agent (and
  * the resolve run's merge commit, `Weave-Resolve: <target>`) and read progress (tasks done, cost so far) back from them.
- * Not here: running git (worker/worker-git.ts), deciding what to run (worker/worker-loop.ts).
+ * Not here: running git (worker/worker-git.ts), deciding what to run (worker/worker-loop.ts), the trailer
+ * syntax itself (core/trailers.ts).
  * Invariants: pure; a task counts as done only through a non-partial `Weave-Task` trailer of its milestone.
  */
+
+import { TRAILER, formatCost, formatTrailers, hasTrailer, matchTrailer, readCost, readTrailer, type TrailerKey } from "../core/trailers.js";
 
 export interface CheckpointInfo {
   milestone: string;
@@ -24,38 +27,36 @@ export function formatCheckpointMessage(input: {
 }): string {
   const summary = input.taskText.split("\n")[0]!.slice(0, 60);
   const subject = input.subject ?? `weave(${input.milestone}): ${input.partial ? "partial " : ""}task ${input.task}/${input.of} — ${summary}`;
-  const trailers = [
-    `Weave-Milestone: ${input.milestone}`,
-    `Weave-Task: ${input.task}/${input.of}${input.partial ? " partial" : ""}`,
-    `Weave-Cost-USD: ${input.costUsd.toFixed(4)}`,
-    ...(input.costUnknown ? ["Weave-Cost-Unknown: true"] : []),
-  ];
+  const trailers = formatTrailers([
+    [TRAILER.milestone, input.milestone],
+    [TRAILER.task, `${input.task}/${input.of}${input.partial ? " partial" : ""}`],
+    [TRAILER.costUsd, formatCost(input.costUsd)],
+    ...(input.costUnknown ? [[TRAILER.costUnknown, "true"] as [TrailerKey, string]] : []),
+  ]);
   const notes = input.notes ? `Notes given to the agent:\n${input.notes.split("\n").map((l) => `> ${l}`).join("\n")}\n\n` : "";
-  return `${subject}\n\n${notes}${trailers.join("\n")}\n`;
+  return `${subject}\n\n${notes}${trailers}\n`;
 }
 
 /** The merge commit of a resolve run (merge.resolve: agent): the target merged into weave/<ID>. */
 export function formatResolveMessage(input: { milestone: string; target: string; costUsd: number; conflicted: boolean }): string {
   const subject = input.conflicted ? `weave: resolve conflicts of ${input.milestone} with ${input.target}` : `weave: merge ${input.target} into weave/${input.milestone}`;
-  const trailers = [`Weave-Milestone: ${input.milestone}`, `Weave-Resolve: ${input.target}`, `Weave-Cost-USD: ${input.costUsd.toFixed(4)}`];
-  return `${subject}\n\n${trailers.join("\n")}\n`;
+  const trailers = formatTrailers([[TRAILER.milestone, input.milestone], [TRAILER.resolve, input.target], [TRAILER.costUsd, formatCost(input.costUsd)]]);
+  return `${subject}\n\n${trailers}\n`;
 }
 
 /** Cost recorded by a resolve run's merge commit of `milestone`, or undefined when `message` is not one. */
 export function parseResolveCost(message: string, milestone: string): number | undefined {
-  if (/^Weave-Milestone: *(\S+) *$/m.exec(message)?.[1] !== milestone || !/^Weave-Resolve: *\S+/m.test(message)) return undefined;
-  const cost = Number(/^Weave-Cost-USD: *([0-9.]+) *$/m.exec(message)?.[1] ?? 0);
-  return Number.isFinite(cost) ? cost : 0;
+  if (readTrailer(message, TRAILER.milestone) !== milestone || !hasTrailer(message, TRAILER.resolve)) return undefined;
+  return readCost(message);
 }
 
 /** Trailers of one commit message, or undefined when it is not a checkpoint. */
 export function parseCheckpoint(message: string): CheckpointInfo | undefined {
-  const milestone = /^Weave-Milestone: *(\S+) *$/m.exec(message)?.[1];
-  const task = /^Weave-Task: *(\d+)\/(\d+)( partial)? *$/m.exec(message);
+  const milestone = readTrailer(message, TRAILER.milestone);
+  const task = matchTrailer(message, TRAILER.task, /(\d+)\/(\d+)( partial)?/);
   if (!milestone || !task) return undefined;
-  const cost = Number(/^Weave-Cost-USD: *([0-9.]+) *$/m.exec(message)?.[1] ?? 0);
-  const costUnknown = /^Weave-Cost-Unknown: *true *$/m.test(message);
-  return { milestone, task: Number(task[1]), of: Number(task[2]), costUsd: Number.isFinite(cost) ? cost : 0, costUnknown, partial: task[3] !== undefined };
+  const costUnknown = matchTrailer(message, TRAILER.costUnknown, /true/) !== undefined;
+  return { milestone, task: Number(task[2]), of: Number(task[3]), costUsd: readCost(message), costUnknown, partial: task[4] !== undefined };
 }
 
 export interface Progress {
