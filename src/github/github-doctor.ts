@@ -8,6 +8,7 @@ import { updateLedger } from "./comment-commands.js";
 import { readLedger } from "./ledger.js";
 import { moveRecord } from "./mutate-record.js";
 import { loadPlan } from "./plan-source.js";
+import { firstParentChain } from "../core/merged-evidence.js";
 import { mergedOnTarget } from "./reconcile-repo.js";
 import type { RepoClient } from "./repo-client.js";
 import { mirrorFor } from "./repo-mirror.js";
@@ -29,7 +30,7 @@ export async function diagnoseRepo(session: RepoSession, client: RepoClient, fix
       stale.push(id);
     }
   }
-  const merged = ledger.run ? mergedOnTarget(await client.recentCommitMessages(ledger.run.target)) : new Set<string>();
+  const merged = ledger.run ? mergedOnTarget(firstParentChain(await client.recentCommits(ledger.run.target)).map((c) => c.message)) : new Set<string>();
   const orphans: string[] = [];
   for (const m of Object.keys(ledger.milestones)) {
     const inPlan = plan.milestones.some((x) => x.id === m);

@@ -8,7 +8,7 @@
  * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly.
  */
 import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
-import { landedIds } from "../core/merged-evidence.js";
+import { firstParentChain, landedIds } from "../core/merged-evidence.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
@@ -74,11 +74,13 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
 
     // Observe: what landed on the target, what workers said, which runs ended.
-    const messages = afterLanding ? [] : await targetMessages(session, client, run.target, trigger, pass);
-    const merged = mergedOnTarget(messages);
-    // Only a merge commit (`Weave-Merged`) proves the whole branch landed; a checkpoint's `Weave-Milestone` alone
-    // marks the milestone merged but leaves its branch alone.
-    const wholly = mergedOnTarget(messages, "Merged");
+    const seen = afterLanding ? { all: [], firstParent: [] } : await targetMessages(session, client, run.target, trigger, pass);
+    // Any weave trailer reachable from the target only names a candidate: it counts when the milestone's branch is
+    // on the target (git's evidence) — a branch's own commits can never mark another milestone merged.
+    const merged = mergedOnTarget(seen.all);
+    // Only weave's merge commit (`Weave-Merged`) on the target's first-parent chain proves the whole branch landed.
+    const wholly = mergedOnTarget(seen.firstParent, "Merged");
+    for (const id of wholly) merged.add(id);
     for (const id of merged) {
       const r = ledger.milestones[id];
       const m = findMilestone(plan, id);
@@ -195,17 +197,18 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
 }
 
 /**
- * Recent commit messages of the target: from the push webhooks since the last reconcile when they are known to be
- * complete (no API call), else listed. A heartbeat-driven first pass needs none (nothing landed meanwhile).
+ * Recent commit messages of the target — every reachable one, and those of its first-parent chain: from the push
+ * webhooks since the last reconcile when they are known to be complete (no API call), else listed. A
+ * heartbeat-driven first pass needs none (nothing landed meanwhile).
  */
-async function targetMessages(session: RepoSession, client: RepoClient, target: string, trigger: ReconcileTrigger, pass: number): Promise<string[]> {
+async function targetMessages(session: RepoSession, client: RepoClient, target: string, trigger: ReconcileTrigger, pass: number): Promise<{ all: string[]; firstParent: string[] }> {
   const pushed = session.pushed.get(target);
   session.pushed.delete(target);
-  if (pass === 0 && trigger === "heartbeat" && !pushed) return [];
-  if (pass === 0 && trigger !== "tick" && session.targetListed && (pushed?.complete ?? true)) return pushed?.messages ?? [];
-  const messages = await client.recentCommitMessages(target);
+  if (pass === 0 && trigger === "heartbeat" && !pushed) return { all: [], firstParent: [] };
+  if (pass === 0 && trigger !== "tick" && session.targetListed && (pushed?.complete ?? true)) return { all: pushed?.messages ?? [], firstParent: pushed?.heads ?? [] };
+  const page = await client.recentCommits(target);
   session.targetListed = true;
-  return messages;
+  return { all: page.map((c) => c.message), firstParent: firstParentChain(page).map((c) => c.message) };
 }
 
 /** The branch's head is on the target (a queue's or a person's merge without weave's trailer). */

@@ -8,7 +8,7 @@
  * output) is redacted (core/safe-text.ts) and fitted into GitHub's limits here, so no caller can post a secret.
  */
 import { WeaveError } from "../core/errors.js";
-import { firstParentChain } from "../core/merged-evidence.js";
+import type { ListedCommit } from "../core/merged-evidence.js";
 import { CHECK_OUTPUT_LIMIT, COMMENT_LIMIT, fitBody, redactSecrets } from "../core/safe-text.js";
 import { createPullRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal } from "./github-refusals.js";
 
@@ -79,8 +79,8 @@ export interface RepoClient extends RepoRef {
   updateComment(id: number, body: string): Promise<boolean>;
   react(commentId: number, content: string): Promise<void>;
   permission(login: string): Promise<string>;
-  /** Messages of the latest commits of `branch`'s first-parent chain (newest first), within the `count` listed. */
-  recentCommitMessages(branch: string, count?: number): Promise<string[]>;
+  /** The latest commits reachable from `branch` (newest first), with their parents (core/merged-evidence.ts reads them). */
+  recentCommits(branch: string, count?: number): Promise<ListedCommit[]>;
   compareStatus(base: string, head: string): Promise<string | undefined>;
   /** The clone URL and a token for git over HTTPS (never logged). */
   gitAccess(): Promise<{ url: string; token: string }>;
@@ -189,11 +189,7 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: 
     updateComment: async (id, body) => (await maybe(async () => (await call("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body: text(body) }), true), 404)) === true,
     react: async (commentId, content) => void (await maybe(() => call("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content }), 404, 422)),
     permission: async (login) => (await maybe(() => call<{ permission: string }>("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { username: login }), 404))?.permission ?? "none",
-    recentCommitMessages: async (branch, count = 100) => {
-      const page = (await maybe(() => call<{ sha: string; parents: { sha: string }[]; commit: { message: string } }[]>("GET /repos/{owner}/{repo}/commits", { sha: branch, per_page: count }), 404, 409)) ?? [];
-      // Only the first-parent chain: a merged branch's own commits sit behind a merge's second parent.
-      return firstParentChain(page.map((c) => ({ sha: c.sha, parents: c.parents.map((p) => p.sha), message: c.commit.message }))).map((c) => c.message);
-    },
+    recentCommits: async (branch, count = 100) => ((await maybe(() => call<{ sha: string; parents: { sha: string }[]; commit: { message: string } }[]>("GET /repos/{owner}/{repo}/commits", { sha: branch, per_page: count }), 404, 409)) ?? []).map((c) => ({ sha: c.sha, parents: c.parents.map((p) => p.sha), message: c.commit.message })),
     gitAccess: async () => {
       const url = (await repoInfo()).clone_url;
       const auth = (await octokit.auth?.({ type: "installation" })) as { token?: string } | undefined;

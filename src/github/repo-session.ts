@@ -50,9 +50,10 @@ export interface RepoSession {
   rules?: Map<string, { at: number; rules: BranchRule[] }>;
   /**
    * Commit messages pushed to each branch since the last reconcile, from the push webhooks (so a reconcile need not
-   * list the target's commits); `complete: false` when a payload may have been cut short.
+   * list the target's commits): `messages` of every pushed commit, `heads` of each push's head commit (the only ones
+   * a payload shows to be on the first-parent chain); `complete: false` when a payload may have been cut short.
    */
-  pushed: Map<string, { messages: string[]; complete: boolean }>;
+  pushed: Map<string, { messages: string[]; heads: string[]; complete: boolean }>;
   /** The target's history was listed at least once in this process (until then, pushes alone are not enough). */
   targetListed?: boolean;
   /** PRs GitHub reported closed since the last reconcile: number → merged. */

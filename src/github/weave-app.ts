@@ -219,11 +219,13 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (ref === `refs/heads/${repository.default_branch}` && (commits.length === 0 || commits.length >= PUSH_PAYLOAD_COMMITS || commits.some(touched))) session.plan = undefined;
       if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) {
         // What landed is in the payload: the reconcile reads it here instead of listing the branch's commits.
-        const seen = session.pushed.get(ref.slice("refs/heads/".length)) ?? { messages: [], complete: true };
+        const seen = session.pushed.get(ref.slice("refs/heads/".length)) ?? { messages: [], heads: [], complete: true };
         seen.messages.push(...commits.map((c) => c.message));
-        // A payload of many commits may hold a merged branch's own commits (off the first-parent chain, which the
-        // payload does not show): the reconcile then lists the target's first-parent chain instead.
-        seen.complete &&= commits.length <= 1;
+        // A payload of many commits may hold a merged branch's own commits, off the first-parent chain (which the
+        // payload does not show): only the push's head commit is known to be on it.
+        const head = context.payload.head_commit?.message;
+        if (head !== undefined) seen.heads.push(head);
+        seen.complete &&= commits.length < PUSH_PAYLOAD_COMMITS;
         session.pushed.set(ref.slice("refs/heads/".length), seen);
       }
       if (ref.startsWith("refs/heads/") && !ref.startsWith("refs/heads/weave/")) void reconcile(session, "push");
