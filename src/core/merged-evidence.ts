@@ -10,6 +10,7 @@
  * what a reconcile does with the ids (github/reconcile-repo.ts).
  * Invariants: pure; a commit off the first-parent chain never counts; a message naming two milestones counts for none.
  */
+import { TRAILER } from "./trailers.js";
 
 export interface ListedCommit {
   sha: string;
@@ -25,7 +26,8 @@ export function firstParentChain(page: readonly ListedCommit[]): ListedCommit[] 
   return chain;
 }
 
-const TRAILER = /^Weave-(Merged|Milestone): *(\S+) *$/gm;
+/** weave's landing trailers, `Weave-Merged` and `Weave-Milestone` (core/trailers.ts names them). */
+const LANDING = new RegExp(`^(${TRAILER.merged}|${TRAILER.milestone}): *(\\S+) *$`, "gm");
 
 /**
  * The milestone ids `messages` prove landed: with `trailer` "Merged", only weave's merge trailer counts; with
@@ -34,10 +36,10 @@ const TRAILER = /^Weave-(Merged|Milestone): *(\S+) *$/gm;
 export function landedIds(messages: readonly string[], trailer: "Merged|Milestone" | "Merged" = "Merged|Milestone"): Set<string> {
   const ids = new Set<string>();
   for (const message of messages) {
-    const named = [...message.matchAll(TRAILER)];
+    const named = [...message.matchAll(LANDING)];
     const distinct = new Set(named.map((m) => m[2]!));
     if (distinct.size !== 1) continue;
-    if (named.some((m) => trailer.split("|").includes(m[1]!))) ids.add([...distinct][0]!);
+    if (named.some((m) => trailer.split("|").includes(m[1]!.slice("Weave-".length)))) ids.add([...distinct][0]!);
   }
   return ids;
 }

@@ -4,6 +4,7 @@
  * Not here: when they are written (github/merge-back.ts).
  * Invariants: pure; bodies stay under GitHub's 65,536-character limit.
  */
+import { mergeTrailers } from "../core/trailers.js";
 import type { Milestone, Plan } from "../core/plan/plan.js";
 import { titleOf } from "../core/plan/plan.js";
 import type { Ledger } from "./ledger.js";
@@ -61,9 +62,7 @@ export function mergeCommitMessage(m: Milestone, costUsd: number, pr?: number): 
     message: [
       ...m.tasks.map((t, i) => `${i + 1}. ${t.split("\n")[0]}`),
       "",
-      `Weave-Merged: ${m.id}`,
-      `Weave-Milestone: ${m.id}`,
-      `Weave-Cost-USD: ${costUsd.toFixed(4)}`,
+      mergeTrailers(m.id, costUsd),
     ].join("\n"),
   };
 }
