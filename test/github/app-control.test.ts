@@ -1,4 +1,7 @@
 // Steering a run on GitHub: pause/resume and stop through comments, the Retry button, and /weave doctor.
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
 import type { AppWorld } from "./app-fixtures.js";
@@ -37,14 +40,17 @@ describe("App control", () => {
   });
 
   it("stop ends the job; the check run's Retry button starts it again; doctor finds nothing wrong", { timeout: 240_000 }, async () => {
-    // Tasks long enough that the stop (a comment, then a throttled ledger write) arrives while one is in flight.
-    world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 4000 } });
+    // Task 2 waits for a gate the test opens only after the stop: the stop (a comment, then a throttled ledger write)
+    // arrives while it is in flight however busy the machine is.
+    const gate = join(await mkdtemp(join(tmpdir(), "weave-gate-")), "open");
+    world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 200, gate: { "M1:2": gate } } });
     const w = world;
     await w.comment("/weave start");
     await waitFor(async () => (await trailers(w)).length >= 1, "the first checkpoint");
     await waitFor(async () => (await w.ledger()).milestones.M1?.runId, "the run in the ledger");
     await w.comment("/weave stop M1");
     await waitFor(async () => (await w.ledger()).milestones.M1?.state === "stopped", "M1 to stop");
+    await writeFile(gate, "");
     await w.gh.settled();
     const record = (await w.ledger()).milestones.M1!;
     const check = (await w.alice.checks.get({ owner: "acme", repo: "widgets", check_run_id: record.checkRunId! })).data;

@@ -20,8 +20,11 @@ import { createGitHubStandIn } from "../harness/stand-in.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
 import type { QuirkOptions } from "../harness/quirks.js";
 
-/** The agent: for each task writes <milestone>-<n>.txt (and agent.json's `write["<id>:<n>"]` files), sleeps per agent.json, reports $0.10. */
-export const AGENT = `import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+/**
+ * The agent: for each task writes <milestone>-<n>.txt (and agent.json's `write["<id>:<n>"]` files), sleeps per
+ * agent.json, waits for agent.json's `gate["<id>:<n>"]` file to exist when one is named, reports $0.10.
+ */
+export const AGENT = `import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 const cfg = JSON.parse(readFileSync("agent.json", "utf8"));
 const id = process.env.WEAVE_MILESTONE, n = Number(process.env.WEAVE_TASK_INDEX);
@@ -37,6 +40,9 @@ for (const [path, text] of Object.entries((cfg.write ?? {})[id + ":" + n] ?? {})
   writeFileSync(path, text);
 }
 await new Promise((r) => setTimeout(r, (cfg.sleep && cfg.sleep[id + ":" + n]) ?? cfg.sleepMs ?? 200));
+// A gate: the task waits until the test creates that file (an absolute path), so an order is the test's, not the clock's.
+const gate = cfg.gate && cfg.gate[id + ":" + n];
+for (let waited = 0; gate && !existsSync(gate) && waited < 120000; waited += 20) await new Promise((r) => setTimeout(r, 20));
 appendFileSync(process.env.WEAVE_COST_FILE, JSON.stringify({ usd: cfg.usd ?? 0.1 }) + "\\n");
 `;
 

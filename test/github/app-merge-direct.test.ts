@@ -1,4 +1,7 @@
 // Direct merges on GitHub end to end: a concurrent push makes weave recompute (never force); merge order.
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { mirrorFor } from "../../src/github/repo-mirror.js";
 import type { RepoMirror } from "../../src/github/repo-mirror.js";
@@ -48,12 +51,19 @@ describe("direct merges", () => {
 
   for (const order of ["sequential", "completion"] as const) {
     it(`order ${order}: ${order === "sequential" ? "a later-finished earlier milestone lands first" : "milestones land as they finish"}`, { timeout: 120_000 }, async () => {
+      // slow's task waits for a gate the test opens once quick is done (finished, or landed when the order allows it),
+      // so "quick finishes first" holds however busy the machine is.
+      const gate = join(await mkdtemp(join(tmpdir(), "weave-gate-")), "open");
       world = await createAppWorld({
         plan: mergePlan(`{ via: direct, auto: auto, order: ${order} }`, "  - { id: slow, title: Slow, tasks: [one] }\n  - { id: quick, title: Quick, tasks: [one] }\n"),
-        agent: { sleepMs: 200, sleep: { "slow:1": 4000 } },
+        agent: { sleepMs: 200, gate: { "slow:1": gate } },
       });
       const w = world;
       await w.comment("/weave start");
+      const quickDone = order === "sequential" ? ["finished"] : ["merged"];
+      await waitFor(async () => quickDone.includes((await stateOf(w, "quick")) ?? ""), `quick to be ${quickDone[0]}`);
+      expect(await stateOf(w, "slow")).not.toBe("merged");
+      await writeFile(gate, "");
       await waitFor(async () => (await stateOf(w, "slow")) === "merged" && (await stateOf(w, "quick")) === "merged", "both to land");
       const ledger = await w.ledger();
       expect(Date.parse(ledger.milestones.quick!.finishedAt!)).toBeLessThan(Date.parse(ledger.milestones.slow!.finishedAt!));

@@ -3,7 +3,7 @@
  * during the last task holds the milestone `paused` (its finished work kept on weave/<ID>, not merged), and
  * `weave resume` + `weave start` merge it.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkpoints, collect, planYaml, repoForTest, waitFor } from "./local-fixtures.js";
@@ -12,7 +12,10 @@ describe("pause during the last task", () => {
   it("shows pausing, keeps the work, holds the milestone paused; resume merges it", async (t) => {
     const repo = await repoForTest(t, planYaml(`  - { id: last, tasks: [one], files: ["out/last-*"] }\n`));
     const log = join(repo.dir, ".weave/agent.log");
-    const env = { AGENT_SLEEP_MS: "2500", AGENT_LOG: log };
+    // The task ends when the test opens its gate, after it has seen `pausing`: however slow the machine, the pause
+    // lands during the last task.
+    const gate = `${repo.dir}.gate`;
+    const env = { AGENT_GATE: gate, AGENT_LOG: log };
     const run = collect(repo.spawnWeave(["start"], env));
     await waitFor(async () => ((await readFile(log, "utf8")).includes("last:1") ? true : undefined), 30_000, "the last task to start");
 
@@ -22,6 +25,7 @@ describe("pause during the last task", () => {
     const status = await repo.weave(["status", "--json"]);
     const row = (JSON.parse(status.stdout) as { milestones: { id: string; state: string }[] }).milestones.find((m) => m.id === "last");
     expect(row?.state).toBe("pausing");
+    await writeFile(gate, "");
 
     const first = await run.done;
     expect(first.code, first.stdout).toBe(3);
