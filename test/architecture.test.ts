@@ -1,5 +1,6 @@
-// Architecture rules, read from the source itself: no import cycles, adapters never import each other, nothing
-// persisted or received is read with a bare `JSON.parse(…) as T`, and module headers name only paths that exist.
+// Architecture rules, read from the source itself: no import cycles, adapters never import each other (and shared code
+// none at all), git runs only through the one executor, nothing persisted or received is read with a bare
+// `JSON.parse(…) as T`, and module headers name only paths that exist.
 // KNOWN_DEBT lists what today's code still does wrong (the one-loop redesign, issue 12, removes it); the test fails
 // on any new violation and on a listed one that is gone, so the list can only shrink.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -8,15 +9,14 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SRC = join(ROOT, "src");
-/** Homes' adapters: none may import another. src/worker and src/core are shared; src/cli is the CLI's entry. */
+/** Homes' adapters: none may import another. src/cli is the CLI's entry. */
 const ADAPTERS = ["local", "github", "action"] as const;
+/** Shared by every home (the domain, the ports, the loop, the worker, the one git executor): they import no adapter. */
+const SHARED = ["core", "ports", "reconcile", "worker", "git"] as const;
 
 const KNOWN_DEBT = {
-  adapterImports: [
-    "github/landing-attempt.ts -> local/repo-git.ts",
-    "github/repo-mirror.ts -> local/repo-git.ts",
-  ],
-  cycles: ["local/repo-git.ts <-> local/worktree-create.ts"],
+  adapterImports: [] as string[],
+  cycles: [] as string[],
   bareJsonCasts: [
     "action/run-milestone.ts",
     "github/ledger.ts",
@@ -26,17 +26,12 @@ const KNOWN_DEBT = {
     "local/locks.ts",
   ],
   /** Policy that reads an error's words instead of its code; github/github-refusals.ts is where they are translated. */
-  messageBranching: ["core/plan/parse-plan.ts", "github/repo-mirror.ts"],
-  headerPaths: [
-    "core/plan/plan.ts: core/plan/plan-graph.ts",
-    "core/plan/validate-graph.ts: core/plan/plan-graph.ts",
-    "worker/worker-git.ts: local/worktrees.ts",
-    "worker/worker-loop.ts: local/worktrees.ts",
-  ],
+  messageBranching: ["core/plan/parse-plan.ts"],
+  headerPaths: [] as string[],
 };
 
 /** The edges whose job is reading outside words (GitHub's and git's) and translating them into WeaveError codes. */
-const MESSAGE_TRANSLATORS = ["github/github-refusals.ts"];
+const MESSAGE_TRANSLATORS = ["github/github-refusals.ts", "git/git-refusals.ts"];
 /** An error's or a process's words used to decide: `.message.includes(…)`, `/…/.test(e.message)`, `/…/.test(r.stderr)`. */
 const MESSAGE_BRANCHING = [
   /\.message\.(?:includes|startsWith|endsWith|match|search)\(/,
@@ -109,10 +104,23 @@ function findCycles(): string[] {
   return cycles.sort();
 }
 
-function adapterOf(path: string): string | undefined {
-  const top = rel(path).split("/")[0] ?? "";
-  return (ADAPTERS as readonly string[]).includes(top) ? top : undefined;
+const topOf = (relPath: string): string => relPath.split("/")[0] ?? "";
+const adapterOf = (relPath: string): string | undefined => ((ADAPTERS as readonly string[]).includes(topOf(relPath)) ? topOf(relPath) : undefined);
+
+/** Import edges (relative paths) from one home's adapters into another's, or from shared code into any adapter. */
+function forbiddenImports(edges: readonly (readonly [string, string])[]): string[] {
+  const found: string[] = [];
+  for (const [from, to] of edges) {
+    const target = adapterOf(to);
+    if (!target) continue;
+    const source = adapterOf(from);
+    const shared = (SHARED as readonly string[]).includes(topOf(from));
+    if ((source && source !== target) || shared) found.push(`${from} -> ${to}`);
+  }
+  return found.sort();
 }
+
+const edges = [...graph].flatMap(([file, deps]) => deps.map((dep) => [rel(file), rel(dep)] as const));
 
 /** The first comment block of a file. */
 function headerOf(source: string): string {
@@ -140,17 +148,8 @@ describe("architecture", () => {
     expect(findCycles()).toEqual(KNOWN_DEBT.cycles);
   });
 
-  it("never lets one home's adapters import another's", () => {
-    const found: string[] = [];
-    for (const [file, deps] of graph) {
-      const from = adapterOf(file);
-      if (!from) continue;
-      for (const dep of deps) {
-        const to = adapterOf(dep);
-        if (to && to !== from) found.push(`${rel(file)} -> ${rel(dep)}`);
-      }
-    }
-    expect(found.sort()).toEqual([...KNOWN_DEBT.adapterImports].sort());
+  it("never lets one home's adapters import another's, nor shared code (src/git, src/worker, …) any adapter", () => {
+    expect(forbiddenImports(edges)).toEqual([...KNOWN_DEBT.adapterImports].sort());
   });
 
   it("reads persisted and received data through a schema, never `JSON.parse(…) as T`", () => {
@@ -167,6 +166,12 @@ describe("architecture", () => {
     expect(files.flatMap(missingHeaderPaths).sort()).toEqual([...KNOWN_DEBT.headerPaths].sort());
   });
 
+  it("runs git only through the one executor (git/git-executor.ts)", () => {
+    const runsGit = (source: string): boolean => /\b(?:execFile|execFileSync|spawn|spawnSync|exec|execSync)\(\s*["'`]git\b/.test(source);
+    expect(runsGit('execFile("git", args, { cwd })')).toBe(true);
+    expect(files.filter((f) => runsGit(text.get(f)!)).map(rel)).toEqual(["git/git-executor.ts"]);
+  });
+
   it("gives every file in src/ a module header", () => {
     expect(files.filter((f) => headerOf(text.get(f)!).trim().length < 40).map(rel)).toEqual([]);
   });
@@ -175,6 +180,18 @@ describe("architecture", () => {
     // Guard against a regex that silently matches nothing: known import edges and headers are seen.
     const cli = join(SRC, "cli", "main.ts");
     expect(graph.get(cli)!.length).toBeGreaterThan(0);
+    expect(edges).toContainEqual(["github/repo-mirror.ts", "git/git-executor.ts"]);
+    // A new adapter-to-adapter edge (or shared code reaching into a home) fails; a home using src/git does not.
+    expect(forbiddenImports([
+      ["github/repo-mirror.ts", "local/repo-git.ts"],
+      ["git/repo-plumbing.ts", "local/worktree-create.ts"],
+      ["worker/worker-git.ts", "action/git-credentials.ts"],
+      ["github/repo-mirror.ts", "git/repo-plumbing.ts"],
+      ["local/repo-git.ts", "git/git-executor.ts"],
+      ["action/run-milestone.ts", "worker/worker-git.ts"],
+      ["local/repo-git.ts", "local/worktree-create.ts"],
+      ["cli/main.ts", "local/coordinator.ts"],
+    ])).toEqual(["git/repo-plumbing.ts -> local/worktree-create.ts", "github/repo-mirror.ts -> local/repo-git.ts", "worker/worker-git.ts -> action/git-credentials.ts"]);
     expect(headerOf("/**\n * A header naming nowhere/missing.ts.\n */")).toContain("nowhere/missing.ts");
     for (const sample of ["if (!/gone/i.test((e as Error).message)) throw e;", "e.message.includes(\"gone\")", "/GH006/.test(r.stdout + r.stderr)"]) expect(branchesOnMessage(sample)).toBe(true);
     expect(branchesOnMessage("if (e.code !== \"ref-missing\") throw e;")).toBe(false);

@@ -11,6 +11,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
+import { createGit } from "../git/git-executor.js";
 import { formatDuration } from "../core/plan/duration.js";
 import { parsePlan } from "../core/plan/parse-plan.js";
 import { formatCost } from "../core/render/status-table.js";
@@ -18,7 +19,7 @@ import type { Plan } from "../core/plan/plan.js";
 import type { Reporter, WorkerStatus } from "../ports/reporter.js";
 import type { SignalBox } from "../worker/signal-box.js";
 import { runResolveConflicts } from "../worker/resolve-conflicts.js";
-import { createGitRunner, createWorkerGit } from "../worker/worker-git.js";
+import { createWorkerGit } from "../worker/worker-git.js";
 import { runWorkerLoop } from "../worker/worker-loop.js";
 import { readActionInputs } from "./action-inputs.js";
 import type { GetInput } from "./action-inputs.js";
@@ -62,8 +63,10 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   const gitEnv = { ...agent.env, GIT_AUTHOR_NAME: env.GIT_AUTHOR_NAME ?? BOT.name, GIT_AUTHOR_EMAIL: env.GIT_AUTHOR_EMAIL ?? BOT.email, GIT_COMMITTER_NAME: env.GIT_COMMITTER_NAME ?? BOT.name, GIT_COMMITTER_EMAIL: env.GIT_COMMITTER_EMAIL ?? BOT.email, GIT_TERMINAL_PROMPT: "0" };
   // Only weave's own fetches and pushes carry the `token` input, in git's environment (never .git/config or argv).
   const remoteGitEnv = inputs.token ? gitCredentialEnv(gitEnv, { serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com", token: inputs.token }) : gitEnv;
-  const git = createGitRunner(ctx.cwd, gitEnv);
-  const remoteGit = createGitRunner(ctx.cwd, remoteGitEnv);
+  const localExecutor = createGit(ctx.cwd, { env: gitEnv });
+  const remoteExecutor = createGit(ctx.cwd, { env: remoteGitEnv, secrets: inputs.token ? [inputs.token] : [] });
+  const git = (args: readonly string[]): Promise<string> => localExecutor.run(args);
+  const remoteGit = (args: readonly string[]): Promise<string> => remoteExecutor.run(args);
   const defaultBranch = await readDefaultBranch(env);
   const plan = await readDefaultBranchPlan(remoteGit, git, defaultBranch);
   const target = plan.target ?? defaultBranch;

@@ -4,9 +4,10 @@
  * Responsibilities: the `workflows` permission refusal (a change under `.github/workflows/` pushed or merged by an
  * App without that permission, or by a job's GITHUB_TOKEN, which can never have it) with GitHub's words and the
  * fix; 405 "Base branch was modified" (a race: try again) apart from 405 "not mergeable" and other 405/422s; a
- * refused update-branch; git's "couldn't find remote ref"; rate limits (with when to try again).
- * Not here: the requests (github/repo-client.ts, github/repo-mirror.ts).
- * Invariants: pure; the one place GitHub's or git's words are read; where GitHub gives a status, the status decides.
+ * refused update-branch; a push that GitHub's rules refuse; rate limits (with when to try again).
+ * Not here: the requests (github/repo-client.ts, github/repo-mirror.ts); git's own words ("couldn't find remote ref",
+ * "non-fast-forward"), which git/git-refusals.ts translates for every home.
+ * Invariants: pure; the one place GitHub's words are read; where GitHub gives a status, the status decides.
  */
 import type { ErrorCode } from "../core/errors.js";
 import { WeaveError } from "../core/errors.js";
@@ -54,11 +55,18 @@ export function createPullRefusal(text: string): "exists" | "empty" | undefined 
   return undefined;
 }
 
-/** A git fetch that names a ref the remote does not have (git's own words: there is no exit code for it). */
-export function fetchRefusal(stderr: string, refs: readonly string[]): WeaveError | undefined {
-  const words = /[^\n]*couldn't find remote ref[^\n]*/i.exec(stderr)?.[0]?.trim();
-  if (!words) return undefined;
-  return new WeaveError("ref-missing", `${refs.join(" or ")} is gone from GitHub (git: ${words})`, { hint: "nothing to fetch: the branch was deleted or never pushed" });
+/**
+ * What GitHub's side of a refused `git push` says (its words come back through git's stderr): the `workflows`
+ * refusal, or rules that refuse any push to `ref` (`not-authorized`, with GitHub's reasons); undefined when it is
+ * neither — then git's own words decide (git/git-refusals.ts: not a fast-forward is `head-moved`).
+ */
+export function pushRefusal(stderr: string, ref: string): WeaveError | undefined {
+  const workflows = workflowsRefusal(stderr, `the push to ${ref}`);
+  if (workflows) return workflows;
+  if (!/GH006|GH013|protected branch|rule violations/i.test(stderr)) return undefined;
+  // The target's rules refuse this push whatever its content: say GitHub's reasons, not git's noise.
+  const reasons = stderr.split("\n").map((l) => /^remote: - (.*\S)/.exec(l)?.[1]).filter(Boolean);
+  return new WeaveError("not-authorized", `GitHub's rules refuse pushes to ${ref}${reasons.length ? `: ${reasons.join("; ")}` : ""}`, { hint: "merge through a pull request (`merge.via: pr`)" });
 }
 
 /** A rate-limited request (`x-ratelimit-remaining: 0` or a secondary limit's `retry-after`), undefined otherwise. */

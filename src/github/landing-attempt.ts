@@ -7,7 +7,7 @@
  * Invariants: imports neither merge-back.ts nor pull-merge.ts, so the two ways of landing never import each other.
  */
 import type { Milestone, Plan } from "../core/plan/plan.js";
-import type { MergeTreeResult } from "../local/repo-git.js";
+import type { MergeTreeResult } from "../git/repo-plumbing.js";
 import type { AppConfig } from "./app-config.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
 import { moveRecord } from "./mutate-record.js";

@@ -101,7 +101,7 @@ async function conflict(ctx: MergeContext, a: Analysis, files: string[]): Promis
   const r = a.record;
   const id = a.milestone.id;
   if (ctx.plan.merge.via === "pr") await ensurePull(ctx, a).catch((e: unknown) => ctx.log(`${ctx.client.fullName}: no PR for ${id}: ${(e as Error).message}`));
-  const mergeBase = (await a.mirror.git.raw(["merge-base", a.base, a.head])).trim();
+  const mergeBase = await a.mirror.git.mergeBase(a.base, a.head);
   const side = async (branch: string, tip: string): Promise<ConflictSide> => {
     const commits = new Map<string, CommitLine[]>();
     for (const file of files.slice(0, 20)) commits.set(file, await a.mirror.commits(mergeBase, tip, [file]));

@@ -4,10 +4,12 @@
  * mid-merge), `.weave/` conflicts resolved to the milestone's side, the scope check against declared files,
  * a compare-and-swap move of the target (or a fast-forward of the main checkout), and a push with bounded backoff that
  * first merges in what others pushed meanwhile.
- * Not here: when to merge (reconcile/decide.ts), GitHub merges (github/).
- * Invariants: never force-moves or force-pushes; a conflict leaves both branches exactly as they were.
+ * Not here: when to merge (reconcile/decide.ts), GitHub merges (github/), the git plumbing (git/repo-plumbing.ts,
+ * local/repo-git.ts).
+ * Invariants: never force-moves or force-pushes; a conflict leaves both branches exactly as they were; a refused push
+ * is told apart by its WeaveError code (`head-moved`), never by git's words.
  */
-import { WeaveError } from "../core/errors.js";
+import { isWeaveError, WeaveError } from "../core/errors.js";
 import { filesOutsideScope, mergeVerdict } from "../core/merge-verdict.js";
 import type { Milestone, Plan } from "../core/plan/plan.js";
 import { titleOf } from "../core/plan/plan.js";
@@ -97,8 +99,8 @@ async function pushWithBackoff(git: RepoGit, target: string, onTarget: boolean, 
       return remote;
     } catch (e) {
       last = e;
-      const words = `${(e as Error).message}\n${((e as Error).cause as Error | undefined)?.message ?? ""}`;
-      if (/fetch first|non-fast-forward|\[rejected\]/i.test(words)) await catchUp(git, remote, target, onTarget);
+      // The remote moved first (git/git-refusals.ts says `head-moved`): bring its commits in before trying again.
+      if (isWeaveError(e, "head-moved")) await catchUp(git, remote, target, onTarget);
       if (attempt < PUSH_BACKOFF_MS.length) await sleep(PUSH_BACKOFF_MS[attempt]!);
     }
   }
@@ -110,10 +112,10 @@ async function pushWithBackoff(git: RepoGit, target: string, onTarget: boolean, 
 
 /** Brings `remote`'s newer commits of `target` into the local target by a merge commit, never touching a working tree but the checkout's fast-forward. */
 async function catchUp(git: RepoGit, remote: string, target: string, onTarget: boolean): Promise<void> {
-  await git.raw(["fetch", "-q", remote, `refs/heads/${target}`]);
+  await git.raw(["fetch", "-q", "--end-of-options", remote, `refs/heads/${target}`]);
   const theirs = await git.revParse("FETCH_HEAD");
   const ours = await git.revParse(target);
-  if (!theirs || !ours || (await git.raw(["merge-base", ours, theirs])).trim() === theirs) return; // nothing new there
+  if (!theirs || !ours || (await git.mergeBase(ours, theirs)) === theirs) return; // nothing new there
   const merged = await git.mergeTree(ours, theirs);
   if (!merged.clean) {
     throw new WeaveError("git-failed", `${remote}/${target} moved and its new commits conflict with the merge in ${merged.conflicts.join(", ")}`, {

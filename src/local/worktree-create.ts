@@ -11,7 +11,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { WeaveError } from "../core/errors.js";
-import type { RepoGit } from "./repo-git.js";
+
+/** What worktree creation asks of the repository's git (local/repo-git.ts's RepoGit is one; this file never imports it). */
+export interface WorktreeGit {
+  root: string;
+  raw(args: readonly string[]): Promise<string>;
+  revParse(ref: string): Promise<string | undefined>;
+  listWorktrees(): Promise<{ path: string; branch?: string }[]>;
+}
 
 const queues = new Map<string, Promise<unknown>>();
 
@@ -32,7 +39,7 @@ export interface EnsureWorktreeHooks {
  * A worktree of `branch` at `path`; the branch is created at `startPoint` when it does not exist yet. Calling it again
  * after any failure (or a kill) part-way finishes the job.
  */
-export async function ensureWorktree(git: RepoGit, path: string, branch: string, startPoint: string, hooks: EnsureWorktreeHooks = {}): Promise<void> {
+export async function ensureWorktree(git: WorktreeGit, path: string, branch: string, startPoint: string, hooks: EnsureWorktreeHooks = {}): Promise<void> {
   await serialiseWorktreeAdmin(git.root, async () => {
     if (!(await git.revParse(`refs/heads/${branch}`))) {
       await git.raw(["branch", "--no-track", "--end-of-options", branch, startPoint]);

@@ -11,6 +11,7 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
+import { createGit } from "../git/git-executor.js";
 import { findMilestone } from "../core/plan/plan.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import { agentTaskEnv, describeExit, runAgentTask } from "./agent-task.js";
@@ -19,7 +20,7 @@ import type { ResolvedAgent } from "./agents/presets.js";
 import { resolveAgent } from "./agents/presets.js";
 import { formatResolveMessage, progressFrom } from "./checkpoint.js";
 import { createStatusSender } from "./status-sender.js";
-import { createGitRunner, createWorkerGit } from "./worker-git.js";
+import { createWorkerGit } from "./worker-git.js";
 import { verifyCheckout } from "./worker-loop.js";
 import type { WorkerRunOptions } from "./worker-loop.js";
 
@@ -56,8 +57,12 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   const verifySpec: ResolvedAgent = { name: "custom", family: "other", command: plan.worker.verify ?? "", cost: "none", rootEnv: {}, executable: "", plain: true };
   const envFor = (text: string, extra: Record<string, string>): NodeJS.ProcessEnv =>
     agentTaskEnv({ base: options.env, milestone: milestone!, plan, agent: agentSpec, runId: options.runId, costFile: options.costFile, task: milestone!.tasks.length, text, extra });
-  const git = createGitRunner(options.cwd, options.gitEnv);
-  const remoteGit = createGitRunner(options.cwd, options.remoteGitEnv ?? options.gitEnv);
+  const runner = (env: NodeJS.ProcessEnv | undefined) => {
+    const executor = createGit(options.cwd, { env });
+    return (args: readonly string[]): Promise<string> => executor.run(args);
+  };
+  const git = runner(options.gitEnv);
+  const remoteGit = runner(options.remoteGitEnv ?? options.gitEnv);
   const workerGit = createWorkerGit(options.cwd, { env: options.gitEnv });
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
   const { status, send } = createStatusSender(milestone, options.runId, reporter, signals, now);

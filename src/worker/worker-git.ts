@@ -1,14 +1,14 @@
 /**
- * Worker git: the few git operations a worker needs in its checkout (a local worktree or an Actions clone).
+ * Worker git: the few git operations a worker needs in its checkout (a local worktree or an Actions clone), on the one
+ * executor (git/git-executor.ts).
  * Responsibilities: where HEAD is, commit everything as a checkpoint, discard a failed attempt (back to its
  * checkpoint, its own commits included), whether the milestone changed any file, read checkpoint messages since the
  * target, publish (push) the branch when the home needs it.
- * Not here: merging (local/local-merge.ts, github/), worktree creation (local/worktrees.ts).
- * Invariants: a failed git command throws WeaveError("git-failed") with git's own words.
- * Why execFile and not simple-git here: every worker process pays its imports at start-up; this keeps it lean.
+ * Not here: merging (local/local-merge.ts, github/merge-back.ts), worktree creation (local/worktree-create.ts).
+ * Invariants: a failed git command throws a WeaveError with a code (ports/git.ts) and git's own last words.
  */
-import { execFile } from "node:child_process";
-import { WeaveError } from "../core/errors.js";
+import { createGit } from "../git/git-executor.js";
+import type { Git, GitEnv } from "../ports/git.js";
 
 export interface WorkerGit {
   currentBranch(): Promise<string>;
@@ -31,25 +31,9 @@ export interface WorkerGit {
   publish(): Promise<void>;
 }
 
-export function gitFailure(action: string, e: unknown): WeaveError {
-  const detail = e instanceof Error ? e.message.trim().split("\n").slice(-3).join(" ") : String(e);
-  return new WeaveError("git-failed", `git ${action} failed: ${detail}`, { cause: e, hint: "run the same git command by hand to see the whole error" });
-}
-
-export type GitRunner = (args: string[]) => Promise<string>;
-
-export function createGitRunner(cwd: string, env?: NodeJS.ProcessEnv): GitRunner {
-  return (args) =>
-    new Promise((resolve, reject) => {
-      execFile("git", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (error) reject(gitFailure(args[0] ?? "", new Error(stderr.trim() || error.message)));
-        else resolve(stdout);
-      });
-    });
-}
-
-export function createWorkerGit(cwd: string, options: { publish?: (git: GitRunner) => Promise<void>; env?: NodeJS.ProcessEnv } = {}): WorkerGit {
-  const git = createGitRunner(cwd, options.env);
+export function createWorkerGit(cwd: string, options: { publish?: (git: Git) => Promise<void>; env?: GitEnv } = {}): WorkerGit {
+  const executor = createGit(cwd, { env: options.env });
+  const git = (args: readonly string[]): Promise<string> => executor.run(args);
   return {
     currentBranch: async () => (await git(["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(() => "")).trim(),
     head: async () => (await git(["rev-parse", "HEAD"])).trim(),
@@ -71,11 +55,11 @@ export function createWorkerGit(cwd: string, options: { publish?: (git: GitRunne
       await git(["reset", "-q", "--hard", sha]);
       await git(["clean", "-q", "-fd"]);
     },
-    changedSince: async (base) => (await git(["diff", "--name-only", `${base}...HEAD`])).trim() !== "",
+    changedSince: async (base) => (await git(["diff", "--name-only", "--end-of-options", `${base}...HEAD`, "--"])).trim() !== "",
     messagesSince: async (base) => {
-      const out = await git(["log", "--format=%B%x00", `${base}..HEAD`]);
+      const out = await git(["log", "--format=%B%x00", "--end-of-options", `${base}..HEAD`, "--"]);
       return out.split("\0").map((m) => m.trim()).filter(Boolean);
     },
-    publish: async () => options.publish?.(git),
+    publish: async () => options.publish?.(executor),
   };
 }

@@ -4,7 +4,7 @@
  * checkpoint (dropping what the failed attempt committed) unless retrying cannot help, count every attempt's cost,
  * heartbeat with the live cost, obey pause (after the task), stop (SIGTERM the task, checkpoint what exists) and the
  * live budget, fail a milestone that changed no files (unless `allow_empty`), report the outcome.
- * Not here: creating the checkout (local/worktrees.ts, the workflow), transport (ports/reporter.ts), OS signals
+ * Not here: creating the checkout (local/worktree-create.ts, the workflow), transport (ports/reporter.ts), OS signals
  * (worker-main), what an agent's output means (agents/).
  * Invariants: a finished task is committed before the next starts, so a crash loses at most the task in flight;
  * plan text reaches commands only through the environment and the task file; statuses carry weave's reasons.

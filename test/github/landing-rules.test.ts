@@ -1,6 +1,6 @@
 // Table tests of the App's pure landing rules: the next step for a PR, GitHub's refusals, run correlation, job outcomes.
 import { describe, expect, it } from "vitest";
-import { fetchRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
+import { mergeRefusal, pushRefusal, rateLimitRefusal, updateBranchRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
 import { isUnaskedStop, judgeRun } from "../../src/github/job-outcome.js";
 import { nextLandingStep } from "../../src/github/landing-policy.js";
 import type { PullSituation } from "../../src/github/landing-policy.js";
@@ -50,11 +50,9 @@ describe("GitHub's refusals as WeaveError codes", () => {
     expect(error.hint).toBeTruthy();
   });
 
-  it("codes a refused update-branch, a missing ref and a rate limit (with when to try again)", () => {
+  it("codes a refused update-branch and a rate limit (with when to try again)", () => {
     expect(updateBranchRefusal("expected head sha didn’t match current head ref.", 7, "main").code).toBe("head-moved");
     expect(updateBranchRefusal("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission", 7, "main").code).toBe("workflows-permission");
-    expect(fetchRefusal("fatal: couldn't find remote ref refs/heads/weave/M1", ["main", "weave/M1"])?.code).toBe("ref-missing");
-    expect(fetchRefusal("fatal: unable to access 'https://github.com/': Could not resolve host", ["main"])).toBeUndefined();
     const limited = rateLimitRefusal(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1800000000" }, "API rate limit exceeded", undefined);
     expect(limited?.code).toBe("rate-limited");
     expect(limited?.hint).toContain(new Date(1800000000 * 1000).toISOString());
@@ -69,6 +67,21 @@ describe("GitHub's refusals as WeaveError codes", () => {
     expect(error.message).toContain("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission");
     expect(error.hint).toMatch(/workflows.*permission/);
     expect(workflowsRefusal("! [rejected] main -> main (fetch first)", "the push")).toBeUndefined();
+  });
+
+  it.each<[string, string, string | undefined]>([
+    ["rules (GH013) with their reasons", "remote: error: GH013: Repository rule violations found for refs/heads/main.\nremote: - Changes must be made through a pull request.\n ! [remote rejected] abc -> main (push declined due to repository rule violations)", "not-authorized"],
+    ["a protected branch (GH006)", "remote: error: GH006: Protected branch update failed for refs/heads/main.\n ! [remote rejected] abc -> main (protected branch hook declined)", "not-authorized"],
+    ["the workflows permission", " ! [remote rejected] abc -> weave/M1 (refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission)", "workflows-permission"],
+    ["not a fast-forward: git's words, not GitHub's", " ! [rejected]        abc -> main (fetch first)\nerror: failed to push some refs", undefined],
+    ["a lost connection", "fatal: unable to access 'https://github.com/': Could not resolve host: github.com", undefined],
+  ])("push refused: %s", (_what, stderr, code) => {
+    expect(pushRefusal(stderr, "refs/heads/main")?.code).toBe(code);
+  });
+
+  it("names GitHub's reasons when its rules refuse a push", () => {
+    const error = pushRefusal("remote: error: GH013: Repository rule violations found for refs/heads/main.\nremote: - Changes must be made through a pull request.\nremote: - Required status check \"ci\" is expected.\n", "refs/heads/main")!;
+    expect(error.message).toBe("GitHub's rules refuse pushes to refs/heads/main: Changes must be made through a pull request.; Required status check \"ci\" is expected.");
   });
 });
 

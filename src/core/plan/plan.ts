@@ -1,7 +1,7 @@
 /**
  * The validated plan as the rest of weave sees it.
  * Responsibilities: the `Plan` and `Milestone` types, lookups, and per-milestone effective settings.
- * Not here: parsing and validation (core/plan/parse-plan.ts), the dependency graph (core/plan/plan-graph.ts).
+ * Not here: parsing and validation (core/plan/parse-plan.ts), the dependency graph (core/plan/plan-schedule.ts).
  * Invariants: a `Plan` value is always valid: unique IDs, known acyclic dependencies, defaults applied.
  */
 import type { MilestoneFile, OverlapPolicy, PlanFile } from "./schema.js";
