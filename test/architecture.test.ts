@@ -17,14 +17,7 @@ const KNOWN_DEBT = {
     "github/repo-mirror.ts -> local/repo-git.ts",
   ],
   cycles: ["local/repo-git.ts <-> local/worktree-create.ts"],
-  bareJsonCasts: [
-    "action/run-milestone.ts",
-    "github/ledger.ts",
-    "local/atomic-json.ts",
-    "local/coordinator.ts",
-    "local/local-worker-main.ts",
-    "local/locks.ts",
-  ],
+  bareJsonCasts: ["github/ledger.ts"],
   /** Policy that reads an error's words instead of its code; github/github-refusals.ts is where they are translated. */
   messageBranching: ["core/plan/parse-plan.ts", "github/repo-mirror.ts"],
   headerPaths: [
