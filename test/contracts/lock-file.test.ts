@@ -26,7 +26,7 @@ describe("lock file contracts", () => {
     ["a fractional pid", { pid: 1.5 }, "pid: "],
     ["no start time", { startedAt: undefined }, "startedAt: "],
   ])("refuses a lock with %s, naming the field", (_name, patch, problem) => {
-    expect(errorOf(() => coordinatorLockContract.parse({ ...mainJson("coordinator.lock"), ...patch }, "l")).problems[0]!.message.startsWith(problem)).toBe(true);
+    expect(errorOf(() => coordinatorLockContract.parse({ ...mainJson("coordinator.lock"), ...patch }, "l")).message).toContain(`can read: ${problem}`);
   });
 
   it("refuses a newer version", () => {

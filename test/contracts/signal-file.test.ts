@@ -27,7 +27,7 @@ describe("signal file contract", () => {
     ["an unknown signal", { signal: "explode" }, "signal: "],
     ["no time", { at: undefined }, "at: "],
   ])("refuses %s, naming the field", (_name, patch, problem) => {
-    expect(errorOf(() => signalFileContract.parse({ ...mainJson("signal.json"), ...patch }, "s")).problems[0]!.message).toMatch(new RegExp(`^${problem}`));
+    expect(errorOf(() => signalFileContract.parse({ ...mainJson("signal.json"), ...patch }, "s")).message).toContain(`can read: ${problem}`);
   });
 
   it("on disk: a worker hears a stamped signal and today's, and nothing from garbage", async () => {

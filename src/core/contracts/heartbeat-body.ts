@@ -70,9 +70,7 @@ export const heartbeatBodyContract = versioned({
 export function parseHeartbeatBody(value: unknown): { ok: true; body: HeartbeatBody } | { ok: false; problems: string[] } {
   const checked = heartbeatBodyContract.check(value, "the heartbeat body");
   if (checked.ok) return { ok: true, body: checked.value };
-  const { error } = checked;
-  if (error.code === "contract-newer") return { ok: false, problems: [`version: ${error.message} (${error.hint})`] };
-  return { ok: false, problems: error.problems.map((p) => p.message) };
+  return { ok: false, problems: checked.error.code === "contract-newer" ? [`version: ${checked.error.message} (${checked.error.hint})`] : checked.problems };
 }
 
 /** The body a worker job sends: its wire status, its dispatch, and the notes it took (version 1: no `version`). */

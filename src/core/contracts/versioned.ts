@@ -6,8 +6,8 @@
  * Not here: any one contract's shape (one file each beside this one); reading or writing files (each adapter:
  * local/atomic-json.ts, action/status-file.ts).
  * Invariants: pure; garbage never throws anything but a WeaveError — `contract-invalid` for bad content (its message
- * names the source and the first bad field, `problems` lists every one), `contract-newer` for data a newer weave
- * wrote (its hint says to upgrade); migrations run in order, one version at a time, each on a copy.
+ * names the source and the bad field, or how many when several, then listed in `problems`), `contract-newer` for data
+ * a newer weave wrote (its hint says to upgrade); migrations run in order, one version at a time, each on a copy.
  */
 import type { z } from "zod";
 import { WeaveError } from "../errors.js";
@@ -31,7 +31,9 @@ export interface ContractSpec<S extends z.ZodType> {
   newerHint?: string;
 }
 
-export type CheckResult<T> = { ok: true; value: T } | { ok: false; error: WeaveError };
+type Refused = { ok: false; error: WeaveError; problems: string[] };
+/** A refusal carries every problem (`path: message`), also when its error's message names only the one. */
+export type CheckResult<T> = { ok: true; value: T } | Refused;
 
 export interface Contract<T> {
   readonly what: string;
@@ -49,30 +51,39 @@ export const DEFAULT_NEWER_HINT = "upgrade weave (`npm install -g weave@latest`)
 export function versioned<S extends z.ZodType>(spec: ContractSpec<S>): Contract<z.output<S>> {
   const migrations = spec.migrations ?? {};
   const unversioned = spec.unversioned ?? 0;
-  const invalid = (source: string, problems: string[]): WeaveError =>
-    new WeaveError("contract-invalid", `${source} is not ${spec.what} weave can read: ${problems[0] ?? "bad content"}`, {
+  // One problem is said in the message itself; several are counted there and listed (each rendered on its own line).
+  const invalid = (source: string, problems: string[]): Refused => ({
+    ok: false,
+    problems,
+    error: new WeaveError("contract-invalid", `${source} is not ${spec.what} weave can read: ${problems.length > 1 ? `${problems.length} problems` : problems[0] ?? "bad content"}`, {
       hint: spec.invalidHint,
-      problems: problems.map((message) => ({ message })),
-    });
+      problems: problems.length > 1 ? problems.map((message) => ({ message })) : [],
+    }),
+  });
 
-  const parse = (value: unknown, source: string): z.output<S> => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid(source, [`expected a JSON object, got ${describe(value)}`]);
+  const check = (value: unknown, source: string): CheckResult<z.output<S>> => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return invalid(source, [`expected a JSON object, got ${describe(value)}`]);
     let data = { ...(value as Record<string, unknown>) };
     const stated = data.version ?? unversioned;
-    if (typeof stated !== "number" || !Number.isInteger(stated) || stated < 0) throw invalid(source, [`version: expected a whole number, got ${describe(stated)}`]);
+    if (typeof stated !== "number" || !Number.isInteger(stated) || stated < 0) return invalid(source, [`version: expected a whole number, got ${describe(stated)}`]);
     if (stated > spec.version) {
-      throw new WeaveError("contract-newer", `${source} is ${spec.what} of version ${stated}; this weave reads versions up to ${spec.version}`, {
-        hint: spec.newerHint ?? DEFAULT_NEWER_HINT,
-      });
+      const message = `${source} is ${spec.what} of version ${stated}; this weave reads versions up to ${spec.version}`;
+      return { ok: false, error: new WeaveError("contract-newer", message, { hint: spec.newerHint ?? DEFAULT_NEWER_HINT }), problems: [`version: ${stated} is newer than this weave reads (${spec.version})`] };
     }
     for (let v = stated; v < spec.version; v++) {
       const step = migrations[v];
-      if (!step) throw invalid(source, [`version: ${v} is older than any version this weave reads (${oldest(migrations, spec.version)}–${spec.version})`]);
+      if (!step) return invalid(source, [`version: ${v} is older than any version this weave reads (${oldest(migrations, spec.version)}–${spec.version})`]);
       data = { ...step(data), version: v + 1 };
     }
     const parsed = spec.schema.safeParse(data);
-    if (parsed.success) return parsed.data;
-    throw invalid(source, parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(top level)"}: ${i.message}`));
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return invalid(source, parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(top level)"}: ${i.message}`));
+  };
+
+  const parse = (value: unknown, source: string): z.output<S> => {
+    const result = check(value, source);
+    if (result.ok) return result.value;
+    throw result.error;
   };
 
   return {
@@ -84,18 +95,11 @@ export function versioned<S extends z.ZodType>(spec: ContractSpec<S>): Contract<
       try {
         value = JSON.parse(text);
       } catch (e) {
-        throw invalid(source, [`not JSON (${(e as Error).message})`]);
+        throw invalid(source, [`not JSON (${(e as Error).message})`]).error;
       }
       return parse(value, source);
     },
-    check(value, source) {
-      try {
-        return { ok: true, value: parse(value, source) };
-      } catch (e) {
-        if (e instanceof WeaveError) return { ok: false, error: e };
-        throw e;
-      }
-    },
+    check,
   };
 }
 
