@@ -17,14 +17,7 @@ const SHARED = ["core", "ports", "reconcile", "worker", "git"] as const;
 const KNOWN_DEBT = {
   adapterImports: [] as string[],
   cycles: [] as string[],
-  bareJsonCasts: [
-    "action/run-milestone.ts",
-    "github/ledger.ts",
-    "local/atomic-json.ts",
-    "local/coordinator.ts",
-    "local/local-worker-main.ts",
-    "local/locks.ts",
-  ],
+  bareJsonCasts: ["github/ledger.ts"],
   /** Policy that reads an error's words instead of its code; github/github-refusals.ts is where they are translated. */
   messageBranching: ["core/plan/parse-plan.ts"],
   headerPaths: [] as string[],

@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
-import { toWireStatus } from "./wire-status.js";
+import { wireBody } from "./wire-status.js";
 
 export interface HttpsReporterOptions {
   appUrl: string;
@@ -97,7 +97,7 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       const response = await fetchImpl(new URL(HEARTBEAT_PATH, options.appUrl), {
         method: "POST",
         headers: { authorization: `Bearer ${token.value}`, "content-type": "application/json" },
-        body: JSON.stringify({ dispatch_id: options.dispatchId, status: toWireStatus(status), ...(taken.size ? { notes_seen: [...taken].slice(-NOTES_SEEN_SENT) } : {}) }),
+        body: wireBody(options.dispatchId, status, [...taken].slice(-NOTES_SEEN_SENT)),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       if (response.status === 401) token = undefined;

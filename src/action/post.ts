@@ -9,16 +9,15 @@
  */
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
-import { z } from "zod";
+import { eventDefaultBranch } from "../core/contracts/actions-event.js";
 import { readActionInputs } from "./action-inputs.js";
 import { nudgeCoordinator } from "./coordinator-nudge.js";
 import { createHttpsReporter } from "./https-reporter.js";
 import { POST_RETRY_DELAYS_MS, postStepReport, postWindowSec } from "./post-report.js";
 import { readStatusFile, statusFilePath } from "./status-file.js";
-import { toWireStatus } from "./wire-status.js";
+import { wireBody } from "./wire-status.js";
 
 /** The fields of the event payload the post step reads (declared before the top-level await below runs). */
-const DefaultBranchEvent = z.object({ repository: z.object({ default_branch: z.string().min(1) }) });
 
 try {
   // A coordinator run (`mode: coordinate`) has no milestone and nothing to report.
@@ -57,7 +56,7 @@ async function nudge(): Promise<void> {
   const inputs = readActionInputs((name) => core.getInput(name), core.setSecret);
   const ran = core.getState("milestone") === inputs.milestone;
   const last = ran ? await readStatusFile(statusFilePath(process.env, inputs.milestone)) : null;
-  const report = ran ? JSON.stringify({ dispatch_id: inputs.dispatchId, status: toWireStatus(postStepReport(last, { milestone: inputs.milestone, runId: process.env.GITHUB_RUN_ID ?? "", now: new Date() })) }) : undefined;
+  const report = ran ? wireBody(inputs.dispatchId, postStepReport(last, { milestone: inputs.milestone, runId: process.env.GITHUB_RUN_ID ?? "", now: new Date() })) : undefined;
   const problem = await nudgeCoordinator({ apiUrl: process.env.GITHUB_API_URL ?? "https://api.github.com", repository: process.env.GITHUB_REPOSITORY ?? "", workflow, ref, token, report });
   if (problem) core.warning(`weave: ${problem}; the coordinator's schedule looks again`);
   else core.info(`weave: dispatched ${workflow} so the coordinator sees this job's end`);
@@ -66,6 +65,5 @@ async function nudge(): Promise<void> {
 /** The default branch, from the event GitHub wrote (the dispatch's payload names the repository). */
 async function readDefaultBranch(): Promise<string> {
   const text = process.env.GITHUB_EVENT_PATH ? await readFile(process.env.GITHUB_EVENT_PATH, "utf8").catch(() => "") : "";
-  const parsed = DefaultBranchEvent.safeParse(((): unknown => { try { return JSON.parse(text); } catch { return undefined; } })());
-  return parsed.success ? parsed.data.repository.default_branch : (process.env.GITHUB_REF_NAME ?? "main");
+  return eventDefaultBranch(text) ?? process.env.GITHUB_REF_NAME ?? "main";
 }

@@ -8,8 +8,8 @@
  * Not here: the loop (worker/worker-loop.ts), the transport (action/https-reporter.ts), the entries (action/main.ts, post.ts).
  * Invariants: everything from the outside world is injected (env, core functions, signals), so tests drive it directly.
  */
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { eventDefaultBranch } from "../core/contracts/actions-event.js";
 import { WeaveError } from "../core/errors.js";
 import { createGit } from "../git/git-executor.js";
 import { formatDuration } from "../core/plan/duration.js";
@@ -27,7 +27,7 @@ import { agentEnvironment } from "./agent-environment.js";
 import { gitCredentialEnv } from "./git-credentials.js";
 import { createHttpsReporter, FINAL_STATES } from "./https-reporter.js";
 import type { BudgetWord } from "./https-reporter.js";
-import { statusFilePath } from "./status-file.js";
+import { statusFilePath, writeStatusFile } from "./status-file.js";
 import { WEAVE_VERSION } from "./weave-version.js";
 
 export interface ActionCore {
@@ -88,7 +88,7 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   let reachedSaved = false;
   const reporter: Reporter = {
     async report(status) {
-      await writeFile(statusFile, JSON.stringify(status)).catch(() => undefined);
+      await writeStatusFile(statusFile, status).catch(() => undefined);
       const answer = remote ? await remote.report(status) : undefined;
       // The post step tries longer when the App answered this job before (it is likely just restarting).
       if (remote?.reached && !reachedSaved) {
@@ -159,8 +159,8 @@ async function readDefaultBranch(env: NodeJS.ProcessEnv): Promise<string> {
   if (env.GITHUB_EVENT_PATH) {
     try {
       const { readFile } = await import("node:fs/promises");
-      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) as { repository?: { default_branch?: string } };
-      if (event.repository?.default_branch) return event.repository.default_branch;
+      const branch = eventDefaultBranch(await readFile(env.GITHUB_EVENT_PATH, "utf8"));
+      if (branch) return branch;
     } catch {
       // fall through
     }

@@ -2,10 +2,12 @@
  * The wire shape of a heartbeat or final report: what the Action tells the App about a worker.
  * Responsibilities: weave's own reason and the structured fields, picked one by one, never the agent's output (its
  * tail stays in the job log and the job summary), and a bounded reason.
- * Not here: sending it (action/https-reporter.ts), what the App accepts (github/heartbeat-endpoint.ts).
+ * Not here: sending it (action/https-reporter.ts, action/post.ts); the body's schema, which the App parses with
+ * (core/contracts/heartbeat-body.ts).
  * Invariants: pure; a field reaches the App only when it is listed here, so a new WorkerStatus field stays on the
- * runner until someone decides it may leave.
+ * runner until someone decides it may leave; the body is built by the contract's own `heartbeatBody`.
  */
+import { heartbeatBody } from "../core/contracts/heartbeat-body.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 
 export type WireStatus = Omit<WorkerStatus, "lastOutput">;
@@ -29,4 +31,9 @@ export function toWireStatus(status: WorkerStatus): WireStatus {
   }
   if (status.error !== undefined) wire.error = status.error.length > MAX_REASON_CHARS ? `${status.error.slice(0, MAX_REASON_CHARS - 1)}…` : status.error;
   return wire;
+}
+
+/** The JSON text a job sends (heartbeat or final report): its wire status, its dispatch, the notes it took. */
+export function wireBody(dispatchId: string | undefined, status: WorkerStatus, notesSeen?: readonly string[]): string {
+  return JSON.stringify(heartbeatBody(dispatchId, toWireStatus(status), notesSeen));
 }

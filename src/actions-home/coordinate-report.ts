@@ -2,7 +2,7 @@
  * A worker's final report without an endpoint: in Actions mode the worker's post step dispatches the coordinator
  * workflow with its report (the heartbeat body, `{dispatch_id, status}`) as the `report` input; this turns it
  * into the heartbeat the loop already knows how to weigh.
- * Responsibilities: parse it with the heartbeat endpoint's strict schema, accept it only from a GITHUB_TOKEN
+ * Responsibilities: parse it with the heartbeat body's contract (core/contracts/heartbeat-body.ts), accept it only from a GITHUB_TOKEN
  * (sender `github-actions[bot]`), for the dispatch and run the ledger holds for that milestone, within the claim
  * rules (core/heartbeat-claim.ts); then it is a heartbeat of that run in the session.
  * Not here: what a heartbeat changes (github/run-watch.ts with github/mutate-record.ts); `finished` is still believed
@@ -10,7 +10,8 @@
  * Invariants: a report is a claim, never more: unlike the App's OIDC-pinned heartbeats, nothing proves which job of
  * this repository sent it, so it can only say what the branch and GitHub's run state then confirm or the claim rules allow.
  */
-import { claimProblems, parseHeartbeatBody } from "../core/heartbeat-claim.js";
+import { parseHeartbeatBody } from "../core/contracts/heartbeat-body.js";
+import { claimProblems } from "../core/heartbeat-claim.js";
 import type { Ledger } from "../github/ledger.js";
 import type { RepoSession } from "../github/repo-session.js";
 import type { WorkerStatus } from "../ports/reporter.js";

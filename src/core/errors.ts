@@ -31,6 +31,10 @@ export type ErrorCode =
   | "wrong-checkout"
   | "nested-run"
   | "io-failed"
+  /** A persisted file or received message does not match its contract (core/contracts/). */
+  | "contract-invalid"
+  /** A persisted file or received message was written by a newer weave than this one. */
+  | "contract-newer"
   | "worker-failed"
   | "internal";
 

@@ -1,7 +1,8 @@
 /**
  * Heartbeat endpoint (`POST /weave/heartbeat`): where worker jobs report progress and hear pause/stop.
  * Responsibilities: verify the job's OIDC token (issuer, audience `weave`, signature) and pin its claims to the
- * recorded worker run (github/job-claims.ts); parse the body strictly and check the claim (core/heartbeat-claim.ts);
+ * recorded worker run (github/job-claims.ts); parse the body with its contract (core/contracts/heartbeat-body.ts) and
+ * check the claim (core/heartbeat-claim.ts);
  * record the status (with the ids of the notes the job took); answer the signal, the pending `/weave tell` notes and
  * the run's remaining budget; wake the reconcile when a worker's state changes. A repository the App is not
  * installed on is remembered briefly.
@@ -12,7 +13,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { claimProblems, parseHeartbeatBody } from "../core/heartbeat-claim.js";
+import { parseHeartbeatBody } from "../core/contracts/heartbeat-body.js";
+import { claimProblems } from "../core/heartbeat-claim.js";
 import { runBudgetLeft } from "./budget-reach.js";
 import type { LedgerMilestone } from "./ledger.js";
 import type { WorkerSignal, WorkerStatus } from "../ports/reporter.js";

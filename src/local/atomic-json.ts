@@ -1,11 +1,15 @@
 /**
  * Atomic JSON files: write to a temp file in the same directory, then rename, so readers never see half a file.
- * Responsibilities: atomic write, tolerant read, exclusive create (for claims and locks), clear disk errors.
- * Not here: what the files mean (state-store.ts, file-reporter.ts, locks.ts).
- * Invariants: a failed write leaves the previous content intact and throws WeaveError("io-failed") naming the path.
+ * Responsibilities: atomic write, read through a contract (core/contracts/versioned.ts), exclusive create (for
+ * claims and locks), clear disk errors.
+ * Not here: what the files mean and their versions (core/contracts/), who reads which (state-store.ts,
+ * file-reporter.ts, locks.ts).
+ * Invariants: a failed write leaves the previous content intact and throws WeaveError("io-failed") naming the path;
+ * nothing is read without a contract, so a file is either what its contract says or a WeaveError naming the path.
  */
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { Contract } from "../core/contracts/versioned.js";
 import { WeaveError } from "../core/errors.js";
 
 let counter = 0;
@@ -33,18 +37,43 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   }
 }
 
-/** The parsed file, or undefined when it does not exist or is not JSON (a torn or foreign file). */
-export async function readJson<T>(path: string): Promise<T | undefined> {
+/**
+ * The file as its contract reads it (migrated to the current version), or undefined when it does not exist; content
+ * the contract refuses throws its WeaveError (`contract-invalid`, `contract-newer`) naming the path.
+ */
+export async function readContractFile<T>(path: string, contract: Contract<T>): Promise<T | undefined> {
+  const text = await readText(path);
+  return text === undefined ? undefined : contract.parseText(text, path);
+}
+
+/**
+ * Like readContractFile, for files that are claims rather than records (a worker's status, a signal): content the
+ * contract refuses (torn, foreign, garbage, a newer weave's) reads as no file; disk errors still throw.
+ */
+export async function readContractFileOrNothing<T>(path: string, contract: Contract<T>): Promise<T | undefined> {
+  const text = await readText(path);
+  if (text === undefined) return undefined;
+  const parsed = contract.check(tryJson(text), path);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+function tryJson(text: string): unknown {
   try {
-    return JSON.parse(await readFile(path, "utf8")) as T;
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || e instanceof SyntaxError) return undefined;
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw ioError("read", path, e);
   }
 }
 
-/** Creates the file only if it does not exist; false when it already does. */
 /** Creates a directory (and its parents), with an error that names the path when something is in the way. */
 export async function ensureDir(path: string): Promise<void> {
   try {
@@ -54,6 +83,7 @@ export async function ensureDir(path: string): Promise<void> {
   }
 }
 
+/** Creates the file only if it does not exist; false when it already does. */
 export async function createExclusive(path: string, content: string): Promise<boolean> {
   await ensureDir(dirname(path));
   try {

@@ -9,6 +9,7 @@ import { watch } from "node:fs";
 import type { FSWatcher } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { controlRequestContract } from "../core/contracts/control-request.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
 import { decide } from "../reconcile/decide.js";
@@ -205,7 +206,7 @@ async function takeRequests(ctx: RunContext): Promise<ControlRequest[]> {
   for (const name of names) {
     const path = join(ctx.paths.requests, name);
     try {
-      requests.push(JSON.parse(await readFile(path, "utf8")) as ControlRequest);
+      requests.push(controlRequestContract.parseText(await readFile(path, "utf8"), path));
     } catch {
       // torn or foreign file: drop it
     }

@@ -10,8 +10,7 @@ import { existsSync } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plan } from "../core/plan/plan.js";
-import type { WorkerStatus } from "../ports/reporter.js";
-import { readJson } from "./atomic-json.js";
+import { readWorkerStatus } from "./file-reporter.js";
 import { isProcessAlive, readLockHolder } from "./locks.js";
 import type { RepoGit } from "./repo-git.js";
 import type { RunState } from "./state-store.js";
@@ -43,7 +42,7 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
   for (const [id, record] of Object.entries(state?.milestones ?? {})) {
     // A stale record is already known to be dead: the next `weave start` requeues it.
     if (record.state !== "claimed" && record.state !== "running") continue;
-    const status = await readJson<WorkerStatus>(paths.status(id));
+    const status = await readWorkerStatus(paths, id);
     if (!isProcessAlive(record.pid)) {
       if (!coordinatorAlive) findings.push({ kind: "dead-worker", subject: id, detail: `${record.state}, but its worker (PID ${record.pid ?? "?"}) is gone`, fix: "mark it stale: the next `weave start` resumes it from its last checkpoint", apply: () => markStale(paths, id, "worker process gone (doctor)") });
     } else if (status && now - Date.parse(status.updatedAt) > plan.heartbeat_timeout * 1000) {

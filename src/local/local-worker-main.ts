@@ -5,12 +5,11 @@
  * Invariants: always leaves a final status file, even when it refuses to start.
  */
 import { readFile } from "node:fs/promises";
-import type { Plan } from "../core/plan/plan.js";
+import { workerJobContract } from "../core/contracts/worker-job.js";
 import { createWorkerGit } from "../worker/worker-git.js";
 import { runWorkerLoop } from "../worker/worker-loop.js";
 import { createSignalBox } from "../worker/signal-box.js";
-import { createFileReporter } from "./file-reporter.js";
-import { writeJsonAtomic } from "./atomic-json.js";
+import { createFileReporter, writeStatusFile } from "./file-reporter.js";
 import { weavePaths } from "./weave-paths.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 
@@ -32,7 +31,7 @@ export async function runLocalWorker(args: LocalWorkerArgs, env: NodeJS.ProcessE
   process.on("SIGINT", onSignal);
   const startedAt = new Date().toISOString();
   try {
-    const plan = JSON.parse(await readFile(args.jobPath, "utf8")) as Plan;
+    const { plan } = workerJobContract.parseText(await readFile(args.jobPath, "utf8"), args.jobPath);
     const status = await runWorkerLoop({
       plan,
       milestoneId: args.milestone,
@@ -53,7 +52,7 @@ export async function runLocalWorker(args: LocalWorkerArgs, env: NodeJS.ProcessE
       milestone: args.milestone, runId: args.runId, state: "failed", tasksDone: 0, tasks: 0, costUsd: 0,
       pid: process.pid, startedAt, updatedAt: new Date().toISOString(), error: (e as Error).message,
     };
-    await writeJsonAtomic(paths.status(args.milestone), failed).catch(() => undefined);
+    await writeStatusFile(paths, args.milestone, failed).catch(() => undefined);
     process.stderr.write(`weave worker ${args.milestone}: ${(e as Error).message}\n`);
     return 1;
   } finally {

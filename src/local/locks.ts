@@ -1,13 +1,17 @@
 /**
  * Locks: one coordinator per repository (a PID lock a dead holder loses) and one worker per milestone (a claim file).
  * Responsibilities: acquire/release with exclusive creation; take over a dead coordinator's lock; report the holder.
- * Not here: deciding who should run (local/coordinator.ts).
+ * Not here: deciding who should run (local/coordinator.ts); the files' content and versions
+ * (core/contracts/lock-file.ts).
  * Invariants: a live holder is never displaced; of processes racing for a dead holder's lock exactly one wins; release
- * is safe to call twice.
+ * is safe to call twice; a lock file that fails its contract names no holder (it is taken over like a dead one),
+ * except one of a newer weave, which is refused (WeaveError `contract-newer`: use that weave).
  */
 import { existsSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import { WeaveError } from "../core/errors.js";
+import { coordinatorLock, coordinatorLockContract, milestoneClaim } from "../core/contracts/lock-file.js";
+import type { CoordinatorLock } from "../core/contracts/lock-file.js";
+import { isWeaveError, WeaveError } from "../core/errors.js";
 import { createExclusive } from "./atomic-json.js";
 
 async function remove(path: string): Promise<void> {
@@ -33,15 +37,20 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-interface LockContent {
-  pid: number;
-  startedAt: string;
-}
+type LockContent = CoordinatorLock;
 
+/** Who holds the lock: undefined when nobody does or the file names nobody (torn, empty, foreign). */
 export async function readLockHolder(path: string): Promise<LockContent | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(path, "utf8")) as LockContent;
+    text = await readFile(path, "utf8");
   } catch {
+    return undefined;
+  }
+  try {
+    return coordinatorLockContract.parseText(text, path);
+  } catch (e) {
+    if (isWeaveError(e, "contract-newer")) throw e;
     return undefined;
   }
 }
@@ -53,7 +62,7 @@ export async function readLockHolder(path: string): Promise<LockContent | undefi
  * over the same way, one level up.
  */
 export async function acquireCoordinatorLock(path: string, pid = process.pid): Promise<HeldLock> {
-  const me: LockContent = { pid, startedAt: new Date().toISOString() };
+  const me: LockContent = coordinatorLock(pid, new Date());
   for (let attempt = 0; attempt < 20; attempt++) {
     if (await createExclusive(path, JSON.stringify(me))) return heldLock(path, pid);
     const holder = await readSettledHolder(path);
@@ -65,7 +74,7 @@ export async function acquireCoordinatorLock(path: string, pid = process.pid): P
   throw new WeaveError("already-running", `could not take the coordinator lock ${path}`, { hint: "run `weave doctor --fix`" });
 }
 
-const UNREADABLE: LockContent = { pid: 0, startedAt: "" };
+const UNREADABLE: LockContent = coordinatorLock(0, new Date(0));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function alreadyRunning(pid: number): WeaveError {
@@ -131,7 +140,7 @@ async function replaceFile(path: string, content: string): Promise<void> {
 
 /** One worker per milestone: false when another claim exists. */
 export async function claimMilestone(path: string, owner: { runId: string; pid: number }): Promise<boolean> {
-  return createExclusive(path, JSON.stringify({ ...owner, at: new Date().toISOString() }));
+  return createExclusive(path, JSON.stringify(milestoneClaim(owner, new Date())));
 }
 
 export async function releaseClaim(path: string): Promise<void> {

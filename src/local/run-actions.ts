@@ -8,6 +8,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import type { ControlRequest } from "../core/contracts/control-request.js";
+import { workerJob } from "../core/contracts/worker-job.js";
 import { isWeaveError, WeaveError } from "../core/errors.js";
 import { findMilestone } from "../core/plan/plan.js";
 import type { WorkerSignal } from "../ports/reporter.js";
@@ -46,7 +48,7 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
     if (record.state !== "eligible" && record.state !== "stale" && record.state !== "paused" && record.state !== "stopped") ctx.move(id, "eligible");
     await rm(ctx.paths.status(id), { force: true });
     await rm(ctx.paths.signal(id), { force: true });
-    await writeJsonAtomic(ctx.paths.job(id), ctx.plan);
+    await writeJsonAtomic(ctx.paths.job(id), workerJob(ctx.plan));
     const out = openSync(ctx.paths.log(id), "a");
     const child = spawn(process.execPath, [weaveBin, "__worker", "--repo", ctx.paths.root, "--job", ctx.paths.job(id), "--milestone", id, "--run", ctx.state.runId, "--base", ctx.target, ...(head ? ["--expect", head] : [])], {
       cwd: path, env: ctx.env, detached: true, stdio: ["ignore", out, out],
@@ -166,11 +168,7 @@ function failedAncestors(ctx: RunContext, id: string): string[] {
   return failed;
 }
 
-export interface ControlRequest {
-  verb: "stop" | "pause" | "resume" | "merge";
-  ids: string[];
-  force?: boolean;
-}
+export type { ControlRequest } from "../core/contracts/control-request.js";
 
 /** Applies a user's request to the run; returns one line per milestone saying what happened. */
 export async function applyRequest(ctx: RunContext, request: ControlRequest): Promise<string[]> {

@@ -10,8 +10,7 @@ import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import type { WorkerStatus } from "../ports/reporter.js";
-import { readJson } from "./atomic-json.js";
-import type { SignalFile } from "./file-reporter.js";
+import { readSignal, readWorkerStatus } from "./file-reporter.js";
 import type { HeldLock } from "./locks.js";
 import { acquireCoordinatorLock, isProcessAlive, releaseClaim } from "./locks.js";
 import { preflight } from "./preflight.js";
@@ -94,7 +93,7 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
     // Liveness first, then the status file: a worker writes its final status before it exits, so a worker seen gone
     // here has its final word in the file read next (the other order reads "running", then sees it gone: "stale").
     const alive = isChildAlive(id) ?? isProcessAlive(record.pid);
-    const status = await readJson<WorkerStatus>(ctx.paths.status(id));
+    const status = await readWorkerStatus(ctx.paths, id);
     const mine = status && status.runId === state.runId && status.pid === record.pid ? status : undefined;
     if (mine) {
       ctx.statuses.set(id, mine);
@@ -144,7 +143,7 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
 }
 
 async function pauseAsked(ctx: RunContext, id: string): Promise<boolean> {
-  return (await readJson<SignalFile>(ctx.paths.signal(id)))?.signal === "pause";
+  return (await readSignal(ctx.paths, id))?.signal === "pause";
 }
 
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL"): void {

@@ -8,9 +8,8 @@ import type { Plan } from "../core/plan/plan.js";
 import type { StatusRow, StatusTotals } from "../core/render/status-table.js";
 import { totalsOf } from "../core/render/status-table.js";
 import { formatDuration } from "../core/plan/duration.js";
-import type { VerifyStatus, WorkerStatus } from "../ports/reporter.js";
-import { readJson } from "./atomic-json.js";
-import type { SignalFile } from "./file-reporter.js";
+import type { VerifyStatus } from "../ports/reporter.js";
+import { readSignal, readWorkerStatus } from "./file-reporter.js";
 import type { RunState } from "./state-store.js";
 import type { WeavePaths } from "./weave-paths.js";
 
@@ -20,11 +19,11 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
     const record = state?.milestones[m.id];
     const live = record && ["claimed", "running", "stale"].includes(record.state);
     // The worker's last status says whether some of its spend is unknown, after it ended too.
-    const status = record ? await readJson<WorkerStatus>(paths.status(m.id)) : undefined;
+    const status = record ? await readWorkerStatus(paths, m.id) : undefined;
     const ofRun = status && status.runId === state?.runId ? status : undefined;
     const current = live ? ofRun : undefined;
     // A pause asked of a running worker shows as `pausing` until the worker stops after its task in flight.
-    const pausing = (record?.state === "running" || record?.state === "claimed") && (await readJson<SignalFile>(paths.signal(m.id)))?.signal === "pause";
+    const pausing = (record?.state === "running" || record?.state === "claimed") && (await readSignal(paths, m.id))?.signal === "pause";
     rows.push({
       id: m.id,
       state: pausing ? "pausing" : record?.state ?? "pending",

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
+import { controlRequest } from "../../core/contracts/control-request.js";
 import { WeaveError } from "../../core/errors.js";
 import { writeJsonAtomic } from "../../local/atomic-json.js";
 import { sendSignal } from "../../local/file-reporter.js";
@@ -30,7 +31,7 @@ export function controlCommand(verb: ControlRequest["verb"]) {
     const ids = idList(plan, positionals, `weave ${verb}`);
     const repo = await findRepoRoot(io.cwd);
     const paths = weavePaths(repo);
-    const request: ControlRequest = { verb, ids, force: values.force };
+    const request: ControlRequest = controlRequest(verb, ids, values.force);
 
     const holder = await readLockHolder(paths.coordinatorLock);
     if (holder && isProcessAlive(holder.pid)) {
