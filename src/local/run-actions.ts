@@ -113,7 +113,9 @@ export async function mergeOne(ctx: RunContext, id: string, defer?: (task: () =>
       else await cleanup();
     } else {
       record.conflictFiles = outcome.files;
-      record.reason = outcome.kind === "conflict" ? `merge conflict in ${outcome.files.length} file${outcome.files.length === 1 ? "" : "s"}` : `files outside the declared scope (merge.scope: strict): ${outcome.files.join(", ")}`;
+      record.reason = outcome.kind === "conflict" ? `merge conflict in ${outcome.files.length} file${outcome.files.length === 1 ? "" : "s"}`
+        : outcome.runFolder ? `files under .weave/, weave's run folder, which no branch may carry: ${outcome.files.join(", ")} (remove them from weave/${id}, then \`weave merge ${id}\`)`
+        : `files outside the declared scope (merge.scope: strict): ${outcome.files.join(", ")}`;
       if (outcome.kind === "conflict") record.scopeWarnings = outcome.scopeWarnings;
       ctx.move(id, "conflict", record.reason);
     }
