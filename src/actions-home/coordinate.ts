@@ -111,7 +111,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
       doctor: (fix) => diagnoseRepo(session, client, fix),
     });
   } else if (request.kind === "button") {
-    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login));
+    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plan?.plan));
     await reconcile("event");
   } else if (request.kind === "review") {
     const plan = await loadPlan(session, client);

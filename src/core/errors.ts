@@ -32,6 +32,11 @@ export type ErrorCode =
   | "nested-run"
   | "io-failed"
   | "worker-failed"
+  /** Control refusals (core/control.ts): no run yet, a state the command does not apply to, a failed verify, a skip behind a failure. */
+  | "no-run"
+  | "not-applicable"
+  | "verify-failed"
+  | "skipped-by-failure"
   | "internal";
 
 /** A place in a file users wrote (1-based line and column). */

@@ -289,7 +289,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       void serialise(session, async () => {
         const client = await clientFor(session);
         if (!["write", "maintain", "admin"].includes(await client.permission(sender.login))) return;
-        await updateLedger(client, session, (ledger) => applyButton(ledger, id, action.identifier, sender.login));
+        await updateLedger(client, session, (ledger) => applyButton(ledger, id, action.identifier, sender.login, session.plan?.plan));
         await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: check run button`, e));
     });
