@@ -25,6 +25,7 @@ import { applyApproval, applyButton } from "../github/person-requests.js";
 import { loadPlan } from "../github/plan-source.js";
 import { reconcileRepo, refreshStatusComment } from "../github/reconcile-repo.js";
 import type { ReconcileDeps, ReconcileTrigger } from "../github/reconcile-repo.js";
+import { reportingPostFailures } from "../github/post-failures.js";
 import type { OctokitLike, RepoClient } from "../github/repo-client.js";
 import { createRepoClient } from "../github/repo-client.js";
 import { mirrorFor } from "../github/repo-mirror.js";
@@ -75,7 +76,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   const request = readCoordinatorRequest(env.GITHUB_EVENT_NAME!, payload);
   const baseUrl = env.GITHUB_API_URL || "https://api.github.com";
   const octokit = new ProbotOctokit({ auth: { token }, baseUrl, throttle: { enabled: false }, log: { debug() {}, info() {}, warn: core.info, error: core.info } });
-  const client = createRepoClient(octokit as unknown as OctokitLike, { owner: owner!, repo: repo! });
+  const client = reportingPostFailures(createRepoClient(octokit as unknown as OctokitLike, { owner: owner!, repo: repo! }), { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
   const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
   const session = createSession(client.fullName, 0, config.cacheDir);
   session.client = client;
@@ -110,7 +111,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
       doctor: (fix) => diagnoseRepo(session, client, fix),
     });
   } else if (request.kind === "button") {
-    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login));
+    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plan?.plan));
     await reconcile("event");
   } else if (request.kind === "review") {
     const plan = await loadPlan(session, client);

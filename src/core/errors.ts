@@ -36,6 +36,11 @@ export type ErrorCode =
   /** A persisted file or received message was written by a newer weave than this one. */
   | "contract-newer"
   | "worker-failed"
+  /** Control refusals (core/control.ts): no run yet, a state the command does not apply to, a failed verify, a skip behind a failure. */
+  | "no-run"
+  | "not-applicable"
+  | "verify-failed"
+  | "skipped-by-failure"
   | "internal";
 
 /** A place in a file users wrote (1-based line and column). */

@@ -2,24 +2,27 @@
  * Comment commands: `/weave start|status|stop|pause|resume|merge|doctor|help` said on an issue or PR.
  * Responsibilities: only people with write, maintain or admin permission (one polite refusal for anyone else;
  * bots ignored), a reaction when a command is taken, the plan from the default branch (errors with file, line,
- * column), the eligibility report and tracking issue on start, and control requests written to the ledger.
+ * column), the eligibility report and tracking issue on start, and control requests written to the ledger (what
+ * stop, pause, resume and merge mean is core/control.ts, applied by github/person-requests.ts).
  * Not here: parsing (core/commands.ts), running the plan (github/reconcile-repo.ts).
  * Invariants: every ledger change goes through a CAS update; a refused command changes nothing.
  */
 import { randomBytes } from "node:crypto";
 import { COMMAND_HELP, parseCommands, renderCommandProblems } from "../core/commands.js";
+import { controlMilestones, replyText } from "../core/control.js";
 import type { WeaveCommand } from "../core/commands.js";
 import { findEligibility } from "../core/eligibility.js";
 import { isWeaveError } from "../core/errors.js";
 import type { MilestoneState } from "../core/lifecycle.js";
-import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
+import { SETTLED_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
+import { findMilestone } from "../core/plan/plan.js";
 import { renderEligibilityMarkdown } from "../core/render/eligibility-report.js";
 import { renderErrorMarkdown } from "../core/render/error-render.js";
 import type { Ledger } from "./ledger.js";
 import { readLedger, writeLedger } from "./ledger.js";
+import { applyControl } from "./person-requests.js";
 import { mirrorFor } from "./repo-mirror.js";
-import { moveRecord } from "./mutate-record.js";
 import { loadPlan } from "./plan-source.js";
 import type { RepoClient } from "./repo-client.js";
 import type { RepoSession } from "./repo-session.js";
@@ -94,43 +97,17 @@ async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, 
       await tell(session, client, event, command, deps.now());
       return;
   }
+  const verb = command.verb; // stop, pause, resume or merge: what each means is core/control.ts
   const lines: string[] = [];
   await updateLedger(client, session, (ledger) => {
     lines.length = 0;
-    if (!ledger.run) {
-      lines.push("No run yet: say `/weave start` first.");
-      return;
-    }
-    for (const id of ids) {
-      const r = ledger.milestones[id];
-      if (!r) continue;
-      if (command.verb === "pause" || command.verb === "stop") {
-        if (ACTIVE_STATES.has(r.state) && r.state !== "paused") {
-          r.signal = command.verb;
-          lines.push(`- **${id}**: ${command.verb === "stop" ? "stopping" : "pausing after the task in flight"}`);
-        } else if (command.verb === "stop" && (r.state === "pending" || r.state === "eligible" || r.state === "paused")) {
-          moveRecord(id, r, "stopped", `stopped by @${event.login}`);
-          lines.push(`- **${id}**: stopped`);
-        }
-      } else if (command.verb === "resume") {
-        if (r.state === "paused" || r.state === "stopped" || (r.state === "failed" && command.ids.length > 0)) {
-          moveRecord(id, r, "eligible", `resumed by @${event.login}`);
-          r.signal = undefined;
-          r.requeues = 0;
-          ledger.run.budgetStopped = false;
-          lines.push(`- **${id}**: resumes from its last checkpoint`);
-        }
-      } else if (command.verb === "merge") {
-        if (r.state === "finished" || r.state === "conflict" || r.state === "merging" || (r.state === "failed" && command.flags.includes("--force") && r.verify?.state === "failed")) {
-          // A PR left in a queue or with auto-merge that will not happen: take it back and merge again.
-          if (r.state === "merging") moveRecord(id, r, "finished", `merge asked again by @${event.login}`);
-          r.mergeRequested = true;
-          r.mergeBlocked = false;
-          if (command.flags.includes("--force")) r.forceMerge = true;
-          lines.push(`- **${id}**: merging`);
-        } else if (command.ids.length) lines.push(`- **${id}**: ${r.state} — nothing to merge${r.verify?.state === "failed" ? " (its verify failed: `/weave merge " + id + " --force` lands it anyway)" : ""}`);
-      }
-    }
+    const result = controlMilestones({
+      verb, ids: command.ids, force: command.flags.includes("--force"), by: event.login, records: ledger.run ? ledger.milestones : undefined,
+      order: plan.milestones.map((m) => m.id), dependsOn: (id) => findMilestone(plan, id)?.depends_on ?? [], spell: (c) => `/weave ${c}`,
+    });
+    if (result.refused) return void lines.push(result.refused.message);
+    applyControl(ledger, result);
+    lines.push(...result.replies.map((reply) => `- **${reply.id}**: ${replyText(reply)}`));
   });
   if (command.verb === "stop") {
     for (const id of ids) {

@@ -1,12 +1,13 @@
 /**
  * Landing attempt: what one try at landing a milestone works with and the steps every way of landing shares.
- * Responsibilities: the merge context and analysis types, the merged tree (`.weave/` conflicts from the milestone's
+ * Responsibilities: the merge context and analysis types, the merged tree (conflicts in weave's own paths from the milestone's
  * side), what follows a landing (state, flags cleared, branch deleted unless `keep_branches`), blocking a landing with
  * a reason, and telling the PR and the tracking issue.
  * Not here: the analysis and direct pushes (github/merge-back.ts), the pull request's life (github/pull-merge.ts).
  * Invariants: imports neither merge-back.ts nor pull-merge.ts, so the two ways of landing never import each other.
  */
 import type { Milestone, Plan } from "../core/plan/plan.js";
+import { isWeaveOwnedPath } from "../core/weave-owned-paths.js";
 import type { MergeTreeResult } from "../git/repo-plumbing.js";
 import type { AppConfig } from "./app-config.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
@@ -42,9 +43,9 @@ export interface Analysis {
   scopeWarnings: string[];
 }
 
-/** The merge's tree, with `.weave/` conflicts taken from the milestone's side. */
+/** The merge's tree, with conflicts in weave's own paths taken from the milestone's side (the verdict let no other through). */
 export async function mergedTree(a: Analysis): Promise<string> {
-  return a.merged.clean ? a.merged.tree : a.mirror.git.overlayPaths(a.merged.tree, a.head, a.merged.conflicts);
+  return a.merged.clean ? a.merged.tree : a.mirror.git.overlayPaths(a.merged.tree, a.head, a.merged.conflicts.filter(isWeaveOwnedPath));
 }
 
 /** After a landing: merged, flags cleared, the branch deleted unless the plan keeps branches. */

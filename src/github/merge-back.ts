@@ -46,10 +46,7 @@ export async function analyse(ctx: MergeContext, id: string): Promise<Analysis |
   }
   const base = heads.get(target)!;
   const head = heads.get(branch)!;
-  const [changed, merged] = await Promise.all([
-    milestone.files.length > 0 ? mirror.git.changedFiles(base, head) : Promise.resolve([]),
-    mirror.git.mergeTree(base, head),
-  ]);
+  const [changed, merged] = await Promise.all([mirror.git.changedFiles(base, head), mirror.git.mergeTree(base, head)]);
   return { mirror, milestone, record, target, branch, base, head, merged, scopeWarnings: filesOutsideScope(milestone, changed) };
 }
 

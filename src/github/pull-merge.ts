@@ -91,7 +91,7 @@ const METHOD = { merge: "MERGE", squash: "SQUASH", rebase: "REBASE" } as const;
 export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<Attempt> {
   const r = a.record;
   if (!a.merged.clean) {
-    // Only `.weave/` conflicts: commit the milestone's side on its branch, so the PR becomes mergeable.
+    // Only conflicts in weave's own paths (core/weave-owned-paths.ts): commit the milestone's side on its branch, so the PR becomes mergeable.
     const commit = await a.mirror.git.commitTree(await mergedTree(a), [a.head, a.base], `weave: merge ${a.target} into ${a.branch}, keeping the milestone's .weave/\n\nWeave-Milestone: ${a.milestone.id}`);
     await a.mirror.push(commit, a.branch); // pushed or not, look again at what is there now
     return "retry";

@@ -17,6 +17,7 @@ import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
 import { readLedger } from "./ledger.js";
 import { applyApproval, applyButton } from "./person-requests.js";
 import { loadPlan, PLAN_PATH } from "./plan-source.js";
+import { reportingPostFailures } from "./post-failures.js";
 import { reconcileRepo, refreshStatusComment } from "./reconcile-repo.js";
 import type { ReconcileDeps, ReconcileTrigger } from "./reconcile-repo.js";
 import type { OctokitLike, RepoClient } from "./repo-client.js";
@@ -82,7 +83,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     if (!probot) throw new Error("the App is not loaded yet");
     const octokit = (await probot.auth(session.installationId)) as unknown as OctokitLike;
     const [owner, repo] = session.fullName.split("/") as [string, string];
-    session.client = createRepoClient(octokit, { owner, repo }, { secretValues });
+    session.client = reportingPostFailures(createRepoClient(octokit, { owner, repo }, { secretValues }), { trackingIssue: () => session.ledger?.run?.trackingIssue, log });
     return session.client;
   };
   const sessionOf = (payload: RepoPayload): RepoSession | undefined => {
@@ -288,7 +289,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       void serialise(session, async () => {
         const client = await clientFor(session);
         if (!["write", "maintain", "admin"].includes(await client.permission(sender.login))) return;
-        await updateLedger(client, session, (ledger) => applyButton(ledger, id, action.identifier, sender.login));
+        await updateLedger(client, session, (ledger) => applyButton(ledger, id, action.identifier, sender.login, session.plan?.plan));
         await reconcileRepo(session, client, deps).catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: check run button`, e));
     });

@@ -1,7 +1,8 @@
 /**
  * Local merge-back: land a finished milestone branch on the target with a merge commit built by `git merge-tree`.
  * Responsibilities: conflicts found without touching any working tree (so the main checkout is never left
- * mid-merge), `.weave/` conflicts resolved to the milestone's side, the scope check against declared files,
+ * mid-merge), conflicts in weave's own paths resolved to the milestone's side, the scope check against declared
+ * files, the refusal of any other file under `.weave/` (it would be written into the live run folder),
  * a compare-and-swap move of the target (or a fast-forward of the main checkout), and a push with bounded backoff that
  * first merges in what others pushed meanwhile.
  * Not here: when to merge (reconcile/decide.ts), GitHub merges (github/), the git plumbing (git/repo-plumbing.ts,
@@ -19,7 +20,7 @@ import type { RepoGit } from "./repo-git.js";
 export type MergeOutcome =
   | { kind: "merged"; commit: string; scopeWarnings: string[]; pushed?: string }
   | { kind: "conflict"; files: string[]; scopeWarnings: string[] }
-  | { kind: "out-of-scope"; files: string[] };
+  | { kind: "out-of-scope"; files: string[]; runFolder?: true };
 
 export const PUSH_BACKOFF_MS = [500, 2000, 5000, 10000];
 const MAX_CAS_ATTEMPTS = 5;
@@ -49,8 +50,8 @@ export async function mergeMilestoneLocally(options: MergeOptions): Promise<Merg
     const base = heads.get(target);
     if (!head) throw new WeaveError("git-failed", `branch ${branch} does not exist`, { hint: `start the milestone again with \`weave resume ${milestone.id}\`` });
     if (!base) throw new WeaveError("git-failed", `target branch ${target} does not exist`);
-    const [changed, merged] = await Promise.all([milestone.files.length > 0 ? git.changedFiles(base, head) : Promise.resolve([]), git.mergeTree(base, head)]);
-    const verdict = mergeVerdict({ merged, scopeWarnings: filesOutsideScope(milestone, changed), strictScope: plan.merge.scope === "strict" && !options.force });
+    const [changed, merged] = await Promise.all([git.changedFiles(base, head), git.mergeTree(base, head)]);
+    const verdict = mergeVerdict({ merged, scopeWarnings: filesOutsideScope(milestone, changed), strictScope: plan.merge.scope === "strict" && !options.force, localCheckout: true });
     if (verdict.kind === "out-of-scope" || verdict.kind === "conflict") return verdict;
     if (verdict.kind === "landed") throw new WeaveError("internal", "the local merge never asks whether the branch already landed");
     const { scopeWarnings } = verdict;

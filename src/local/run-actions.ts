@@ -1,6 +1,6 @@
 /**
  * Run actions: the local coordinator's hands — start a worker in its worktree, merge a milestone, signal workers,
- * apply a user's request (stop, pause, resume, merge).
+ * apply a user's request (stop, pause, resume, merge: what each means is core/control.ts).
  * Responsibilities: idempotent effects for each reconcile action; worktree safety (refuse a path that is not ours).
  * Not here: deciding (reconcile/decide.ts), looping (local/coordinator.ts), merge plumbing (local/local-merge.ts).
  * Invariants: state is saved after every transition; a failed action leaves a reason on the milestone's record.
@@ -10,6 +10,7 @@ import { existsSync, openSync, closeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { ControlRequest } from "../core/contracts/control-request.js";
 import { workerJob } from "../core/contracts/worker-job.js";
+import { controlMilestones, replyText } from "../core/control.js";
 import { isWeaveError, WeaveError } from "../core/errors.js";
 import { findMilestone } from "../core/plan/plan.js";
 import type { WorkerSignal } from "../ports/reporter.js";
@@ -115,7 +116,9 @@ export async function mergeOne(ctx: RunContext, id: string, defer?: (task: () =>
       else await cleanup();
     } else {
       record.conflictFiles = outcome.files;
-      record.reason = outcome.kind === "conflict" ? `merge conflict in ${outcome.files.length} file${outcome.files.length === 1 ? "" : "s"}` : `files outside the declared scope (merge.scope: strict): ${outcome.files.join(", ")}`;
+      record.reason = outcome.kind === "conflict" ? `merge conflict in ${outcome.files.length} file${outcome.files.length === 1 ? "" : "s"}`
+        : outcome.runFolder ? `files under .weave/, weave's run folder, which no branch may carry: ${outcome.files.join(", ")} (remove them from weave/${id}, then \`weave merge ${id}\`)`
+        : `files outside the declared scope (merge.scope: strict): ${outcome.files.join(", ")}`;
       if (outcome.kind === "conflict") record.scopeWarnings = outcome.scopeWarnings;
       ctx.move(id, "conflict", record.reason);
     }
@@ -139,7 +142,7 @@ export async function signalWorkers(ctx: RunContext, ids: readonly string[], sig
   const touched: string[] = [];
   for (const id of ids) {
     const record = ctx.state.milestones[id];
-    if (!record || !["claimed", "running"].includes(record.state)) continue;
+    if (!record || !["claimed", "running", "stale"].includes(record.state)) continue;
     await sendSignal(ctx.paths, id, signal, reason);
     if (signal === "stop") {
       record.reason = reason;
@@ -152,81 +155,28 @@ export async function signalWorkers(ctx: RunContext, ids: readonly string[], sig
   return touched;
 }
 
-/** Failed milestones `id` depends on, directly or through others. */
-function failedAncestors(ctx: RunContext, id: string): string[] {
-  const seen = new Set<string>();
-  const failed: string[] = [];
-  const walk = (of: string): void => {
-    for (const dep of findMilestone(ctx.plan, of)?.depends_on ?? []) {
-      if (seen.has(dep)) continue;
-      seen.add(dep);
-      if (ctx.state.milestones[dep]?.state === "failed") failed.push(dep);
-      walk(dep);
-    }
-  };
-  walk(id);
-  return failed;
-}
-
 export type { ControlRequest } from "../core/contracts/control-request.js";
 
-/** Applies a user's request to the run; returns one line per milestone saying what happened. */
+/** Applies a user's request to the run (its meaning is core/control.ts); returns one line per milestone saying what happened. */
 export async function applyRequest(ctx: RunContext, request: ControlRequest): Promise<string[]> {
-  const ids = request.ids.length ? request.ids : ctx.plan.milestones.map((m) => m.id);
-  const lines: string[] = [];
-  const states = (id: string) => ctx.state.milestones[id]?.state;
-  switch (request.verb) {
-    case "stop":
-    case "pause": {
-      const done = await signalWorkers(ctx, ids, request.verb, `${request.verb} requested`);
-      for (const id of ids) {
-        if (done.includes(id)) lines.push(`${id}: ${request.verb === "stop" ? "stopping" : "pausing after the task in flight"}`);
-        else if (request.verb === "stop" && (states(id) === "eligible" || states(id) === "pending" || states(id) === "paused")) {
-          ctx.move(id, "stopped", "stop requested");
-          lines.push(`${id}: stopped; \`weave resume ${id}\` starts it again`);
-        } else if (request.ids.length) lines.push(`${id}: ${states(id)} (nothing to ${request.verb})`);
-      }
-      break;
+  const result = controlMilestones({
+    verb: request.verb, ids: request.ids, force: request.force, records: ctx.state.milestones, order: ctx.plan.milestones.map((m) => m.id),
+    dependsOn: (id) => findMilestone(ctx.plan, id)?.depends_on ?? [], spell: (command) => `weave ${command}`,
+  });
+  const signalled: Record<"pause" | "stop", string[]> = { pause: [], stop: [] };
+  for (const change of result.changes) {
+    const record = ctx.state.milestones[change.id]!;
+    if (change.signal) signalled[change.signal].push(change.id);
+    if (change.move) ctx.move(change.id, change.move.to, change.move.reason);
+    if (change.restart) record.requeues = 0;
+    if (change.mergeRequested) {
+      record.mergeRequested = true;
+      record.mergeBlocked = false;
     }
-    case "resume":
-      for (const id of ids) {
-        const s = states(id);
-        if (s === "paused" || s === "stopped" || (s === "failed" && request.ids.length > 0)) {
-          ctx.state.budgetStopped = false;
-          ctx.move(id, "eligible", "resume requested");
-          ctx.state.milestones[id]!.requeues = 0;
-          lines.push(`${id}: will resume from its last checkpoint`);
-        } else if (s === "skipped" && request.ids.length > 0) {
-          const failed = failedAncestors(ctx, id);
-          if (failed.length > 0) lines.push(`${id}: skipped because ${failed.join(", ")} failed; \`weave resume ${failed[0]}\` first`);
-          else {
-            ctx.move(id, "pending", "resume requested");
-            lines.push(`${id}: no longer skipped; it starts once its dependencies merge`);
-          }
-        } else if (request.ids.length) lines.push(`${id}: ${s} (nothing to resume)`);
-      }
-      break;
-    case "merge":
-      for (const id of ids) {
-        const record = ctx.state.milestones[id]!;
-        // `merging` outside a merge in progress is what a coordinator that died mid-merge leaves: asked again, it is
-        // merged again (as the App does); merging is idempotent (git tells whether it already landed).
-        if (record.state === "merging") ctx.move(id, "finished", "merge asked again");
-        if (record.state === "finished" || record.state === "conflict") {
-          record.mergeRequested = true;
-          record.mergeBlocked = false;
-          if (request.force) record.forceMerge = true;
-          lines.push(`${id}: merging`);
-        } else if (record.state === "failed" && request.force && record.verify?.state === "failed") {
-          record.forceMerge = true;
-          record.mergeRequested = true;
-          lines.push(`${id}: merging despite its failed verify (--force)`);
-        } else if (record.state === "failed" && record.verify?.state === "failed") {
-          lines.push(`${id}: its last verify failed; \`weave merge ${id} --force\` lands it anyway`);
-        } else if (request.ids.length) lines.push(`${id}: ${record.state} (nothing to merge)`);
-      }
-      break;
+    if (change.forceMerge) record.forceMerge = true;
   }
+  if (result.clearBudgetStop) ctx.state.budgetStopped = false;
+  for (const signal of ["pause", "stop"] as const) if (signalled[signal].length) await signalWorkers(ctx, signalled[signal], signal, `${signal} requested`);
   await ctx.save();
-  return lines;
+  return result.replies.map((reply) => `${reply.id}: ${replyText(reply)}`);
 }

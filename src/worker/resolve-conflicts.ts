@@ -1,7 +1,7 @@
 /**
  * Resolve run (`merge.resolve: agent`): merge the target into weave/<ID>, let the agent resolve the conflicts, commit
  * the two-parent merge with `Weave-Resolve` trailers and push it, so the coordinator's next merge attempt is clean.
- * Responsibilities: fetch the target, `.weave/` conflicts to the milestone's side, one agent run (plus verify fix
+ * Responsibilities: fetch the target, conflicts in weave's own paths (core/weave-owned-paths.ts) to the milestone's side, one agent run (plus verify fix
  * passes), the marker check, heartbeats, cost, pause (before the agent only) and stop, the final report.
  * Not here: deciding to resolve or retrying the merge (github/, reconcile/), the task loop (worker-loop.ts).
  * Invariants: only a fully resolved merge is committed and pushed, never forced; any failure, stop or pause aborts
@@ -11,6 +11,7 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
+import { isWeaveOwnedPath } from "../core/weave-owned-paths.js";
 import { createGit } from "../git/git-executor.js";
 import { findMilestone } from "../core/plan/plan.js";
 import type { WorkerStatus } from "../ports/reporter.js";
@@ -92,8 +93,8 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
     if (clean) return await commitAndPush(false, 0);
 
     const conflicted = await unmergedPaths();
-    const own = conflicted.filter((f) => f.startsWith(".weave/"));
-    const files = conflicted.filter((f) => !f.startsWith(".weave/"));
+    const own = conflicted.filter(isWeaveOwnedPath);
+    const files = conflicted.filter((f) => !isWeaveOwnedPath(f));
     await takeOurs(own);
     if (files.length === 0) return await commitAndPush(true, 0);
 
@@ -217,7 +218,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
     return [...new Set(paths)];
   }
 
-  /** `.weave/` belongs to the milestone: its side wins, a deletion on its side included. */
+  /** weave's own paths belong to the milestone: its side wins, a deletion on its side included. */
   async function takeOurs(paths: readonly string[]): Promise<void> {
     if (paths.length === 0) return;
     const stages = await git(["ls-files", "-u", "-z", "--", ...paths]);

@@ -16,11 +16,11 @@ afterEach(async () => {
 });
 
 describe("direct merges", () => {
-  it("a push that lands first makes weave recompute on the new head, never force; .weave/ conflicts take the milestone's side", { timeout: 120_000 }, async () => {
+  it("a push that lands first makes weave recompute on the new head, never force", { timeout: 120_000 }, async () => {
     world = await createAppWorld({
       plan: mergePlan("{ via: direct, auto: auto }", "  - { id: a, title: Direct, tasks: [one] }\n"),
-      files: { ".weave/notes.md": "base\n" },
-      agent: { sleepMs: 200, write: { "a:1": { ".weave/notes.md": "from a\n" } } },
+      files: { "notes.md": "base\n" },
+      agent: { sleepMs: 200, write: { "a:1": { "notes.md": "from a\n" } } },
     });
     const w = world;
     await w.comment("/weave start");
@@ -31,7 +31,7 @@ describe("direct merges", () => {
     let concurrent: string | undefined;
     const rejected: string[] = [];
     mirror.push = async (commit, branch) => {
-      if (branch === "main" && !concurrent) concurrent = await w.repo.commit({ branch: "main", files: { ".weave/notes.md": "from main\n", "theirs.txt": "x\n" }, message: "Concurrent push" });
+      if (branch === "main" && !concurrent) concurrent = await w.repo.commit({ branch: "main", files: { "theirs.txt": "x\n" }, message: "Concurrent push" });
       const result = await push(commit, branch);
       if (result === "rejected") rejected.push(commit);
       return result;
@@ -43,7 +43,7 @@ describe("direct merges", () => {
     expect(head.commit.message).toContain("Weave-Milestone: a");
     expect(head.parents.map((p) => p.sha)[0]).toBe(concurrent);
     expect(await w.repo.readFile("main", "theirs.txt")).toBe("x\n");
-    expect(await w.repo.readFile("main", ".weave/notes.md")).toBe("from a\n");
+    expect(await w.repo.readFile("main", "notes.md")).toBe("from a\n");
     expect(await branchExists(w, "weave/a")).toBe(false);
     expect(await pulls(w)).toEqual([]);
     expect(w.errors).toEqual([]);

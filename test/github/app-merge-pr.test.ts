@@ -49,6 +49,8 @@ describe("merge-back through pull requests", () => {
       plan: mergePlan("{ via: pr, auto: confirm, scope: strict }", `  - { id: a, title: Docs, files: ["docs/**"], tasks: [one] }
   - { id: c, title: Code, files: ["c-*.txt"], tasks: [one] }
 `),
+      // The agent also plants a file under .weave/: never weave's own, so outside the scope too (issue 13).
+      agent: { write: { "a:1": { ".weave/evil.sh": "echo pwned\n" } } },
     });
     const w = world;
     await w.comment("/weave start");
@@ -57,8 +59,9 @@ describe("merge-back through pull requests", () => {
     expect(await stateOf(w, "c")).toBe("finished"); // confirm: no merge without a confirmation
     const ledger = await w.ledger();
     const prA = (await w.alice.pulls.get({ ...R, pull_number: ledger.milestones.a!.pr! })).data;
-    expect(prA.body).toContain("changed 1 file outside its declared `files`");
+    expect(prA.body).toContain("changed 2 files outside its declared `files`");
     expect(prA.body).toContain("- `a-1.txt`");
+    expect(prA.body).toContain("- `.weave/evil.sh`");
 
     const { Octokit } = await import("@octokit/rest");
     w.repo.setPermission("bob", "write");
@@ -70,7 +73,7 @@ describe("merge-back through pull requests", () => {
     await w.comment("/weave merge a");
     await waitFor(async () => (await w.ledger()).milestones.a?.mergeBlocked === true, "a to be blocked by scope");
     expect(await stateOf(w, "a")).toBe("finished");
-    expect((await issueComments(w, prA.number)).some((b) => b.includes("`merge.scope: strict` blocks the merge") && b.includes("`a-1.txt`"))).toBe(true);
+    expect((await issueComments(w, prA.number)).some((b) => b.includes("`merge.scope: strict` blocks the merge") && b.includes("`a-1.txt`") && b.includes("`.weave/evil.sh`"))).toBe(true);
     await w.comment("/weave merge a --force");
     await waitFor(async () => (await stateOf(w, "a")) === "merged", "a to merge with --force");
     expect(w.errors).toEqual([]);

@@ -108,6 +108,8 @@ export class ApiServer {
       const [key, budget] = credentialKey(caller);
       headers = limiter.take(key, budget, match.operationId);
       const ctx = this.context(match, caller, check.params, (body ?? {}) as Record<string, unknown>, new URL(url.pathname + url.search, services.world.baseUrl));
+      const refused = services.quirks.refusal(match.operationId, ctx.body);
+      if (refused) throw refused;
       const result = await handler(ctx);
       status = result.status;
       answer = result.body;

@@ -119,11 +119,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** weave/M1 and main change the same line of shared.txt (and, with `weaveDir`, the same .weave/ file). */
-async function conflicting(weaveDir = false): Promise<string> {
-  await commit("weave/M1", { "shared.txt": "alpha\nbeta from M1\ngamma\n", ...(weaveDir ? { ".weave/notes.txt": "milestone notes\n" } : {}) }, "weave(M1): task 1/2\n\nWeave-Milestone: M1\nWeave-Task: 1/2\nWeave-Cost-USD: 1.0000");
+/** weave/M1 and main change the same line of shared.txt. */
+async function conflicting(): Promise<string> {
+  await commit("weave/M1", { "shared.txt": "alpha\nbeta from M1\ngamma\n" }, "weave(M1): task 1/2\n\nWeave-Milestone: M1\nWeave-Task: 1/2\nWeave-Cost-USD: 1.0000");
   const mine = await commit("weave/M1", { "m1.txt": "m1\n" }, "weave(M1): task 2/2\n\nWeave-Milestone: M1\nWeave-Task: 2/2\nWeave-Cost-USD: 1.0000");
-  await commit("main", { "shared.txt": "alpha\nbeta from main\ngamma\n", ...(weaveDir ? { ".weave/notes.txt": "main notes\n" } : {}) }, "main moves");
+  await commit("main", { "shared.txt": "alpha\nbeta from main\ngamma\n" }, "main moves");
   w("checkout", "-q", "weave/M1");
   return mine;
 }
@@ -149,8 +149,8 @@ describe("resolve run (merge.resolve: agent)", () => {
     expect(reports.at(-1)).toMatchObject({ state: "finished", headSha: status.headSha });
   });
 
-  it("the agent resolves a conflict: a two-parent merge with trailers is pushed, .weave/ takes the milestone's side", async () => {
-    before = await conflicting(true);
+  it("the agent resolves a conflict: a two-parent merge with trailers is pushed", async () => {
+    before = await conflicting();
     const mainSha = remoteHead("main");
     const status = await resolve({ expectedHead: before });
     expect(status).toMatchObject({ state: "finished", tasksDone: 2, tasks: 2, costUsd: 2.5 });
@@ -161,7 +161,6 @@ describe("resolve run (merge.resolve: agent)", () => {
     expect(w("log", "-1", "--format=%s", head)).toBe("weave: resolve conflicts of M1 with main");
     expect(trailers(head)).toEqual({ "Weave-Milestone": "M1", "Weave-Resolve": "main", "Weave-Cost-USD": "0.5000" });
     expect(w("show", `${head}:shared.txt`)).toBe("alpha\nbeta from M1\nbeta from main\ngamma");
-    expect(w("show", `${head}:.weave/notes.txt`)).toBe("milestone notes");
     expect(w("status", "--porcelain")).toBe("");
     const calls = await agentCalls();
     expect(calls).toHaveLength(1);
@@ -197,18 +196,18 @@ describe("resolve run (merge.resolve: agent)", () => {
     expect(w("status", "--porcelain")).toBe("");
   });
 
-  it("a conflict only under .weave/ is resolved to the milestone's side without the agent", async () => {
+  it("a conflict under .weave/ that weave did not write there goes to the agent like any other (issue 13)", async () => {
     await commit("weave/M1", { ".weave/notes.txt": "milestone notes\n" }, "notes on M1");
     before = await commit("weave/M1", { "m1.txt": "m1\n" }, "more");
     const mainSha = await commit("main", { ".weave/notes.txt": "main notes\n", "main.txt": "main\n" }, "main moves");
     w("checkout", "-q", "weave/M1");
     const status = await resolve();
     expect(status.state).toBe("finished");
-    expect(await agentCalls()).toEqual([]);
+    expect((await agentCalls()).map((c) => c.conflicts)).toEqual([".weave/notes.txt"]);
     const head = remoteHead("weave/M1");
     expect(status.headSha).toBe(head);
     expect(w("rev-parse", `${head}^@`).split("\n")).toEqual([before, mainSha]);
-    expect(w("show", `${head}:.weave/notes.txt`)).toBe("milestone notes");
+    expect(w("show", `${head}:.weave/notes.txt`)).toBe("milestone notes\nmain notes");
     expect(w("show", `${head}:main.txt`)).toBe("main");
     expect(trailers(head)["Weave-Resolve"]).toBe("main");
   });
