@@ -19,7 +19,6 @@ const KNOWN_DEBT = {
   cycles: ["local/repo-git.ts <-> local/worktree-create.ts"],
   bareJsonCasts: [
     "action/run-milestone.ts",
-    "github/ledger.ts",
     "local/atomic-json.ts",
     "local/coordinator.ts",
     "local/local-worker-main.ts",

@@ -32,6 +32,7 @@ export type ErrorCode =
   | "nested-run"
   | "io-failed"
   | "worker-failed"
+  | "ledger-unsupported"
   | "internal";
 
 /** A place in a file users wrote (1-based line and column). */
