@@ -17,7 +17,7 @@ const SHARED = ["core", "ports", "reconcile", "worker", "git"] as const;
 const KNOWN_DEBT = {
   adapterImports: [] as string[],
   cycles: [] as string[],
-  bareJsonCasts: ["github/ledger.ts"],
+  bareJsonCasts: [] as string[],
   /** Policy that reads an error's words instead of its code; github/github-refusals.ts is where they are translated. */
   messageBranching: ["core/plan/parse-plan.ts"],
   headerPaths: [] as string[],

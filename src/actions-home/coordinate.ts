@@ -4,7 +4,8 @@
  * reconcileRepo the App server uses — then it returns and the job ends. No server, no memory between runs. It is the
  * third home (ARCHITECTURE.md): a composition of the App's github/ adapters, called by the Action entry (action/main.ts).
  * Responsibilities: build the client from a token (GITHUB_TOKEN, or the `token` input), a fresh session with its
- * mirror under RUNNER_TEMP, a config without a heartbeat endpoint (workers get an empty `app_url`); hand the event
+ * mirror under RUNNER_TEMP, a config without a heartbeat endpoint (workers get an empty `app_url`) whose ledger key
+ * comes from WEAVE_LEDGER_KEY (the coordinator job's env, never a worker's; a pass refuses to run without it); hand the event
  * to the command handler, the button or review request, or the reconcile; and edit the status comment before exiting
  * when the pass left an edit waiting (there is no later moment in a one-shot run).
  * Not here: reading the event (actions-home/coordinate-event.ts), the loop (github/reconcile-repo.ts), commands
@@ -17,10 +18,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ProbotOctokit } from "probot";
 import { WeaveError } from "../core/errors.js";
+import { LEDGER_SECRET_MIN_LENGTH } from "../core/ledger-mac.js";
 import type { AppConfig } from "../github/app-config.js";
 import { handleComment, updateLedger } from "../github/comment-commands.js";
 import { diagnoseRepo } from "../github/github-doctor.js";
-import { readLedger } from "../github/ledger.js";
+import { ledgerGuardFor, readLedger } from "../github/ledger.js";
 import { applyApproval, applyButton } from "../github/person-requests.js";
 import { loadPlan } from "../github/plan-source.js";
 import { reconcileRepo, refreshStatusComment } from "../github/reconcile-repo.js";
@@ -71,6 +73,13 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   if (!env.GITHUB_EVENT_NAME) problems.push("GITHUB_EVENT_NAME is not set");
   if (problems.length) throw new WeaveError("usage", problems.join("; "), { hint: "run `mode: coordinate` inside the coordinator workflow `weave init --coordinator actions` writes" });
   core.setSecret(token);
+  const ledgerSecret = env.WEAVE_LEDGER_KEY ?? "";
+  if (ledgerSecret.length < LEDGER_SECRET_MIN_LENGTH) {
+    throw new WeaveError("usage", ledgerSecret ? `WEAVE_LEDGER_KEY is too short (${ledgerSecret.length} characters; at least ${LEDGER_SECRET_MIN_LENGTH})` : "WEAVE_LEDGER_KEY is not set: the run ledger's MAC needs it", {
+      hint: "create the repository secret WEAVE_LEDGER_KEY (Settings → Secrets and variables → Actions) with a long random value, e.g. `openssl rand -hex 32`; the coordinator workflow passes it to its job only",
+    });
+  }
+  core.setSecret(ledgerSecret);
 
   const payload = env.GITHUB_EVENT_PATH ? await readFile(env.GITHUB_EVENT_PATH, "utf8").then((t): unknown => JSON.parse(t)).catch(() => undefined) : undefined;
   const request = readCoordinatorRequest(env.GITHUB_EVENT_NAME!, payload);
@@ -78,7 +87,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   const octokit = new ProbotOctokit({ auth: { token }, baseUrl, throttle: { enabled: false }, log: { debug() {}, info() {}, warn: core.info, error: core.info } });
   const client = reportingPostFailures(createRepoClient(octokit as unknown as OctokitLike, { owner: owner!, repo: repo! }), { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
   const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
-  const session = createSession(client.fullName, 0, config.cacheDir);
+  const session = createSession(client.fullName, 0, config.cacheDir, ledgerGuardFor(config));
   session.client = client;
   const deps: ReconcileDeps = { config, now, log: core.info };
   /**
@@ -87,7 +96,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
    */
   const reconcile = async (trigger: ReconcileTrigger, report?: { text: string; sender: string }): Promise<void> => {
     const mirror = await mirrorFor(session, client);
-    const version = await readLedger(client, mirror);
+    const version = await readLedger(client, session.ledgerGuard, mirror);
     session.ledgerVersion = version;
     if (report) {
       const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
@@ -104,7 +113,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
       now,
       reconcile: () => reconcile("event"),
       refreshComment: async () => {
-        const ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
+        const ledger = (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
         if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
         else await client.createComment(request.comment.issueNumber, "No weave run yet: say `/weave start` to begin one.");
       },
@@ -138,7 +147,7 @@ async function flushStatusComment(session: RepoSession, client: RepoClient, now:
 /** The App's configuration as far as the loop reads it, for a coordinator with no server: no endpoint, no App key. */
 export function coordinatorConfig(env: NodeJS.ProcessEnv, workflowFile: string, baseUrl: string): AppConfig {
   return {
-    appId: "", privateKey: "", webhookSecret: "", baseUrl, publicUrl: "", oidcIssuer: "", workflowFile,
+    appId: "", privateKey: "", webhookSecret: "", ledgerSecret: env.WEAVE_LEDGER_KEY ?? "", baseUrl, publicUrl: "", oidcIssuer: "", workflowFile,
     tickSeconds: 0, checkRunIntervalSeconds: 30, port: 0, cacheDir: join(env.RUNNER_TEMP || tmpdir(), "weave-coordinator"),
   };
 }

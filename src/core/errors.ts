@@ -41,6 +41,7 @@ export type ErrorCode =
   | "not-applicable"
   | "verify-failed"
   | "skipped-by-failure"
+  | "ledger-unsupported"
   | "internal";
 
 /** A place in a file users wrote (1-based line and column). */

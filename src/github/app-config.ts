@@ -19,6 +19,11 @@ export interface AppConfig {
   appId: string;
   privateKey: string;
   webhookSecret: string;
+  /**
+   * The secret the run ledger's MAC key is derived from (github/ledger.ts): unset on the App server, which uses the
+   * webhook secret; WEAVE_LEDGER_KEY in the Actions home.
+   */
+  ledgerSecret?: string;
   /** GitHub's API base (tests point it at the stand-in). */
   baseUrl?: string;
   /** Where jobs send heartbeats: this server's public URL. */

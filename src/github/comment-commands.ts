@@ -20,7 +20,7 @@ import { findMilestone } from "../core/plan/plan.js";
 import { renderEligibilityMarkdown } from "../core/render/eligibility-report.js";
 import { renderErrorMarkdown } from "../core/render/error-render.js";
 import type { Ledger } from "./ledger.js";
-import { readLedger, writeLedger } from "./ledger.js";
+import { emptyLedger, readLedger, writeLedger } from "./ledger.js";
 import { applyControl } from "./person-requests.js";
 import { mirrorFor } from "./repo-mirror.js";
 import { loadPlan } from "./plan-source.js";
@@ -142,7 +142,7 @@ async function tell(session: RepoSession, client: RepoClient, event: CommentEven
 }
 
 async function start(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, deps: CommandDeps): Promise<void> {
-  const current = await readLedger(client, await mirrorFor(session, client));
+  const current = await readLedger(client, session.ledgerGuard, await mirrorFor(session, client));
   const run = current.ledger.run;
   if (run && Object.values(current.ledger.milestones).some((r) => !SETTLED_STATES.has(r.state) && r.state !== "pending" && r.state !== "eligible")) {
     await client.createComment(event.issueNumber, `A weave run is already in progress (tracking #${run.trackingIssue}). \`/weave status\` shows it.`);
@@ -151,7 +151,7 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
   const states = new Map<string, MilestoneState>(Object.entries(current.ledger.milestones).map(([id, r]) => [id, r.state === "merged" ? "merged" : "pending"]));
   await client.createComment(event.issueNumber, renderEligibilityMarkdown(findEligibility(plan, states)));
   const target = plan.target ?? (await client.defaultBranch());
-  const placeholder: Ledger = { version: 1, run: { id: randomBytes(4).toString("hex"), trackingIssue: event.issueNumber, startedBy: event.login, startedAt: deps.now().toISOString(), target, budgetStopped: false }, milestones: {} };
+  const placeholder: Ledger = { ...emptyLedger(), run: { id: randomBytes(4).toString("hex"), trackingIssue: event.issueNumber, startedBy: event.login, startedAt: deps.now().toISOString(), target, budgetStopped: false }, milestones: {} };
   const commentId = await client.createComment(event.issueNumber, renderStatusComment(plan, placeholder, deps.now()));
   await updateLedger(client, session, (ledger) => {
     ledger.run = { ...placeholder.run!, commentId };
@@ -168,16 +168,17 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
 export async function updateLedger(client: RepoClient, session: RepoSession, mutate: (ledger: Ledger) => void): Promise<Ledger> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const mirror = await mirrorFor(session, client);
-    const base = await readLedger(client, mirror);
+    const base = await readLedger(client, session.ledgerGuard, mirror);
     const ledger = structuredClone(base.ledger);
     mutate(ledger);
-    if (JSON.stringify(ledger) === JSON.stringify(base.ledger)) {
+    // A distrusted head is written over even when nothing changed (github/ledger.ts).
+    if (!base.distrusted && JSON.stringify(ledger) === JSON.stringify(base.ledger)) {
       session.ledger = ledger;
       return ledger;
     }
     // Heartbeat replies read the session's ledger: let workers hear a pause or stop before the write lands.
     session.ledger = ledger;
-    const written = await writeLedger(client, base, ledger, "command", mirror);
+    const written = await writeLedger(client, session.ledgerGuard, base, ledger, "command", mirror);
     if (written) {
       session.ledger = written.ledger;
       session.ledgerVersion = written;

@@ -61,7 +61,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
   let shown: { plan: Plan; ledger: Ledger; now: Date } | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const mirror = await mirrorFor(session, client);
-    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, mirror));
+    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, session.ledgerGuard, mirror));
     session.ledgerVersion = base;
     session.ledger = base.ledger;
     if (!base.ledger.run) return;
@@ -168,11 +168,12 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     }
 
     // Write the ledger; a lost race means someone else changed the world: look again.
-    if (JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
+    // A distrusted head (its MAC failed) is written over with the last good state even when nothing else changed.
+    if (base.distrusted || JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
       // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
       // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
       session.ledger = ledger;
-      const written = await writeLedger(client, base, ledger, summarise(changed, ledger), mirror);
+      const written = await writeLedger(client, session.ledgerGuard, base, ledger, summarise(changed, ledger), mirror);
       if (!written) {
         deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
         session.ledger = base.ledger;

@@ -3,11 +3,11 @@
  * milestone, dispatches not yet in the ledger, the plan cache, when a check run or the status comment last changed.
  * Responsibilities: cheap lookups that spare API calls; nothing here is needed for correctness after a restart
  * (the ledger and GitHub hold the truth; a restarted App re-reads them).
- * Not here: the ledger (github/ledger.ts).
+ * Not here: the ledger (github/ledger.ts); its guard (the MAC key, the last good version) lives here, one per session.
  * Invariants: a session serialises its reconciles (one at a time per repository in this process).
  */
 import type { Plan } from "../core/plan/plan.js";
-import type { Ledger, LedgerVersion } from "./ledger.js";
+import type { Ledger, LedgerGuard, LedgerVersion } from "./ledger.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import type { BranchRule, RepoClient } from "./repo-client.js";
 import type { RepoMirror } from "./repo-mirror.js";
@@ -40,6 +40,8 @@ export interface RepoSession {
   ledger?: Ledger;
   /** The version a reconcile may start from without reading (a lost CAS drops it and reads afresh). */
   ledgerVersion?: LedgerVersion;
+  /** What the ledger is read and written with: the MAC key and the last version known good (github/ledger.ts). */
+  ledgerGuard: LedgerGuard;
   /** Last status/conclusion sent to each milestone's check run (unchanged ones are not sent again). */
   checkRunShown: Map<string, string>;
   /** The bare clone merges are computed in (github/repo-mirror.ts). */
@@ -62,9 +64,9 @@ export interface RepoSession {
   dirty: boolean;
 }
 
-export function createSession(fullName: string, installationId: number, cacheDir: string): RepoSession {
+export function createSession(fullName: string, installationId: number, cacheDir: string, ledgerGuard: LedgerGuard): RepoSession {
   return {
-    fullName, installationId, cacheDir, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(), closedPulls: new Map(), pushed: new Map(), runLookups: new Map(),
+    fullName, installationId, cacheDir, ledgerGuard, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(), closedPulls: new Map(), pushed: new Map(), runLookups: new Map(),
     queue: Promise.resolve(), dirty: false,
   };
 }

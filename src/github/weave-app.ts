@@ -14,7 +14,7 @@ import { checkRunUpdate } from "./check-runs.js";
 import { isBudgetReached } from "./budget-reach.js";
 import { diagnoseRepo } from "./github-doctor.js";
 import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
-import { readLedger } from "./ledger.js";
+import { ledgerGuardFor, readLedger } from "./ledger.js";
 import { applyApproval, applyButton } from "./person-requests.js";
 import { loadPlan, PLAN_PATH } from "./plan-source.js";
 import { reportingPostFailures } from "./post-failures.js";
@@ -90,7 +90,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     if (!payload.repository || !payload.installation) return undefined;
     const name = payload.repository.full_name;
     let session = sessions.get(name);
-    if (!session) sessions.set(name, (session = createSession(name, payload.installation.id, options.config.cacheDir)));
+    if (!session) sessions.set(name, (session = createSession(name, payload.installation.id, options.config.cacheDir, ledgerGuardFor(options.config))));
     wireSession(session);
     return session;
   };
@@ -127,12 +127,12 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
         const installation = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner, repo }).catch(() => undefined);
         const id = (installation?.data as { id?: number } | undefined)?.id;
         if (!id) return undefined;
-        sessions.set(fullName, (session = createSession(fullName, id, options.config.cacheDir)));
+        sessions.set(fullName, (session = createSession(fullName, id, options.config.cacheDir, ledgerGuardFor(options.config))));
       }
       if (session) wireSession(session);
       if (session && !session.ledger) {
         const client = await clientFor(session);
-        session.ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
+        session.ledger = (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
       }
       // Dispatches whose run GitHub did not name (a 204, a lost answer) are known by their ids, after a restart too.
       if (session?.ledger) seedDispatches(session, session.ledger);
@@ -202,7 +202,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             }
           },
           refreshComment: async () => {
-            const ledger = (await readLedger(client, await mirrorFor(session, client))).ledger;
+            const ledger = (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
             if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
             else await client.createComment(issue.number, "No weave run yet: say `/weave start` to begin one.");
           },
@@ -275,7 +275,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (!session) return;
       void serialise(session, async () => {
         const client = await clientFor(session);
-        session.ledger ??= (await readLedger(client, await mirrorFor(session, client))).ledger;
+        session.ledger ??= (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
         if (!Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
         await reconcileRepo(session, client, deps, "checks").catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: checks`, e));

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readCoordinatorRequest } from "../../src/actions-home/coordinate-event.js";
 import { ACTIONS_BOT, acceptWorkerReport } from "../../src/actions-home/coordinate-report.js";
 import type { Ledger } from "../../src/github/ledger.js";
+import { ledgerGuardFor } from "../../src/github/ledger.js";
 import { createSession } from "../../src/github/repo-session.js";
 
 const comment = (action: string, body: string, type = "User") => ({ action, issue: { number: 7 }, comment: { id: 70, body, user: { login: "alice", type } } });
@@ -36,7 +37,7 @@ function world(): { ledger: Ledger; session: ReturnType<typeof createSession> } 
     run: { id: "r1", trackingIssue: 1, startedBy: "alice", startedAt: "2026-01-01T00:00:00Z", target: "main", budgetStopped: false },
     milestones: { api: { state: "claimed", attempts: 1, requeues: 0, tasks: 2, tasksDone: 0, costUsd: 0, dispatchId: "r1.api.1.abc", runId: 55 } },
   };
-  return { ledger, session: createSession("acme/widgets", 0, "/nonexistent") };
+  return { ledger, session: createSession("acme/widgets", 0, "/nonexistent", ledgerGuardFor({ webhookSecret: "test-secret" })) };
 }
 const status = (over: Record<string, unknown> = {}) => ({ milestone: "api", runId: "55", state: "finished", tasksDone: 2, tasks: 2, costUsd: 0.2, startedAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:01:00Z", headSha: HEAD, ...over });
 const report = (over: Record<string, unknown> = {}, dispatchId = "r1.api.1.abc") => JSON.stringify({ dispatch_id: dispatchId, status: status(over) });

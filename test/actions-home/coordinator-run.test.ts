@@ -4,7 +4,7 @@
 // with its final report; a diamond plan runs to every milestone merged (direct mode), each landing checked on main.
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
-import { readLedger } from "../../src/github/ledger.js";
+import { ledgerGuardFor, readLedger } from "../../src/github/ledger.js";
 import type { Ledger } from "../../src/github/ledger.js";
 import { createRepoClient } from "../../src/github/repo-client.js";
 import type { OctokitLike } from "../../src/github/repo-client.js";
@@ -16,6 +16,9 @@ import type { GitHubStandIn } from "../harness/stand-in.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const o = { owner: "acme", repo: "widgets" };
+/** The repository secret the coordinator keys the ledger's MAC with; the tests read the ledger with it too. */
+const LEDGER_KEY = "coordinator-ledger-key-for-tests";
+const guard = ledgerGuardFor({ webhookSecret: "", ledgerSecret: LEDGER_KEY });
 
 const DIAMOND_DIRECT = `version: 1
 max_workers: 2
@@ -42,7 +45,7 @@ describe("the coordinator inside Actions (no App server)", () => {
   it("runs a diamond plan from a /weave start comment to every milestone merged, with GITHUB_TOKEN only", async () => {
     gh = await createGitHubStandIn({ timeScale: 0.05 });
     const repo = await gh.repos.create({
-      owner: "acme", name: "widgets",
+      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
       files: {
         ".github/weave.yml": DIAMOND_DIRECT,
         ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
@@ -54,7 +57,7 @@ describe("the coordinator inside Actions (no App server)", () => {
     repo.setPermission("alice", "write");
     const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
     const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher)).ledger;
+    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
     const issue = repo.createIssue("Run the plan", "alice");
 
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
@@ -110,7 +113,7 @@ milestones:
   - { id: slow, title: A long task, tasks: [think] }
 `;
     const repo = await gh.repos.create({
-      owner: "acme", name: "widgets",
+      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
       files: {
         ".github/weave.yml": plan,
         ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
@@ -122,7 +125,7 @@ milestones:
     repo.setPermission("alice", "write");
     const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
     const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher)).ledger;
+    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
     const issue = repo.createIssue("Run the plan", "alice");
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
     await waitFor(async () => (await ledger()).milestones.slow?.runId !== undefined, "the worker dispatched");
@@ -153,7 +156,7 @@ milestones:
   - { id: slow, title: A long task, tasks: [think, more] }
 `;
     const repo = await gh.repos.create({
-      owner: "acme", name: "widgets",
+      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
       files: {
         ".github/weave.yml": plan,
         ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
@@ -165,7 +168,7 @@ milestones:
     repo.setPermission("alice", "write");
     const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
     const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher)).ledger;
+    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
     const issue = repo.createIssue("Run the plan", "alice");
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
     await waitFor(async () => (await ledger()).milestones.slow?.runId !== undefined, "the worker dispatched");
@@ -192,7 +195,7 @@ milestones:
   - { id: one, title: One, tasks: [write] }
 `;
     const repo = await gh.repos.create({
-      owner: "acme", name: "widgets",
+      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
       files: {
         ".github/weave.yml": plan,
         ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
@@ -204,7 +207,7 @@ milestones:
     repo.setPermission("alice", "write");
     const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
     const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher)).ledger;
+    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
     const issue = repo.createIssue("Run the plan", "alice");
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
     const finished = await waitFor(async () => ((await ledger()).milestones.one?.state === "finished" ? ledger() : undefined), "one finished (manual merge)");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
 import type { AppConfig } from "../../src/github/app-config.js";
-import { readLedger } from "../../src/github/ledger.js";
+import { ledgerGuardFor, readLedger } from "../../src/github/ledger.js";
 import type { Ledger } from "../../src/github/ledger.js";
 import { createRepoClient } from "../../src/github/repo-client.js";
 import type { OctokitLike } from "../../src/github/repo-client.js";
@@ -115,12 +115,14 @@ export async function createAppWorld(options: { plan?: string; agent?: Record<st
   const issue = repo.createIssue("Run the plan", "alice");
   // Tests watch the ledger as alice would, so the App's own API calls can be counted apart.
   const appClient = createRepoClient(new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet }) as unknown as OctokitLike, { owner: "acme", repo: "widgets" });
+  // …and check its MAC with the App's key, as the App does.
+  const watchGuard = ledgerGuardFor(config);
   const world: AppWorld = {
     gh, repo, app, installation, config, errors, alice, issue,
     get server() {
       return server;
     },
-    ledger: async () => (await readLedger(appClient)).ledger,
+    ledger: async () => (await readLedger(appClient, watchGuard)).ledger,
     comment: async (body, who = alice) => (await who.issues.createComment({ owner: "acme", repo: "widgets", issue_number: issue, body })).data.id,
     restart: async (whileDown) => {
       await server.close();
