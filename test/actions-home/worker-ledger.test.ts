@@ -128,6 +128,7 @@ milestones:
     expect(check.output.title).toMatch(/^running — 0\/2 tasks/);
     const claim = readWorkerCheckClaim(check.output.text);
     expect(claim).toMatchObject({ dispatch_id: running.dispatchId, status: { milestone: "slow", state: "running", tasksDone: 0, tasks: 2, currentTask: 1 } });
+    expect(check.output.text?.startsWith(CLAIM_MARK)).toBe(true);
     expect(check.output.text).not.toMatch(/first/); // the task's text stays off the check run's claim
 
     // Pause while task 1 is in flight: the job hears it from the ledger, finishes the task, checkpoints, ends paused.
