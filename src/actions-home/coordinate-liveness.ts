@@ -62,15 +62,20 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
   return asked;
 }
 
-/**
- * The progress the worker wrote on its check run, when it is a claim of this milestone's current dispatch that keeps
- * the claim rules and speaks of a live worker; otherwise nothing (one REST call).
- */
+/** The progress the worker wrote on its check run, if it is a claim the coordinator may take (one REST call). */
 async function checkRunClaim(client: RepoClient, id: string, r: LedgerMilestone): Promise<HeartbeatStatus | undefined> {
   if (r.checkRunId === undefined || r.dispatchId === undefined) return undefined;
   const check = await client.getCheckRun(r.checkRunId).catch(() => undefined);
-  const body = readWorkerCheckClaim(check?.output?.text);
-  if (!body || body.dispatch_id !== r.dispatchId || body.status.milestone !== id) return undefined;
+  return takeCheckRunClaim(check?.output?.text, id, r);
+}
+
+/**
+ * A check run's claim, when it is of this milestone's current dispatch, keeps the claim rules and speaks of a live
+ * worker (a final state comes with the job's closing report, never from here); otherwise undefined.
+ */
+export function takeCheckRunClaim(text: string | null | undefined, id: string, r: Pick<LedgerMilestone, "dispatchId" | "tasks">): HeartbeatStatus | undefined {
+  const body = readWorkerCheckClaim(text);
+  if (!body || r.dispatchId === undefined || body.dispatch_id !== r.dispatchId || body.status.milestone !== id) return undefined;
   if (!["starting", "running", "verifying"].includes(body.status.state)) return undefined;
   return claimProblems(body.status, r.tasks, undefined).length === 0 ? body.status : undefined;
 }
