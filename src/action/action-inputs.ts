@@ -21,6 +21,8 @@ export interface ActionInputs {
   command?: string;
   heartbeatIntervalSec?: number;
   token?: string;
+  /** The coordinator workflow's file when the coordinator runs inside Actions (no endpoint: the worker reads the ledger). */
+  coordinator?: string;
 }
 
 export type GetInput = (name: string) => string;
@@ -51,5 +53,5 @@ export function readActionInputs(getInput: GetInput, setSecret: (value: string) 
   const heartbeatIntervalSec = interval ? parseDuration(interval) : undefined;
   if (interval && (heartbeatIntervalSec === undefined || heartbeatIntervalSec <= 0)) problems.push(`input \`heartbeat-interval\` must be a duration like 30s, not ${JSON.stringify(interval)}`);
   if (problems.length > 0) throw new WeaveError("usage", problems.join("; "), { hint: "check the `with:` block of the weave step in the worker workflow" });
-  return { mode: mode as ActionMode, milestone, dispatchId, sha, appUrl, command: getInput("command").trim() || undefined, heartbeatIntervalSec, token };
+  return { mode: mode as ActionMode, milestone, dispatchId, sha, appUrl, command: getInput("command").trim() || undefined, heartbeatIntervalSec, token, coordinator: getInput("coordinator").trim() || undefined };
 }

@@ -4,8 +4,10 @@
  * Responsibilities: read the plan from the default branch (never the PR head), refuse a checkout that is not
  * `weave/<milestone>` at the dispatched commit, give the agent an environment without weave's credentials, fetch and
  * push with the `token` input in git's environment only, run the shared worker loop (or the resolve run) with HTTPS
- * heartbeats, set outputs, write the job summary, and leave a status file for the post step.
- * Not here: the loop (worker/worker-loop.ts), the transport (action/https-reporter.ts), the entries (action/main.ts, post.ts).
+ * heartbeats — or, with the coordinator in Actions (input `coordinator`, no `app-url`), ledger reads and check-run
+ * progress —, set outputs, write the job summary, and leave a status file for the post step.
+ * Not here: the loop (worker/worker-loop.ts), the transports (action/https-reporter.ts, action/ledger-reporter.ts),
+ * the entries (action/main.ts, post.ts).
  * Invariants: everything from the outside world is injected (env, core functions, signals), so tests drive it directly.
  */
 import { join } from "node:path";
@@ -22,10 +24,15 @@ import { runResolveConflicts } from "../worker/resolve-conflicts.js";
 import { createWorkerGit } from "../worker/worker-git.js";
 import { runWorkerLoop } from "../worker/worker-loop.js";
 import { readActionInputs } from "./action-inputs.js";
-import type { GetInput } from "./action-inputs.js";
+import type { ActionInputs, GetInput } from "./action-inputs.js";
 import { agentEnvironment } from "./agent-environment.js";
 import { gitCredentialEnv } from "./git-credentials.js";
 import { createHttpsReporter, FINAL_STATES } from "./https-reporter.js";
+import { createLedgerFetch, repositoryGitUrl } from "./ledger-fetch.js";
+import { createLedgerReporter } from "./ledger-reporter.js";
+import type { LedgerReporter } from "./ledger-reporter.js";
+import { progressIntervalSec } from "./ledger-view.js";
+import { workerCheckOutput } from "./worker-check-run.js";
 import type { BudgetWord } from "./https-reporter.js";
 import { statusFilePath, writeStatusFile } from "./status-file.js";
 import { WEAVE_VERSION } from "./weave-version.js";
@@ -83,13 +90,15 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   const remote = inputs.appUrl
     ? createHttpsReporter({ appUrl: inputs.appUrl, dispatchId: inputs.dispatchId, getIdToken: () => core.getIDToken("weave"), log: core.warning, fetchImpl: ctx.fetchImpl })
     : undefined;
-  if (!remote) core.warning("weave: no `app-url` input: progress is only in this job's log and summary");
+  // The coordinator inside Actions has no endpoint: the worker reads the ledger and writes its own check run.
+  const ledger = !remote && inputs.coordinator ? ledgerReporterFor(ctx, inputs, plan, remoteGitEnv) : undefined;
+  if (!remote && !ledger) core.warning("weave: no `app-url` input: progress is only in this job's log and summary");
   let finalAcknowledged = false;
   let reachedSaved = false;
   const reporter: Reporter = {
     async report(status) {
       await writeStatusFile(statusFile, status).catch(() => undefined);
-      const answer = remote ? await remote.report(status) : undefined;
+      const answer = remote ? await remote.report(status) : ledger ? await ledger.report(status) : undefined;
       // The post step tries longer when the App answered this job before (it is likely just restarting).
       if (remote?.reached && !reachedSaved) {
         reachedSaved = true;
@@ -114,6 +123,8 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
     commandOverride: inputs.command,
     // `/weave tell` notes and the run's remaining budget come with the App's heartbeat replies.
     ...(remote ? { takeNotes: async () => remote.takeNotes(), runBudgetLeftUsd: (settledUsd: number) => budgetFromWord(remote.budgetWord(), settledUsd) } : {}),
+    // Without an endpoint, the run's remaining budget is the ledger's, re-read at each heartbeat.
+    ...(ledger ? { runBudgetLeftUsd: (settledUsd: number) => ledger.runBudgetLeftUsd(settledUsd) } : {}),
   };
   const status = inputs.mode === "resolve"
     ? await runResolveConflicts({ ...shared, target, remote: "origin", gitEnv, remoteGitEnv })
@@ -132,6 +143,47 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
   const commits = (await git(["log", "--format=- `%h` %s", `refs/remotes/origin/${target}..HEAD`]).catch(() => "")).trim();
   await core.writeSummary(renderJobSummary(status, (Date.now() - started) / 1000, commits, inputs.mode === "resolve" ? `resolve conflicts with ${target}` : undefined)).catch((e: unknown) => core.warning(`weave: cannot write the job summary: ${(e as Error).message}`));
   return status;
+}
+
+/**
+ * The reporter of the Actions home: the ledger read with the Action's token (git, no REST call), progress written on
+ * the milestone's check run with the same token at the rate GITHUB_TOKEN's hourly allowance leaves the workers.
+ */
+function ledgerReporterFor(ctx: ActionContext, inputs: ActionInputs, plan: Plan, remoteGitEnv: NodeJS.ProcessEnv): LedgerReporter | undefined {
+  const { env, core } = ctx;
+  const url = repositoryGitUrl(env);
+  if (!url) {
+    core.warning("weave: GITHUB_REPOSITORY is not set: the worker cannot read the run ledger");
+    return undefined;
+  }
+  const fetcher = createLedgerFetch({ gitDir: join(env.RUNNER_TEMP ?? "/tmp", `weave-${inputs.milestone}-ledger.git`), url, env: remoteGitEnv });
+  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const heartbeat = inputs.heartbeatIntervalSec ?? plan.worker.heartbeat_interval;
+  const progressSec = progressIntervalSec(plan.max_workers, heartbeat);
+  core.info(`weave: no heartbeat endpoint (coordinator in Actions): reading the ledger every ${heartbeat} s, writing progress on the check run at most every ${progressSec} s`);
+  return createLedgerReporter({
+    milestone: inputs.milestone,
+    dispatchId: inputs.dispatchId,
+    ceilingUsd: plan.budget_ceiling,
+    readLedger: async () => {
+      const json = await fetcher.read();
+      if (json === undefined && fetcher.lastError) core.info(`weave: ledger read failed: ${fetcher.lastError}`);
+      return json;
+    },
+    publishProgress: async (checkRunId, status) => {
+      if (!inputs.token) throw new Error("no `token` input");
+      const response = await (ctx.fetchImpl ?? fetch)(`${apiUrl}/repos/${env.GITHUB_REPOSITORY}/check-runs/${checkRunId}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${inputs.token}`, accept: "application/vnd.github+json", "content-type": "application/json" },
+        body: JSON.stringify({ output: workerCheckOutput(status, inputs.dispatchId) }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new Error(`GitHub answered ${response.status}${response.status === 403 ? " (the worker workflow needs `checks: write`)" : ""}`);
+    },
+    ledgerEveryMs: heartbeat * 1000,
+    progressEveryMs: progressSec * 1000,
+    log: core.warning,
+  });
 }
 
 /**

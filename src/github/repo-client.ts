@@ -75,6 +75,8 @@ export interface RepoClient extends RepoRef {
   cancelRun(runId: number): Promise<void>;
   createCheckRun(params: Record<string, unknown>): Promise<number>;
   updateCheckRun(id: number, params: Record<string, unknown>): Promise<void>;
+  /** A check run's status and output (undefined: gone). */
+  getCheckRun(id: number): Promise<{ status: string; output?: { title?: string | null; text?: string | null } } | undefined>;
   createComment(issue: number, body: string): Promise<number>;
   updateComment(id: number, body: string): Promise<boolean>;
   react(commentId: number, content: string): Promise<void>;
@@ -183,6 +185,7 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: 
       throw translate(e);
     })).id,
     updateCheckRun: async (id, params) => void (await maybe(() => call("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { check_run_id: id, ...output(params) }), 404)),
+    getCheckRun: (id) => maybe(() => call("GET /repos/{owner}/{repo}/check-runs/{check_run_id}", { check_run_id: id }), 404),
     createComment: async (issue, body) => (await call<{ id: number }>("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: issue, body: text(body) }).catch((e) => {
       throw translate(e);
     })).id,

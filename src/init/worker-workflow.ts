@@ -5,7 +5,7 @@
  * Not here: the Action it calls (action/, src/action/), dispatching it (github/dispatch.ts), the presets' data
  * (worker/agents/presets.ts).
  * Invariants: least permissions (contents: write, and id-token: write for the App or actions: write for the
- * coordinator workflow's dispatch); inputs reach scripts only through `env:`,
+ * coordinator workflow's dispatch and checks: write for the job's progress on its check run); inputs reach scripts only through `env:`,
  * never `${{ … }}` inside `run:`; a concurrency group per milestone; timeout below GitHub's 360 minutes.
  */
 
@@ -57,7 +57,7 @@ const COORDINATOR_FILE = "weave-coordinator.yml";
 
 function permissions(coordinator: "app" | "actions"): string {
   if (coordinator === "app") return "permissions:\n  contents: write\n  id-token: write\n";
-  return "permissions:\n  contents: write\n  actions: write   # the post step dispatches the coordinator workflow\n";
+  return "permissions:\n  contents: write\n  actions: write   # the post step dispatches the coordinator workflow\n  checks: write    # the job writes its progress on its milestone's check run\n";
 }
 
 export function renderWorkerWorkflow(options: WorkerWorkflowOptions = {}): string {

@@ -50,10 +50,10 @@ describe("the coordinator workflow", () => {
     expect(steps).toEqual([expect.objectContaining({ uses: "octo/weave/action@v1", with: { mode: "coordinate", workflow: "weave-worker.yml", token: "${{ secrets.GITHUB_TOKEN }}" }, env: { WEAVE_LEDGER_KEY: "${{ secrets.WEAVE_LEDGER_KEY }}" } })]);
   });
 
-  it("the worker in Actions mode dispatches the coordinator (actions: write), holds no id-token and no ledger key", async () => {
+  it("the worker in Actions mode dispatches the coordinator (actions: write), writes its check run (checks: write), holds no id-token and no ledger key", async () => {
     const text = renderWorkerWorkflow({ actionRef: "octo/weave/action@v1", coordinator: "actions" });
     const wf = parse(text) as { permissions: Record<string, string>; on: { workflow_dispatch: { inputs: Record<string, { required: boolean }> } }; jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }> };
-    expect(wf.permissions).toEqual({ contents: "write", actions: "write" });
+    expect(wf.permissions).toEqual({ contents: "write", actions: "write", checks: "write" });
     expect(wf.on.workflow_dispatch.inputs.app_url?.required).toBe(false);
     const step = Object.values(wf.jobs)[0]!.steps.find((s) => s.uses === "octo/weave/action@v1")!;
     expect(step.with?.coordinator).toBe("weave-coordinator.yml");

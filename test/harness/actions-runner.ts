@@ -74,6 +74,7 @@ export class ActionsRunner {
     const run = this.newRun(repo, workflow, { event: "workflow_dispatch", branch, sha, actor, inputs });
     const dispatchPayload = this.deps.payloads.base("workflow_dispatch", undefined, repo, actor, { inputs, ref: `refs/heads/${branch}`, workflow: workflow.path });
     delete dispatchPayload.action;
+    run.dispatchPayload = dispatchPayload;
     this.deps.webhooks.emit("workflow_dispatch", undefined, () => dispatchPayload, { repo });
     // A job that uses the configured action runs it (the weave worker); a job without one runs its `run:` steps.
     this.launch(run, workflow, runsItsSteps(jobSpec) ? workflow.jobs : [[jobKey, jobSpec]]);
@@ -130,7 +131,7 @@ export class ActionsRunner {
       try {
         this.root ??= await mkdtemp(join(tmpdir(), "weave-runner-"));
         const context = this.context(run, workflow, token.token);
-        const dirs = await makeJobDirs(join(this.root, `run-${run.id}-${job.key}`), run.trigger?.payload ?? (context.github as { event: unknown }).event);
+        const dirs = await makeJobDirs(join(this.root, `run-${run.id}-${job.key}`), run.trigger?.payload ?? run.dispatchPayload ?? (context.github as { event: unknown }).event);
         job.workspace = dirs.workspace;
         const code = await runJobSteps({
           run, job, workflow, jobSpec, dirs, context, token: token.token, shapes: this.deps.shapes, oidc: this.deps.oidc, permissions,
@@ -281,7 +282,7 @@ export class ActionsRunner {
     try {
       this.root ??= await mkdtemp(join(tmpdir(), "weave-runner-"));
       const context = this.context(run, workflow, token.token);
-      const dirs = await makeJobDirs(join(this.root, `run-${run.id}`), run.trigger?.payload ?? (context.github as { event: unknown }).event);
+      const dirs = await makeJobDirs(join(this.root, `run-${run.id}`), run.trigger?.payload ?? run.dispatchPayload ?? (context.github as { event: unknown }).event);
       job.workspace = dirs.workspace;
       jobStep(job, "Set up job", "success", this.deps.world.now());
       const checkout = (jobSpec.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@") === true);

@@ -24,6 +24,8 @@ export interface RunRecord {
   /** For runs started by an event: GITHUB_REF and GITHUB_SHA (a pull request's merge ref and commit), the commit its
    * job check runs report on, and the event payload. Dispatched runs leave them unset (refs/heads/<branch>, headSha). */
   trigger?: { ref: string; sha: string; checkSha: string; payload: Record<string, unknown> };
+  /** For dispatched runs: the `workflow_dispatch` payload GitHub writes to GITHUB_EVENT_PATH (inputs, ref, repository, sender…). */
+  dispatchPayload?: Record<string, unknown>;
 }
 
 type Json = Record<string, unknown>;
