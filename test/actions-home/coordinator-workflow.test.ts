@@ -65,7 +65,7 @@ describe("the coordinator workflow", () => {
     expect(renderWorkerWorkflow({ actionRef: "octo/weave/action@v1", coordinator: "app" })).toBe(renderWorkerWorkflow({ actionRef: "octo/weave/action@v1" }));
   });
 
-  it("`weave init --coordinator actions` writes both workflows; `app` stays the default; anything else is refused", async () => {
+  it("`weave init --coordinator actions` (the default) writes both workflows; `app` writes no coordinator; anything else is refused", async () => {
     const dir = await mkdtemp(join(tmpdir(), "weave-init-coord-"));
     try {
       execFileSync("git", ["init", "-q"], { cwd: dir });
@@ -76,7 +76,7 @@ describe("the coordinator workflow", () => {
       expect(await readFile(join(dir, ".github/workflows/weave-worker.yml"), "utf8")).toContain("coordinator: weave-coordinator.yml");
       const plain = await mkdtemp(join(tmpdir(), "weave-init-app-"));
       execFileSync("git", ["init", "-q"], { cwd: plain });
-      const appOut = execFileSync(process.execPath, [BIN, "init", "--action-ref", "octo/weave/action@v1"], { cwd: plain, encoding: "utf8" });
+      const appOut = execFileSync(process.execPath, [BIN, "init", "--coordinator", "app", "--action-ref", "octo/weave/action@v1"], { cwd: plain, encoding: "utf8" });
       expect(appOut).not.toContain("weave-coordinator.yml");
       await rm(plain, { recursive: true, force: true });
       let refused = "";
