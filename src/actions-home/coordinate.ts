@@ -3,7 +3,8 @@
  * that started this coordinator run, with the job's token, through the same RepoClient, comment commands and
  * reconcileRepo the App server uses — then it returns and the job ends. No server, no memory between runs. It is the
  * third home (ARCHITECTURE.md): a composition of the App's github/ adapters, called by the Action entry (action/main.ts).
- * Responsibilities: build the client from a token (GITHUB_TOKEN, or the `token` input), a fresh session with its
+ * Responsibilities: build the client from a token (GITHUB_TOKEN, or the `token` input) — with pushes and PRs through
+ * an App installation token when the job is given the App's id and key (actions-home/app-token.ts) —, a fresh session with its
  * mirror under RUNNER_TEMP, a config without a heartbeat endpoint (workers get an empty `app_url`) whose ledger key
  * comes from WEAVE_LEDGER_KEY (the coordinator job's env, never a worker's; a pass refuses to run without it); hand the event
  * to the command handler, the button or review request, or the reconcile; and edit the status comment before exiting
@@ -34,6 +35,7 @@ import { mirrorFor } from "../github/repo-mirror.js";
 import type { RepoSession } from "../github/repo-session.js";
 import { createSession } from "../github/repo-session.js";
 import type { GetInput } from "../action/action-inputs.js";
+import { landingThroughApp, mintLandingToken, readAppCredentials, tokenClient } from "./app-token.js";
 import { readCoordinatorRequest } from "./coordinate-event.js";
 import { observeLiveRuns } from "./coordinate-liveness.js";
 import { acceptWorkerReport } from "./coordinate-report.js";
@@ -56,8 +58,10 @@ export interface CoordinateOutcome {
   request: CoordinatorRequest["kind"];
   /** Command verbs carried out (comment events). */
   verbs: string[];
-  /** REST calls made, per route (GITHUB_TOKEN allows 1,000 an hour per repository). */
+  /** REST calls made with GITHUB_TOKEN (it allows 1,000 an hour per repository). */
   calls: number;
+  /** REST calls made with the App's installation token (pushes and PRs), 0 without one. */
+  appCalls: number;
 }
 
 const WRITERS = new Set(["write", "maintain", "admin"]);
@@ -84,8 +88,13 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   const payload = env.GITHUB_EVENT_PATH ? await readFile(env.GITHUB_EVENT_PATH, "utf8").then((t): unknown => JSON.parse(t)).catch(() => undefined) : undefined;
   const request = readCoordinatorRequest(env.GITHUB_EVENT_NAME!, payload);
   const baseUrl = env.GITHUB_API_URL || "https://api.github.com";
+  const where = { owner: owner!, repo: repo! };
   const octokit = new ProbotOctokit({ auth: { token }, baseUrl, throttle: { enabled: false }, log: { debug() {}, info() {}, warn: core.info, error: core.info } });
-  const client = reportingPostFailures(createRepoClient(octokit as unknown as OctokitLike, { owner: owner!, repo: repo! }), { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
+  const events = createRepoClient(octokit as unknown as OctokitLike, where);
+  // With an App's id and key from secrets, pushes and PRs go out as the App so CI runs on them (actions-home/app-token.ts).
+  const credentials = readAppCredentials(env);
+  const landing = credentials ? tokenClient(await mintLandingToken(credentials, where, baseUrl, core.setSecret, core.info), where, baseUrl, core.info) : undefined;
+  const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
   const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
   const session = createSession(client.fullName, 0, config.cacheDir, ledgerGuardFor(config));
   session.client = client;
@@ -129,8 +138,9 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   } else await reconcile(request.trigger, request.report);
   await flushStatusComment(session, client, now);
   const calls = [...client.calls.values()].reduce((n, c) => n + c, 0);
-  core.info(`weave: coordinator pass done (${verbs.length ? verbs.join(", ") : request.kind}; ${calls} REST calls)`);
-  return { request: request.kind, verbs, calls };
+  const appCalls = landing ? [...landing.calls.values()].reduce((n, c) => n + c, 0) : 0;
+  core.info(`weave: coordinator pass done (${verbs.length ? verbs.join(", ") : request.kind}; ${calls} REST calls${landing ? `, ${appCalls} more with the App token` : ""})`);
+  return { request: request.kind, verbs, calls, appCalls };
 }
 
 /**

@@ -58,7 +58,7 @@ export function buildProgram(onRun: (name: string) => void): Command {
     .option("--action-ref <ref>", "the worker Action to use, OWNER/REPO[/PATH]@REF (default: this weave's release)")
     .addOption(new Option("--action <ref>").hideHelp())
     .option("--agent <name>", "the agent preset the plan and workflow are written for: claude (default), codex, gemini, aider, custom")
-    .addOption(new Option("--coordinator <where>", "where weave's loop runs on GitHub: app (your weave App server, the default) or actions (a coordinator workflow, no server)").choices(["app", "actions"]));
+    .addOption(new Option("--coordinator <where>", "where weave's loop runs on GitHub: actions (a coordinator workflow, no server; the default) or app (your weave App server)").choices(["app", "actions"]));
 
   leaf(program, "start", "run the plan on this machine; returns when nothing more can happen without you").argument("[path]", "plan file")
     .option("--workers <n>", "milestones running at once (default: the plan's max_workers)", wholeNumber(1, 64))

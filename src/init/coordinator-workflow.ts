@@ -4,7 +4,8 @@
  * closing dispatch or a person's, a push to the target, the schedule as a liveness tick) and exits.
  * Responsibilities: the triggers, one coordinator at a time per repository with every pending run kept
  * (`concurrency.queue: max`, not GitHub's default of replacing the pending one), the least permissions the loop's
- * GITHUB_TOKEN needs, the ledger key from a secret given to this job only.
+ * GITHUB_TOKEN needs, the ledger key and the optional App id + private key (pushes and PRs that start CI) from
+ * secrets given to this job only.
  * Not here: the pass itself (actions-home/coordinate.ts), the worker workflow (init/worker-workflow.ts).
  * Invariants: no `run:` step at all (so no `${{ }}` of user data can reach a shell); the Action's bundle, no install.
  */
@@ -76,5 +77,10 @@ jobs:
         env:
           # Keys the ledger's MAC; a repository secret only this job sees (never the worker jobs).
           WEAVE_LEDGER_KEY: \${{ secrets.WEAVE_LEDGER_KEY }}
+          # Optional: a GitHub App of yours (id + private key). Pushes and PRs made with GITHUB_TOKEN start no CI, so
+          # when milestone PRs need required checks, this job mints the App's installation token and makes its
+          # pushes and PRs with it. Unset: GITHUB_TOKEN alone. Only this job sees them, never a worker's.
+          WEAVE_APP_ID: \${{ secrets.WEAVE_APP_ID }}
+          WEAVE_APP_PRIVATE_KEY: \${{ secrets.WEAVE_APP_PRIVATE_KEY }}
 `;
 }

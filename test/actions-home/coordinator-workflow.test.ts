@@ -47,10 +47,10 @@ describe("the coordinator workflow", () => {
     expect(wf.permissions).toEqual({ contents: "write", actions: "write", checks: "write", issues: "write", "pull-requests": "write" });
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
     expect(steps.filter((s) => s.run !== undefined)).toEqual([]);
-    expect(steps).toEqual([expect.objectContaining({ uses: "octo/weave/action@v1", with: { mode: "coordinate", workflow: "weave-worker.yml", token: "${{ secrets.GITHUB_TOKEN }}" }, env: { WEAVE_LEDGER_KEY: "${{ secrets.WEAVE_LEDGER_KEY }}" } })]);
+    expect(steps).toEqual([expect.objectContaining({ uses: "octo/weave/action@v1", with: { mode: "coordinate", workflow: "weave-worker.yml", token: "${{ secrets.GITHUB_TOKEN }}" }, env: { WEAVE_LEDGER_KEY: "${{ secrets.WEAVE_LEDGER_KEY }}", WEAVE_APP_ID: "${{ secrets.WEAVE_APP_ID }}", WEAVE_APP_PRIVATE_KEY: "${{ secrets.WEAVE_APP_PRIVATE_KEY }}" } })]);
   });
 
-  it("the worker in Actions mode dispatches the coordinator (actions: write), writes its check run (checks: write), holds no id-token and no ledger key", async () => {
+  it("the worker in Actions mode dispatches the coordinator (actions: write), writes its check run (checks: write), holds no id-token, no ledger key and no App credential", async () => {
     const text = renderWorkerWorkflow({ actionRef: "octo/weave/action@v1", coordinator: "actions" });
     const wf = parse(text) as { permissions: Record<string, string>; on: { workflow_dispatch: { inputs: Record<string, { required: boolean }> } }; jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }> };
     expect(wf.permissions).toEqual({ contents: "write", actions: "write", checks: "write" });
@@ -58,12 +58,14 @@ describe("the coordinator workflow", () => {
     const step = Object.values(wf.jobs)[0]!.steps.find((s) => s.uses === "octo/weave/action@v1")!;
     expect(step.with?.coordinator).toBe("weave-coordinator.yml");
     expect(text).not.toContain("WEAVE_LEDGER_KEY");
+    // Nor the App's id and key the coordinator may mint a token with (actions-home/app-token.ts).
+    expect(text).not.toContain("WEAVE_APP_");
     expect(await runLint(text, "weave-worker.yml")).toEqual([]);
     // The App's worker is unchanged by the option.
     expect(renderWorkerWorkflow({ actionRef: "octo/weave/action@v1", coordinator: "app" })).toBe(renderWorkerWorkflow({ actionRef: "octo/weave/action@v1" }));
   });
 
-  it("`weave init --coordinator actions` writes both workflows; `app` stays the default; anything else is refused", async () => {
+  it("`weave init --coordinator actions` (the default) writes both workflows; `app` writes no coordinator; anything else is refused", async () => {
     const dir = await mkdtemp(join(tmpdir(), "weave-init-coord-"));
     try {
       execFileSync("git", ["init", "-q"], { cwd: dir });
@@ -74,7 +76,7 @@ describe("the coordinator workflow", () => {
       expect(await readFile(join(dir, ".github/workflows/weave-worker.yml"), "utf8")).toContain("coordinator: weave-coordinator.yml");
       const plain = await mkdtemp(join(tmpdir(), "weave-init-app-"));
       execFileSync("git", ["init", "-q"], { cwd: plain });
-      const appOut = execFileSync(process.execPath, [BIN, "init", "--action-ref", "octo/weave/action@v1"], { cwd: plain, encoding: "utf8" });
+      const appOut = execFileSync(process.execPath, [BIN, "init", "--coordinator", "app", "--action-ref", "octo/weave/action@v1"], { cwd: plain, encoding: "utf8" });
       expect(appOut).not.toContain("weave-coordinator.yml");
       await rm(plain, { recursive: true, force: true });
       let refused = "";

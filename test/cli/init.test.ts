@@ -50,8 +50,28 @@ describe("weave init", () => {
     expect(parsed.merge).toMatchObject({ via: "pr", auto: "auto" });
     expect(plan).toMatch(/confirm: wait for an approval/);
     expect(run.stdout).toMatch(/Commit first/);
-    expect(run.stdout).toMatch(/manifest flow/);
     expect(run.stdout).not.toMatch(/install the weave GitHub App/);
+  });
+
+  it("sets up the coordinator inside Actions by default (no server): both workflows, the secrets to add, and how to choose the App", async (t) => {
+    const r = await repo(t);
+    const run = await r.weave("init", "--action-ref", "octo/weave/action@v1");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("wrote .github/workflows/weave-coordinator.yml");
+    expect(await readFile(join(r.dir, ".github/workflows/weave-coordinator.yml"), "utf8")).toContain("mode: coordinate");
+    expect(await readFile(join(r.dir, ".github/workflows/weave-worker.yml"), "utf8")).toContain("coordinator: weave-coordinator.yml");
+    for (const words of ["WEAVE_LEDGER_KEY", "WEAVE_APP_ID", "WEAVE_APP_PRIVATE_KEY", "start no CI", "--coordinator app", "ANTHROPIC_API_KEY"]) expect(run.stdout).toContain(words);
+    expect(run.stdout).not.toMatch(/manifest flow/);
+  });
+
+  it("--coordinator app keeps the App server: no coordinator workflow, the manifest flow in the next steps", async (t) => {
+    const r = await repo(t);
+    const run = await r.weave("init", "--coordinator", "app", "--action-ref", "octo/weave/action@v1");
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(r.dir, ".github/workflows/weave-coordinator.yml"))).toBe(false);
+    expect(await readFile(join(r.dir, ".github/workflows/weave-worker.yml"), "utf8")).not.toContain("coordinator:");
+    expect(run.stdout).toMatch(/manifest flow/);
+    expect(run.stdout).not.toContain("WEAVE_APP_ID");
   });
 
   it("--action-ref overrides the Action; a malformed one is refused and nothing is written", async (t) => {

@@ -2,8 +2,8 @@
  * `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent NAME] [--coordinator app|actions]`: set a
  * repository up for weave.
  * Responsibilities: write `.github/weave.yml` (a commented example plan), `.github/workflows/weave-worker.yml`,
- * with `--coordinator actions` also `.github/workflows/weave-coordinator.yml` (no server), and `.weave/` to
- * `.gitignore`; print the next steps for the chosen coordinator.
+ * with `--coordinator actions` (the default) also `.github/workflows/weave-coordinator.yml` (no server; `app` is
+ * the App server instead), and `.weave/` to `.gitignore`; print the next steps for the chosen coordinator.
  * Not here: the workflows' content (init/worker-workflow.ts, init/coordinator-workflow.ts), the plan's (init/example-plan.ts), where the Action and
  * schema live (cli/package-info.ts: from the installed package.json's `repository` and `version`).
  * Invariants: never overwrites an existing file without --force; writes nothing when it refuses.
@@ -24,12 +24,12 @@ import { findRepoRoot } from "../repo-root.js";
 
 export const INIT_USAGE = `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent ${AGENT_NAMES.join("|")}] [--coordinator app|actions]`;
 
-/** Where weave's loop runs on GitHub: the App server (today's default) or a workflow (no server). */
+/** Where weave's loop runs on GitHub: a workflow (the default, no server) or the App server. */
 const COORDINATORS = ["app", "actions"] as const;
 
 export async function runInit(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(argv, { force: { type: "boolean" }, "action-ref": { type: "string" }, action: { type: "string" }, agent: { type: "string" }, coordinator: { type: "string" } }, INIT_USAGE);
-  const coordinator = values.coordinator ?? "app";
+  const coordinator = values.coordinator ?? "actions";
   if (!(COORDINATORS as readonly string[]).includes(coordinator)) throw new WeaveError("usage", `--coordinator must be app or actions, not "${coordinator}"`, { hint: `usage: ${INIT_USAGE}` });
   const inActions = coordinator === "actions";
   const agent = (values.agent ?? "claude") as AgentName;
@@ -63,16 +63,23 @@ export async function runInit(argv: string[], io: CliIo): Promise<number> {
     await appendFile(gitignore, `${current && !current.endsWith("\n") ? "\n" : ""}.weave/\n`);
     write(io.stdout, "added .weave/ to .gitignore");
   }
+  const secrets = agent === "custom" ? "your agent's API key" : AGENT_PRESETS[agent].secrets.join(" or ");
   if (inActions) {
     write(io.stdout, `
 Next steps:
   1. Edit .github/weave.yml: your milestones, their depends_on, files and tasks. Check it: weave plan check
-     The coordinator workflow wakes on pushes to main: if your plan's target is another branch, edit its push trigger.
-  2. Commit and push to the default branch:  git add .github .gitignore && git commit -m "weave plan" && git push
-  3. Add ${agent === "custom" ? "your agent's API key" : AGENT_PRESETS[agent].secrets.join(" or ")} as a repository secret, and WEAVE_LEDGER_KEY (any long random string)
-     as one the coordinator job alone reads.
-  4. Comment "/weave start" on an issue. No server: each event runs one short coordinator job (GITHUB_TOKEN only;
-     pushes and PRs it makes start no CI). Both workflows use ${actionRef}.`);
+  2. Commit first (weave refuses a dirty target checkout):  git add .github .gitignore && git commit -m "weave plan"
+  3. Run it here:            weave start      (worktrees under .weave/, merges into your branch; merge.auto: auto lands each milestone)
+  4. Or on GitHub, no server: push to the default branch; add ${secrets} as a repository secret, and
+                             WEAVE_LEDGER_KEY (any long random string), which only the coordinator job reads; then comment
+                             "/weave start" on an issue. Each event runs one short coordinator job with GITHUB_TOKEN.
+                             Pushes and PRs made with GITHUB_TOKEN start no CI: if milestone PRs need required checks,
+                             create a GitHub App of your own (Contents and Pull requests: read and write), install it
+                             here and add WEAVE_APP_ID and WEAVE_APP_PRIVATE_KEY as secrets; the coordinator then
+                             pushes and opens PRs as that App. The coordinator wakes on pushes to main: if your plan's
+                             target is another branch, edit its push trigger. Both workflows use ${actionRef}.
+                             For the App server instead (webhooks, live heartbeats): weave init --force --coordinator app
+                             (it writes these files again).`);
     return 0;
   }
   write(io.stdout, `
@@ -82,7 +89,7 @@ Next steps:
   3. Run it here:            weave start      (worktrees under .weave/, merges into your branch; merge.auto: auto lands each milestone)
   4. Or on GitHub:           push, register your own weave App with the manifest flow (see "Running the App" in
                              ${info.githubRepo ? `https://github.com/${info.githubRepo}#readme` : "weave's README"}), install it on this repository,
-                             add ${agent === "custom" ? "your agent's API key" : AGENT_PRESETS[agent].secrets.join(" or ")} as a secret, then comment "/weave start" on an issue.
+                             add ${secrets} as a secret, then comment "/weave start" on an issue.
                              The worker workflow uses ${actionRef}.`);
   return 0;
 }
