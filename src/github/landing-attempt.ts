@@ -1,8 +1,9 @@
 /**
  * Landing attempt: what one try at landing a milestone works with and the steps every way of landing shares.
  * Responsibilities: the merge context and analysis types, the merged tree (conflicts in weave's own paths from the milestone's
- * side), what follows a landing (state, flags cleared, branch deleted unless `keep_branches`), blocking a landing with
- * a reason, and telling the PR and the tracking issue.
+ * side), what follows a landing (state, flags cleared, branch deleted unless `keep_branches` — or left in the
+ * context's `deferredDeletes` for the caller to delete once dependents are dispatched), blocking a landing with a
+ * reason, and telling the PR and the tracking issue.
  * Not here: the analysis and direct pushes (github/merge-back.ts), the pull request's life (github/pull-merge.ts).
  * Invariants: imports neither merge-back.ts nor pull-merge.ts, so the two ways of landing never import each other.
  */
@@ -26,6 +27,8 @@ export interface MergeContext {
   now: Date;
   log: (message: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** When set, landed branches are added here instead of deleted at once (a push on the way to dependents' dispatch). */
+  deferredDeletes?: Set<string>;
 }
 
 /** What one landing attempt found: done (landed, blocked, conflict, waiting) or the world moved under it. */
@@ -48,7 +51,7 @@ export async function mergedTree(a: Analysis): Promise<string> {
   return a.merged.clean ? a.merged.tree : a.mirror.git.overlayPaths(a.merged.tree, a.head, a.merged.conflicts.filter(isWeaveOwnedPath));
 }
 
-/** After a landing: merged, flags cleared, the branch deleted unless the plan keeps branches. */
+/** After a landing: merged, flags cleared, the branch deleted (now or by the caller) unless the plan keeps branches. */
 export async function landed(ctx: MergeContext, a: Pick<Analysis, "record" | "milestone" | "branch"> & { mirror?: RepoMirror }, note: string | undefined): Promise<void> {
   const r = a.record;
   moveRecord(a.milestone.id, r, "merged", note);
@@ -60,10 +63,16 @@ export async function landed(ctx: MergeContext, a: Pick<Analysis, "record" | "mi
   r.waitingFor = undefined;
   r.resolveAttempts = undefined;
   if (ctx.plan.merge.keep_branches) return;
+  if (ctx.deferredDeletes) return void ctx.deferredDeletes.add(a.branch);
+  await deleteLandedBranch(ctx, a.mirror ?? (await mirrorFor(ctx.session, ctx.client)), a.branch);
+}
+
+/** Deletes a landed milestone's branch; a failure is logged, never thrown (the landing stands). */
+export async function deleteLandedBranch(ctx: Pick<MergeContext, "client" | "log">, mirror: RepoMirror, branch: string): Promise<void> {
   try {
-    await (a.mirror ?? (await mirrorFor(ctx.session, ctx.client))).deleteBranch(a.branch);
+    await mirror.deleteBranch(branch);
   } catch (e) {
-    ctx.log(`${ctx.client.fullName}: could not delete ${a.branch}: ${(e as Error).message}`);
+    ctx.log(`${ctx.client.fullName}: could not delete ${branch}: ${(e as Error).message}`);
   }
 }
 

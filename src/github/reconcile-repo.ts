@@ -5,7 +5,8 @@
  * harmless because each pass recomputes from what is true now.
  * Not here: comment commands (github/comment-commands.ts), starting a milestone's job (github/dispatch.ts),
  * landing a milestone (github/merge-back.ts, github/pull-merge.ts).
- * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly.
+ * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly; a landed branch
+ * is deleted after the pass's starts and before its ledger write (a dispatch never waits on the deletion's push).
  */
 import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
 import { firstParentChain, landedIds } from "../core/merged-evidence.js";
@@ -19,6 +20,7 @@ import { checkRunUpdate } from "./check-runs.js";
 import { startMilestone } from "./dispatch.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
 import { readLedger, writeLedger } from "./ledger.js";
+import { deleteLandedBranch } from "./landing-attempt.js";
 import { analyse, landed, landMilestone } from "./merge-back.js";
 import type { MergeContext } from "./merge-back.js";
 import { isBudgetReached } from "./budget-reach.js";
@@ -29,6 +31,7 @@ import type { RepoClient } from "./repo-client.js";
 import { mirrorFor } from "./repo-mirror.js";
 import type { RepoMirror } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
+import { publishLater } from "./repo-session.js";
 import { seedDispatches, watchJobs } from "./run-watch.js";
 import { renderStatusComment } from "./status-comment.js";
 
@@ -70,7 +73,9 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     const plan = await loadPlan(session, client);
     const now = deps.now();
     const changed = new Set<string>();
-    const ctx: MergeContext = { client, session, plan, ledger, config: deps.config, now, log: deps.log, sleep: deps.sleep };
+    const ctx: MergeContext = { client, session, plan, ledger, config: deps.config, now, log: deps.log, sleep: deps.sleep, deferredDeletes: new Set() };
+    /** The target's head as fetched into the mirror in this pass (a landing seen by git): the starts claim from it. */
+    let targetHead: string | undefined;
     for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
 
     // Observe: what landed on the target, what workers said, which runs ended.
@@ -86,7 +91,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       const m = findMilestone(plan, id);
       if (!r || !m || r.state === "merged" || ACTIVE_STATES.has(r.state)) continue;
       // Landed by someone (a person, auto-merge, a queue): what follows a landing follows it here too.
-      if (["finished", "merging", "conflict"].includes(r.state) && (wholly.has(id) || (await branchLanded(mirror, run.target, `weave/${id}`)))) await landed(ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
+      if (["finished", "merging", "conflict"].includes(r.state) && (wholly.has(id) || (await branchLanded(mirror, run.target, `weave/${id}`, (sha) => (targetHead = sha))))) await landed(ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
       // A milestone weave never saw finish counts as merged only by weave's own merge trailer on the target's
       // first-parent chain (a ledger rebuilt after a loss), never by a checkpoint-style trailer.
       else if (wholly.has(id)) moveRecord(id, r, "merged", undefined);
@@ -154,7 +159,8 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     }
     if (starts.length > 0) {
       // Through the mirror: the claims push from it, so it must hold the target's head.
-      const targetSha = await mirror.fetch([run.target]).then((h) => h.get(run.target), () => undefined);
+      // A head fetched in this pass holds every landing this pass saw: a second fetch would only delay the dispatch.
+      const targetSha = targetHead ?? (await mirror.fetch([run.target]).then((h) => h.get(run.target), () => undefined));
       if (!targetSha) deps.log(`${client.fullName}: target branch ${run.target} not found; nothing started`);
       else {
         // One start that fails (a refused check run, a network error) must not lose what this pass already did.
@@ -166,6 +172,10 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
         });
       }
     }
+
+    // Branches that landed go after this pass's starts (a dispatch never waits on their push), before the ledger
+    // write: a ledger that says merged never names a branch still there.
+    for (const branch of ctx.deferredDeletes!) await deleteLandedBranch(ctx, mirror, branch);
 
     // Write the ledger; a lost race means someone else changed the world: look again.
     // A distrusted head (its MAC failed) is written over with the last good state even when nothing else changed.
@@ -194,7 +204,11 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     }
     break;
   }
-  if (shown) await publish(session, client, shown.plan, shown.ledger, unpublished, shown.now);
+  // Beside the queue: the next reconcile (a dependent's dispatch) need not wait while these wait for the throttle.
+  if (shown) {
+    const { plan, ledger, now } = shown;
+    void publishLater(session, () => publish(session, client, plan, ledger, unpublished, now)).catch((e: unknown) => deps.log(`${client.fullName}: publishing: ${(e as Error).message}`));
+  }
 }
 
 /**
@@ -212,10 +226,11 @@ async function targetMessages(session: RepoSession, client: RepoClient, target: 
   return { all: page.map((c) => c.message), firstParent: firstParentChain(page).map((c) => c.message) };
 }
 
-/** The branch's head is on the target (a queue's or a person's merge without weave's trailer). */
-async function branchLanded(mirror: RepoMirror, target: string, branch: string): Promise<boolean> {
+/** The branch's head is on the target (a queue's or a person's merge without weave's trailer); `fetched` is told the target's head. */
+async function branchLanded(mirror: RepoMirror, target: string, branch: string, fetched: (targetSha: string) => void): Promise<boolean> {
   try {
     const heads = await mirror.fetch([target, branch]);
+    fetched(heads.get(target)!);
     return mirror.isAncestor(heads.get(branch)!, heads.get(target)!);
   } catch {
     return false; // the branch is gone already

@@ -11,6 +11,7 @@ import { WeaveError } from "../core/errors.js";
 import type { ListedCommit } from "../core/merged-evidence.js";
 import { CHECK_OUTPUT_LIMIT, COMMENT_LIMIT, fitBody, redactSecrets } from "../core/safe-text.js";
 import { createPullRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal } from "./github-refusals.js";
+import { urgently } from "./write-lane.js";
 
 /** The subset of Octokit the App uses: `request(route, params)`. */
 export interface OctokitLike {
@@ -170,7 +171,8 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: 
       })).sha;
     },
     dispatchWorkflow: async (workflow, ref, inputs) => {
-      const data = await call<{ workflow_run_id?: number } | undefined>("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", { workflow_id: workflow, ref, inputs, return_run_details: true, ...NO_RETRY }).catch((e) => {
+      // Urgent in the write lane: a job's start goes ahead of check-run and comment updates waiting there.
+      const data = await urgently(() => call<{ workflow_run_id?: number } | undefined>("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", { workflow_id: workflow, ref, inputs, return_run_details: true, ...NO_RETRY })).catch((e) => {
         throw translate(e);
       });
       return data?.workflow_run_id;

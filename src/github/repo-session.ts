@@ -4,7 +4,9 @@
  * Responsibilities: cheap lookups that spare API calls; nothing here is needed for correctness after a restart
  * (the ledger and GitHub hold the truth; a restarted App re-reads them).
  * Not here: the ledger (github/ledger.ts); its guard (the MAC key, the last good version) lives here, one per session.
- * Invariants: a session serialises its reconciles (one at a time per repository in this process).
+ * Invariants: a session serialises its reconciles (one at a time per repository in this process); what only shows
+ * state (check-run updates, status-comment edits) goes out in order on its own chain, so a write waiting for the
+ * write throttle never holds up the next reconcile (and the dispatch it may make).
  */
 import type { Plan } from "../core/plan/plan.js";
 import type { Ledger, LedgerGuard, LedgerVersion } from "./ledger.js";
@@ -61,14 +63,26 @@ export interface RepoSession {
   /** PRs GitHub reported closed since the last reconcile: number → merged. */
   closedPulls: Map<number, boolean>;
   queue: Promise<void>;
+  /** Check-run updates and status-comment edits, one after another, beside the reconciles (see publishLater). */
+  publishing: Promise<void>;
   dirty: boolean;
 }
 
 export function createSession(fullName: string, installationId: number, cacheDir: string, ledgerGuard: LedgerGuard): RepoSession {
   return {
     fullName, installationId, cacheDir, ledgerGuard, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(), closedPulls: new Map(), pushed: new Map(), runLookups: new Map(),
-    queue: Promise.resolve(), dirty: false,
+    queue: Promise.resolve(), publishing: Promise.resolve(), dirty: false,
   };
+}
+
+/**
+ * Runs `task` after every publishing task queued before it, beside the reconcile queue: for writes that only show
+ * state, which wait on the write throttle and must not hold up a reconcile. A failure does not block the next one.
+ */
+export function publishLater(session: RepoSession, task: () => Promise<void>): Promise<void> {
+  const next = session.publishing.then(task, task);
+  session.publishing = next.catch(() => undefined);
+  return next;
 }
 
 /** Runs `task` after every task queued before it on this session; a failure does not block the next one. */

@@ -4,12 +4,13 @@
  * Every request's body is read bounded (request-body.ts) before any route sees it: 25 MB for webhooks (GitHub's cap),
  * 256 KB for heartbeats, nothing elsewhere; the webhook signature is verified on that bounded copy.
  * Not here: the handlers (github/weave-app.ts); reading the environment and the setup flow (app-config.ts, app-entry.ts).
- * Invariants: close() stops the proxy, the tick and the server; nothing is started at import time.
+ * Invariants: close() stops the proxy, the tick and the server, and takes no request once it has begun (then lets
+ * the queued work finish); nothing is started at import time.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, Probot } from "probot";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { SmeeClient } from "smee-client";
 import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 import type { AppConfig } from "./app-config.js";
@@ -17,6 +18,7 @@ import type { BodyLimits } from "./request-body.js";
 import { BODY_TIMEOUT_MS, HEARTBEAT_MAX_BYTES, readBoundedBody, refuseBody, WEBHOOK_MAX_BYTES } from "./request-body.js";
 import type { WeaveApp, WeaveAppOptions } from "./weave-app.js";
 import { createWeaveApp } from "./weave-app.js";
+import { WriteLanes } from "./write-lane.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 export const HEALTH_PATH = "/healthz";
@@ -51,6 +53,7 @@ export async function startWeaveServer(config: AppConfig, options: WeaveServerOp
     baseUrl: config.baseUrl,
     logLevel: options.logLevel === "silent" ? "fatal" : options.logLevel ?? "info",
     logFormat: options.logFormat,
+    Octokit: withWriteLanes(new WriteLanes()),
   });
   const weave = createWeaveApp({ ...options, config });
   const middleware = await createNodeMiddleware(weave.appFn, { probot, webhooksPath: WEBHOOK_PATH });
@@ -90,11 +93,22 @@ export async function startWeaveServer(config: AppConfig, options: WeaveServerOp
     close: async () => {
       await proxy?.stop();
       clearInterval(tick);
-      await weave.idle();
+      // Stop taking requests first: a heartbeat that came in while the queued work drains would be acknowledged by
+      // an App that is going away (its job would then not resend its final report to the App that comes back).
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await weave.idle();
+      await closed;
     },
   };
+}
+
+/**
+ * probot's Octokit with weave's write lanes in place of the throttling plugin's write group: the same one write a
+ * second per installation, but a dispatch goes ahead of the check-run and comment updates waiting (write-lane.ts).
+ */
+function withWriteLanes(write: WriteLanes): typeof ProbotOctokit {
+  return ProbotOctokit.defaults((options: { throttle?: Record<string, unknown> }) => ({ ...options, throttle: { ...options.throttle, write } }));
 }
 
 /** Forwards a smee.io channel's deliveries to this server, as probot does with WEBHOOK_PROXY_URL. */

@@ -24,7 +24,7 @@ import type { OctokitLike, RepoClient } from "./repo-client.js";
 import { createRepoClient } from "./repo-client.js";
 import type { RepoSession } from "./repo-session.js";
 import { mirrorFor } from "./repo-mirror.js";
-import { createSession, serialise } from "./repo-session.js";
+import { createSession, publishLater, serialise } from "./repo-session.js";
 import { seedDispatches } from "./run-watch.js";
 import { secretValuesOf } from "../core/safe-text.js";
 
@@ -34,7 +34,7 @@ export interface WeaveApp {
   /** Reconciles every repository with a session (the periodic tick calls this). */
   tick(): Promise<void>;
   sessions: Map<string, RepoSession>;
-  /** Resolves when every queued reconcile has run (tests). */
+  /** Resolves when every queued reconcile and every check-run or comment write queued beside them has run (tests). */
   idle(): Promise<void>;
   /** API calls made for heartbeats (their check-run progress updates), apart from everything else (benchmarks). */
   heartbeatCalls(): number;
@@ -96,7 +96,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
   };
   const wireSession = (session: RepoSession): void => {
     session.flushComment ??= () =>
-      void serialise(session, async () => {
+      void publishLater(session, async () => {
         const client = await clientFor(session);
         if (session.ledger?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledger, now());
       }).catch((e: unknown) => report(`${session.fullName}: status comment`, e));
@@ -156,8 +156,8 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       const record = session.ledger?.milestones[milestone];
       if (!record?.checkRunId || now().getTime() - last < options.config.checkRunIntervalSeconds * 1000) return undefined;
       session.checkRunUpdatedAt.set(milestone, now().getTime());
-      void serialise(session, async () => {
-        // Look again when it is this update's turn: a reconcile queued before it may have completed the check run,
+      void publishLater(session, async () => {
+        // Look again when it is this update's turn: a publish queued before it may have completed the check run,
         // and a progress update must never reopen a completed one.
         const current = session.ledger?.milestones[milestone];
         if (!current?.checkRunId || !["claimed", "running"].includes(current.state) || session.checkRunShown.get(milestone)?.startsWith("completed")) return;
@@ -305,9 +305,9 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     heartbeatCalls: () => heartbeatCalls,
     async idle() {
       for (;;) {
-        const queues = [...sessions.values()].map((s) => s.queue);
+        const queues = [...sessions.values()].flatMap((s) => [s.queue, s.publishing]);
         await Promise.all(queues);
-        if ([...sessions.values()].every((s, i) => s.queue === queues[i])) return;
+        if ([...sessions.values()].every((s, i) => s.queue === queues[2 * i] && s.publishing === queues[2 * i + 1])) return;
       }
     },
   };
