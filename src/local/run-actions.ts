@@ -5,7 +5,6 @@
  * Not here: deciding (reconcile/decide.ts), looping (local/coordinator.ts), merge plumbing (local/local-merge.ts).
  * Invariants: state is saved after every transition; a failed action leaves a reason on the milestone's record.
  */
-import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { isWeaveError, WeaveError } from "../core/errors.js";
@@ -17,6 +16,7 @@ import { mergeMilestoneLocally } from "./local-merge.js";
 import { claimMilestone, releaseClaim } from "./locks.js";
 import type { RunContext } from "./run-context.js";
 import { killGroup } from "./run-context.js";
+import type { WorkerPool } from "./worker-pool.js";
 
 export interface SpawnedWorker {
   id: string;
@@ -24,8 +24,8 @@ export interface SpawnedWorker {
   exited: Promise<void>;
 }
 
-/** Creates (or reuses) the milestone's worktree and starts its worker process. */
-export async function startWorker(ctx: RunContext, id: string, weaveBin: string, slot?: number): Promise<SpawnedWorker | undefined> {
+/** Creates (or reuses) the milestone's worktree and hands the milestone to a warm worker process of `pool`. */
+export async function startWorker(ctx: RunContext, id: string, pool: WorkerPool, slot?: number): Promise<SpawnedWorker | undefined> {
   const record = ctx.state.milestones[id]!;
   const branch = `weave/${id}`;
   const path = ctx.paths.worktree(id);
@@ -47,24 +47,17 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
     await rm(ctx.paths.status(id), { force: true });
     await rm(ctx.paths.signal(id), { force: true });
     await writeJsonAtomic(ctx.paths.job(id), ctx.plan);
-    const out = openSync(ctx.paths.log(id), "a");
-    const child = spawn(process.execPath, [weaveBin, "__worker", "--repo", ctx.paths.root, "--job", ctx.paths.job(id), "--milestone", id, "--run", ctx.state.runId, "--base", ctx.target, ...(head ? ["--expect", head] : [])], {
-      cwd: path, env: ctx.env, detached: true, stdio: ["ignore", out, out],
-    });
-    closeSync(out);
-    const exited = new Promise<void>((resolve) => {
-      child.on("exit", () => resolve());
-      child.on("error", () => resolve());
-    });
-    child.unref();
-    record.pid = child.pid;
+    // The log must be writable before the milestone is handed over (the worker appends its output there).
+    closeSync(openSync(ctx.paths.log(id), "a"));
+    const worker = await pool.run({ repo: ctx.paths.root, jobPath: ctx.paths.job(id), milestone: id, runId: ctx.state.runId, base: ctx.target, ...(head ? { expectedHead: head } : {}) });
+    record.pid = worker.pid;
     record.attempts += 1;
     record.startedAt = ctx.now().toISOString();
     record.reason = undefined;
     record.slot = slot ?? freeSlot(ctx, id);
     ctx.move(id, "claimed", `attempt ${record.attempts}`);
     await ctx.save();
-    return { id, pid: child.pid ?? 0, exited };
+    return { id, pid: worker.pid, exited: worker.exited };
   } catch (e) {
     // A start that failed after claiming gives the claim back, so `weave resume` can start the milestone again.
     if (claimed) await releaseClaim(ctx.paths.claim(id)).catch(() => undefined);
