@@ -71,6 +71,8 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
     options.view.event(ctx, `budget ${budget === undefined ? "removed" : `raised to $${budget.toFixed(2)}`}: milestones may start again`);
   }
   // A request (`weave pause|stop|resume|merge`) wakes the loop at once; the tick stays as the fallback.
+  // Others' merges into the target (a walk of its history) are looked for once per tick, not on every pass.
+  let lastMergedScan = Number.NEGATIVE_INFINITY;
   const watcher = watchDir(ctx.paths.requests, wake);
   // Warm workers: each milestone runs in one of a few long-lived worker processes (no Node start-up per milestone).
   // Closing lets them go: a member busy with a milestone finishes it (and a later coordinator adopts it), idle ones exit.
@@ -84,7 +86,9 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
 
   async function loop(): Promise<RunOutcome> {
     for (;;) {
-      const seen = await observe(ctx, (id) => children.get(id)?.alive);
+      const scanMerged = performance.now() - lastMergedScan >= (options.tickMs ?? 500);
+      if (scanMerged) lastMergedScan = performance.now();
+      const seen = await observe(ctx, (id) => children.get(id)?.alive, { scanMerged });
       for (const id of seen.ended) {
         await workerEnded(ctx, id);
         const r = ctx.state.milestones[id]!;

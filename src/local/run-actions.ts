@@ -16,6 +16,7 @@ import { mergeMilestoneLocally } from "./local-merge.js";
 import { claimMilestone, releaseClaim } from "./locks.js";
 import type { RunContext } from "./run-context.js";
 import { killGroup } from "./run-context.js";
+import { addOrFinishWorktree } from "./worktree-create.js";
 import type { WorkerPool } from "./worker-pool.js";
 
 export interface SpawnedWorker {
@@ -31,14 +32,15 @@ export async function startWorker(ctx: RunContext, id: string, pool: WorkerPool,
   const path = ctx.paths.worktree(id);
   let claimed = false;
   try {
-    const heads = await ctx.git.branchHeads([branch, ctx.target]);
     const registered = existsSync(path) ? (await ctx.git.listWorktrees()).find((w) => w.path === path) : undefined;
     if (registered && registered.branch !== branch) {
       throw new WeaveError("worktree-conflict", `${path} is a worktree of ${registered.branch ?? "a detached HEAD"}, not ${branch}`, { hint: "remove it with `git worktree remove`, or run `weave doctor --fix`" });
     }
     // Reuse our own worktree of this milestone's branch; anything else at that path is made (or finished) safely.
-    if (!registered) await ctx.git.addWorktree(path, branch, heads.get(ctx.target) ?? ctx.target);
-    const head = heads.get(branch) ?? heads.get(ctx.target);
+    // A branch made just now needs no expected head (nothing but weave has seen it); one made before is pinned to
+    // where it is, so a worker never starts on a branch that moved under it.
+    const made = registered ? "existing" : await addOrFinishWorktree(ctx.git, path, branch, ctx.target);
+    const head = made === "fresh" ? undefined : (await ctx.git.branchHeads([branch])).get(branch);
     if (!(await claimMilestone(ctx.paths.claim(id), { runId: ctx.state.runId, pid: process.pid }))) {
       throw new WeaveError("already-running", `${id} is already claimed by another worker (${ctx.paths.claim(id)})`, { hint: "run `weave doctor --fix` if no worker is running" });
     }

@@ -37,21 +37,28 @@ export interface EnsureWorktreeHooks {
  * after any failure (or a kill) part-way finishes the job.
  */
 export async function ensureWorktree(git: RepoGit, path: string, branch: string, startPoint: string, hooks: EnsureWorktreeHooks = {}): Promise<void> {
-  await serialiseWorktreeAdmin(git.root, async () => {
+  await addOrFinishWorktree(git, path, branch, startPoint, hooks);
+}
+
+/** `ensureWorktree` that also says whether this call made the branch ("fresh", at `startPoint` as it was then) or found it. */
+export async function addOrFinishWorktree(git: RepoGit, path: string, branch: string, startPoint: string, hooks: EnsureWorktreeHooks = {}): Promise<"fresh" | "existing"> {
+  return await serialiseWorktreeAdmin(git.root, async () => {
     // Fast path, one git process: nothing at the path and (as `-b` checks) no branch yet. Any failure — the branch
     // exists (a resumed milestone), a stale registration, git's own race with another process — takes the careful
     // path below, which finishes whatever this left (a branch made at the start point is never moved).
     if (!hooks.afterBranchCreated && !existsSync(path)) {
-      const made = await git.raw(["worktree", "add", "-q", "-b", branch, path, startPoint]).then(() => true, () => false);
-      if (made) return;
+      const made = await git.raw(["worktree", "add", "-q", "--no-track", "-b", branch, path, startPoint]).then(() => true, () => false);
+      if (made) return "fresh";
     }
+    let outcome: "fresh" | "existing" = "existing";
     if (!(await git.revParse(`refs/heads/${branch}`))) {
       await git.raw(["branch", "--no-track", "--end-of-options", branch, startPoint]);
+      outcome = "fresh";
     }
     await hooks.afterBranchCreated?.();
     const registered = (await git.listWorktrees()).find((w) => resolve(w.path) === resolve(path));
     if (registered) {
-      if (registered.branch === branch && existsSync(join(path, ".git"))) return;
+      if (registered.branch === branch && existsSync(join(path, ".git"))) return outcome;
       await git.raw(["worktree", "prune"]);
     }
     if (existsSync(path)) await clearHalfMadeWorktree(path);
@@ -63,6 +70,7 @@ export async function ensureWorktree(git: RepoGit, path: string, branch: string,
       if (existsSync(path)) await clearHalfMadeWorktree(path);
       await git.raw(["worktree", "add", "-q", path, branch]);
     }
+    return outcome;
   });
 }
 
