@@ -2,9 +2,11 @@
  * Local overhead benchmark: what weave itself costs per milestone — worktree, worker start, checkpoint, merge,
  * cleanup — with a no-op agent (`true`), for 10, 50 and 200 milestones at 4 workers on a layered plan.
  * Reports the median claim→merged time per milestone, wall time per milestone, and wall time divided by the
- * simulated makespan of the same plan (estimates of 1 s each). Goal: ≤ 0.3 s per milestone on this 2-core machine.
+ * simulated makespan of the same plan (estimates of 1 s each). Goal: ≤ 0.3 s per milestone on this 2-core machine,
+ * idle and busy: `--hogs N` keeps N CPU-bound processes running beside the benchmark (and its floor) to make it busy.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -117,7 +119,24 @@ export function measureFloor(n = 20): number {
   }
 }
 
-export async function runLocalOverheadBench(sizes = [10, 50, 200], repeats = 3): Promise<{ table: string; results: { floorSecondsPerMilestone: number; rows: Row[] } }> {
+/** Starts `n` CPU-bound processes (the "busy machine" of the goal); the returned function ends them. */
+export function startHogs(n: number): () => void {
+  const hogs: ChildProcess[] = Array.from({ length: n }, () => spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" }));
+  return () => {
+    for (const hog of hogs) hog.kill("SIGKILL");
+  };
+}
+
+export async function runLocalOverheadBench(sizes = [10, 50, 200], repeats = 3, hogs = 0): Promise<{ table: string; results: { floorSecondsPerMilestone: number; rows: Row[] } }> {
+  const stopHogs = startHogs(hogs);
+  try {
+    return measureAll(sizes, repeats, hogs);
+  } finally {
+    stopHogs();
+  }
+}
+
+function measureAll(sizes: number[], repeats: number, hogs: number): { table: string; results: { floorSecondsPerMilestone: number; rows: Row[] } } {
   const results: Row[] = [];
   for (const n of sizes) {
     const runs = Array.from({ length: n >= 200 ? 1 : repeats }, () => runOnce(n));
@@ -129,7 +148,7 @@ export async function runLocalOverheadBench(sizes = [10, 50, 200], repeats = 3):
   }
   const floor = measureFloor();
   const table = [
-    `Local overhead, no-op agent, ${WORKERS} workers (median of ${repeats} runs; 1 run for 200)`,
+    `Local overhead, no-op agent, ${WORKERS} workers (median of ${repeats} runs; 1 run for 200)${hogs ? `, ${hogs} CPU-bound process${hogs === 1 ? "" : "es"} beside it` : ""}`,
     `  floor (bare git worktree add + one commit + merge-tree + commit-tree + update-ref + worktree remove, serial): ${floor.toFixed(3)} s/milestone`,
     "  milestones  wall s   wall/milestone  claim→merged (median)  simulated makespan  wall/simulated  goal ≤ 0.3 s/milestone",
     ...results.map((r) => `  ${String(r.milestones).padStart(10)}  ${r.wallSeconds.toFixed(1).padStart(6)}  ${r.wallPerMilestone.toFixed(3).padStart(14)}  ${r.medianClaimToMerged.toFixed(3).padStart(21)}  ${`${r.simulatedMakespan} s`.padStart(18)}  ${r.wallOverSimulated.toFixed(2).padStart(14)}  ${r.wallPerMilestone <= 0.3 ? "✓" : "✗"} (${r.merged}/${r.milestones} merged)`),
@@ -138,6 +157,9 @@ export async function runLocalOverheadBench(sizes = [10, 50, 200], repeats = 3):
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  console.log((await runLocalOverheadBench(sizes.length ? sizes : undefined)).table);
+  const args = process.argv.slice(2);
+  const hogAt = args.indexOf("--hogs");
+  const hogs = hogAt >= 0 ? Number(args.splice(hogAt, 2)[1]) : 0;
+  const sizes = args.map(Number).filter((n) => n > 0);
+  console.log((await runLocalOverheadBench(sizes.length ? sizes : undefined, 3, hogs > 0 ? hogs : 0)).table);
 }

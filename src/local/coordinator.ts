@@ -1,8 +1,10 @@
 /**
  * Local coordinator: the observe → decide → act loop that runs a plan on one machine until nothing more can
  * happen without a person (all merged, or the rest failed, skipped, stopped, in conflict or awaiting a merge).
- * Responsibilities: wake on worker exits, requests and a tick; budget; adopt live workers after a crash.
- * Not here: the decisions (reconcile/decide.ts), effects (run-actions.ts), observation (run-context.ts), drawing (run-view.ts).
+ * Responsibilities: wake on worker exits, requests and a tick; budget; adopt live workers after a crash; own the run's
+ * pool of warm worker processes.
+ * Not here: the decisions (reconcile/decide.ts), effects (run-actions.ts), observation (run-context.ts), drawing
+ * (run-view.ts), the workers themselves (worker-pool.ts, pool-worker-main.ts).
  * Invariants: one coordinator per repository (lock); every tick re-reads the world, so duplicated wake-ups are harmless.
  */
 import { watch } from "node:fs";
@@ -19,6 +21,8 @@ import type { ControlRequest } from "./run-actions.js";
 import { applyRequest, freeSlot, mergeOne, signalWorkers, startWorker, workerEnded } from "./run-actions.js";
 import type { RunContext } from "./run-context.js";
 import { observe } from "./run-context.js";
+import type { WorkerPool } from "./worker-pool.js";
+import { createWorkerPool } from "./worker-pool.js";
 
 export interface RunView {
   update(ctx: RunContext): void;
@@ -68,16 +72,24 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
     options.view.event(ctx, `budget ${budget === undefined ? "removed" : `raised to $${budget.toFixed(2)}`}: milestones may start again`);
   }
   // A request (`weave pause|stop|resume|merge`) wakes the loop at once; the tick stays as the fallback.
+  // Others' merges into the target (a walk of its history) are looked for once per tick, not on every pass.
+  let lastMergedScan = Number.NEGATIVE_INFINITY;
   const watcher = watchDir(ctx.paths.requests, wake);
+  // Warm workers: each milestone runs in one of a few long-lived worker processes (no Node start-up per milestone).
+  // Closing lets them go: a member busy with a milestone finishes it (and a later coordinator adopts it), idle ones exit.
+  const pool = createWorkerPool({ weaveBin: options.weaveBin, cwd: ctx.paths.root, env: ctx.env, logPath: ctx.paths.workersLog, size: options.workers });
   try {
     return await loop();
   } finally {
+    pool.close();
     watcher?.close();
   }
 
   async function loop(): Promise<RunOutcome> {
     for (;;) {
-      const seen = await observe(ctx, (id) => children.get(id)?.alive);
+      const scanMerged = performance.now() - lastMergedScan >= (options.tickMs ?? 500);
+      if (scanMerged) lastMergedScan = performance.now();
+      const seen = await observe(ctx, (id) => children.get(id)?.alive, { scanMerged });
       for (const id of seen.ended) {
         await workerEnded(ctx, id);
         const r = ctx.state.milestones[id]!;
@@ -103,10 +115,11 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
       });
       // Effects in order, except that worker starts (independent worktrees) run side by side.
       const starts = actions.filter((a) => a.kind === "start");
-      for (const action of actions) if (action.kind !== "start") await act(ctx, action, options, children, wake, defer);
+      pool.warm(starts.length); // their start-up overlaps the merges and worktree creation below
+      for (const action of actions) if (action.kind !== "start") await act(ctx, action, options, children, wake, defer, pool);
       const slots: number[] = [];
       for (const a of starts) slots.push(freeSlot(ctx, a.id, slots));
-      await Promise.all(starts.map((a, i) => act(ctx, a, options, children, wake, defer, slots[i])));
+      await Promise.all(starts.map((a, i) => act(ctx, a, options, children, wake, defer, pool, slots[i])));
       options.view.update(ctx);
 
       const active = Object.values(ctx.state.milestones).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused");
@@ -147,7 +160,7 @@ function totalCost(ctx: RunContext): number {
 
 async function act(
   ctx: RunContext, action: Action, options: CoordinatorOptions, children: Map<string, { alive: boolean }>, wake: () => void,
-  defer: (task: () => Promise<void>) => void, slot?: number,
+  defer: (task: () => Promise<void>) => void, pool: WorkerPool, slot?: number,
 ): Promise<void> {
   const record = action.kind === "budget-stop" ? undefined : ctx.state.milestones[action.id];
   switch (action.kind) {
@@ -183,7 +196,7 @@ async function act(
       options.view.event(ctx, record!.state === "merged" ? `${action.id} merged into ${ctx.target}${record!.scopeWarnings?.length ? ` (outside its declared files: ${record!.scopeWarnings.join(", ")})` : ""}` : `${action.id} ${record!.state}: ${record!.reason}${record!.conflictFiles?.length ? `\n    ${record!.conflictFiles.join("\n    ")}` : ""}`);
       break;
     case "start": {
-      const started = await startWorker(ctx, action.id, options.weaveBin, slot);
+      const started = await startWorker(ctx, action.id, pool, slot);
       if (started) {
         const child = { alive: true };
         children.set(action.id, child);

@@ -1,5 +1,5 @@
 /**
- * Local worker process (`weave __worker …`, started by the coordinator): one milestone in its worktree.
+ * Local worker (`weave __worker …`, or one turn of a warm worker, local/pool-worker-main.ts): one milestone in its worktree.
  * Responsibilities: wire the shared worker loop to status/signal files, turn SIGTERM/SIGINT into "stop".
  * Not here: the loop itself (worker/worker-loop.ts), starting this process (local/coordinator.ts).
  * Invariants: always leaves a final status file, even when it refuses to start.
@@ -23,8 +23,14 @@ export interface LocalWorkerArgs {
   expectedHead?: string;
 }
 
-export async function runLocalWorker(args: LocalWorkerArgs, env: NodeJS.ProcessEnv): Promise<number> {
+export interface LocalWorkerIo {
+  /** Where the worker's own error lines go (default: stderr, which a one-milestone worker shares with its log). */
+  writeError?: (line: string) => void;
+}
+
+export async function runLocalWorker(args: LocalWorkerArgs, env: NodeJS.ProcessEnv, io: LocalWorkerIo = {}): Promise<number> {
   const paths = weavePaths(args.repo);
+  const writeError = io.writeError ?? ((line: string) => void process.stderr.write(line));
   const signals = createSignalBox();
   const onSignal = (): void => signals.raise("stop");
   process.on("SIGTERM", onSignal);
@@ -40,7 +46,7 @@ export async function runLocalWorker(args: LocalWorkerArgs, env: NodeJS.ProcessE
       base: args.base,
       expectedHead: args.expectedHead,
       git: createWorkerGit(paths.worktree(args.milestone)),
-      reporter: createFileReporter(paths, args.milestone, (e) => process.stderr.write(`weave worker ${args.milestone}: ${(e as Error).message}\n`)),
+      reporter: createFileReporter(paths, args.milestone, (e) => writeError(`weave worker ${args.milestone}: ${(e as Error).message}\n`)),
       signals,
       env,
       costFile: paths.costFile(args.milestone),
@@ -53,7 +59,7 @@ export async function runLocalWorker(args: LocalWorkerArgs, env: NodeJS.ProcessE
       pid: process.pid, startedAt, updatedAt: new Date().toISOString(), error: (e as Error).message,
     };
     await writeStatusFile(paths, args.milestone, failed).catch(() => undefined);
-    process.stderr.write(`weave worker ${args.milestone}: ${(e as Error).message}\n`);
+    writeError(`weave worker ${args.milestone}: ${(e as Error).message}\n`);
     return 1;
   } finally {
     process.off("SIGTERM", onSignal);

@@ -5,7 +5,6 @@
  * Not here: deciding (reconcile/decide.ts), looping (local/coordinator.ts), merge plumbing (local/local-merge.ts).
  * Invariants: state is saved after every transition; a failed action leaves a reason on the milestone's record.
  */
-import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { ControlRequest } from "../core/contracts/control-request.js";
@@ -20,6 +19,8 @@ import { mergeMilestoneLocally } from "./local-merge.js";
 import { claimMilestone, releaseClaim } from "./locks.js";
 import type { RunContext } from "./run-context.js";
 import { killGroup } from "./run-context.js";
+import { addOrFinishWorktree } from "./worktree-create.js";
+import type { WorkerPool } from "./worker-pool.js";
 
 export interface SpawnedWorker {
   id: string;
@@ -27,21 +28,22 @@ export interface SpawnedWorker {
   exited: Promise<void>;
 }
 
-/** Creates (or reuses) the milestone's worktree and starts its worker process. */
-export async function startWorker(ctx: RunContext, id: string, weaveBin: string, slot?: number): Promise<SpawnedWorker | undefined> {
+/** Creates (or reuses) the milestone's worktree and hands the milestone to a warm worker process of `pool`. */
+export async function startWorker(ctx: RunContext, id: string, pool: WorkerPool, slot?: number): Promise<SpawnedWorker | undefined> {
   const record = ctx.state.milestones[id]!;
   const branch = `weave/${id}`;
   const path = ctx.paths.worktree(id);
   let claimed = false;
   try {
-    const heads = await ctx.git.branchHeads([branch, ctx.target]);
     const registered = existsSync(path) ? (await ctx.git.listWorktrees()).find((w) => w.path === path) : undefined;
     if (registered && registered.branch !== branch) {
       throw new WeaveError("worktree-conflict", `${path} is a worktree of ${registered.branch ?? "a detached HEAD"}, not ${branch}`, { hint: "remove it with `git worktree remove`, or run `weave doctor --fix`" });
     }
     // Reuse our own worktree of this milestone's branch; anything else at that path is made (or finished) safely.
-    if (!registered) await ctx.git.addWorktree(path, branch, heads.get(ctx.target) ?? ctx.target);
-    const head = heads.get(branch) ?? heads.get(ctx.target);
+    // A branch made just now needs no expected head (nothing but weave has seen it); one made before is pinned to
+    // where it is, so a worker never starts on a branch that moved under it.
+    const made = registered ? "existing" : await addOrFinishWorktree(ctx.git, path, branch, ctx.target);
+    const head = made === "fresh" ? undefined : (await ctx.git.branchHeads([branch])).get(branch);
     if (!(await claimMilestone(ctx.paths.claim(id), { runId: ctx.state.runId, pid: process.pid }))) {
       throw new WeaveError("already-running", `${id} is already claimed by another worker (${ctx.paths.claim(id)})`, { hint: "run `weave doctor --fix` if no worker is running" });
     }
@@ -50,24 +52,17 @@ export async function startWorker(ctx: RunContext, id: string, weaveBin: string,
     await rm(ctx.paths.status(id), { force: true });
     await rm(ctx.paths.signal(id), { force: true });
     await writeJsonAtomic(ctx.paths.job(id), workerJob(ctx.plan));
-    const out = openSync(ctx.paths.log(id), "a");
-    const child = spawn(process.execPath, [weaveBin, "__worker", "--repo", ctx.paths.root, "--job", ctx.paths.job(id), "--milestone", id, "--run", ctx.state.runId, "--base", ctx.target, ...(head ? ["--expect", head] : [])], {
-      cwd: path, env: ctx.env, detached: true, stdio: ["ignore", out, out],
-    });
-    closeSync(out);
-    const exited = new Promise<void>((resolve) => {
-      child.on("exit", () => resolve());
-      child.on("error", () => resolve());
-    });
-    child.unref();
-    record.pid = child.pid;
+    // The log must be writable before the milestone is handed over (the worker appends its output there).
+    closeSync(openSync(ctx.paths.log(id), "a"));
+    const worker = await pool.run({ repo: ctx.paths.root, jobPath: ctx.paths.job(id), milestone: id, runId: ctx.state.runId, base: ctx.target, ...(head ? { expectedHead: head } : {}) });
+    record.pid = worker.pid;
     record.attempts += 1;
     record.startedAt = ctx.now().toISOString();
     record.reason = undefined;
     record.slot = slot ?? freeSlot(ctx, id);
     ctx.move(id, "claimed", `attempt ${record.attempts}`);
     await ctx.save();
-    return { id, pid: child.pid ?? 0, exited };
+    return { id, pid: worker.pid, exited: worker.exited };
   } catch (e) {
     // A start that failed after claiming gives the claim back, so `weave resume` can start the milestone again.
     if (claimed) await releaseClaim(ctx.paths.claim(id)).catch(() => undefined);

@@ -42,7 +42,7 @@ export interface RunContext {
 
 export async function openRun(options: { repo: string; plan: Plan; planPath: string; env: NodeJS.ProcessEnv; now?: () => Date; skipPreflight?: boolean }): Promise<RunContext> {
   const now = options.now ?? (() => new Date());
-  const git = createRepoGit(options.repo);
+  const git = rememberRemotes(createRepoGit(options.repo));
   const paths = weavePaths(options.repo);
   const target = options.skipPreflight ? options.plan.target ?? (await git.currentBranch()) ?? "main" : await preflight(git, options.plan.target, options.env);
   const lock = await acquireCoordinatorLock(paths.coordinatorLock);
@@ -69,6 +69,22 @@ export async function openRun(options: { repo: string; plan: Plan; planPath: str
   }
 }
 
+/**
+ * The repository's remotes, asked once per run rather than before every merge's push (one git process fewer per
+ * milestone): a remote added while a run goes on is pushed to from the next `weave start`.
+ */
+function rememberRemotes(git: RepoGit): RepoGit {
+  let remotes: Promise<string[]> | undefined;
+  return {
+    ...git,
+    remotes: () => {
+      remotes ??= git.remotes();
+      remotes.catch(() => (remotes = undefined));
+      return remotes;
+    },
+  };
+}
+
 const FINAL_WORKER_STATES = new Set(["finished", "paused", "stopped", "failed"]);
 
 export interface Observation {
@@ -76,11 +92,15 @@ export interface Observation {
   ended: string[];
 }
 
-/** Brings the state in line with git and the workers; returns what changed that the view may announce. */
-export async function observe(ctx: RunContext, isChildAlive: (id: string) => boolean | undefined): Promise<Observation> {
+/**
+ * Brings the state in line with git and the workers; returns what changed that the view may announce.
+ * `scanMerged: false` skips the look for milestones merged by someone else (a walk of the target's history): the
+ * coordinator records its own merges, and looks for others' once per tick rather than on every pass.
+ */
+export async function observe(ctx: RunContext, isChildAlive: (id: string) => boolean | undefined, options: { scanMerged?: boolean } = {}): Promise<Observation> {
   const { state } = ctx;
   const ended: string[] = [];
-  const merged = await ctx.git.mergedMilestones(ctx.target);
+  const merged = options.scanMerged === false ? new Set<string>() : await ctx.git.mergedMilestones(ctx.target);
   for (const id of merged) {
     const record = state.milestones[id];
     if (record && record.state !== "merged" && !ACTIVE_STATES.has(record.state)) {

@@ -20,6 +20,8 @@ export interface WeavePaths {
   logs: string;
   log(id: string): string;
   coordinatorLog: string;
+  /** Warm worker processes' own output (each milestone's goes to its own log). */
+  workersLog: string;
   state: string;
   coordinatorLock: string;
   requests: string;
@@ -44,6 +46,7 @@ export function weavePaths(repoRoot: string): WeavePaths {
     logs,
     log: (id) => join(logs, `${id}.log`),
     coordinatorLog: join(logs, "coordinator.log"),
+    workersLog: join(logs, "workers.log"),
     state: join(dir, "state.json"),
     coordinatorLock: join(dir, "coordinator.lock"),
     requests: join(dir, "requests"),

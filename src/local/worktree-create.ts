@@ -1,6 +1,7 @@
 /**
- * Worktree creation that survives concurrency and crashes: the milestone branch is made first (`git branch`), then
- * the worktree is added on it, each step idempotent, all worktree-admin git calls of one repository serialised.
+ * Worktree creation that survives concurrency and crashes: one `git worktree add -b` when nothing is there yet, else
+ * the milestone branch is made first (`git branch`), then the worktree is added on it, each step idempotent; all
+ * worktree-admin git calls of one repository serialised.
  * Responsibilities: one queue per repository for `worktree add/remove/prune` (git itself races there: a concurrent add
  * or prune fails with "failed to read .git/worktrees/<X>/commondir"); resume from a branch already made; clear a
  * half-made worktree directory left by a killed coordinator.
@@ -31,7 +32,10 @@ export function serialiseWorktreeAdmin<T>(root: string, task: () => Promise<T>):
 }
 
 export interface EnsureWorktreeHooks {
-  /** Test seam: runs right after the branch was created and before the worktree is added (a crash injected there). */
+  /**
+   * Test seam: runs right after the branch was created and before the worktree is added (a crash injected there).
+   * Given, the two-step path is taken even when nothing is there yet (the one-step `worktree add -b` has no "between").
+   */
   afterBranchCreated?: () => Promise<void> | void;
 }
 
@@ -40,14 +44,28 @@ export interface EnsureWorktreeHooks {
  * after any failure (or a kill) part-way finishes the job.
  */
 export async function ensureWorktree(git: WorktreeGit, path: string, branch: string, startPoint: string, hooks: EnsureWorktreeHooks = {}): Promise<void> {
-  await serialiseWorktreeAdmin(git.root, async () => {
+  await addOrFinishWorktree(git, path, branch, startPoint, hooks);
+}
+
+/** `ensureWorktree` that also says whether this call made the branch ("fresh", at `startPoint` as it was then) or found it. */
+export async function addOrFinishWorktree(git: WorktreeGit, path: string, branch: string, startPoint: string, hooks: EnsureWorktreeHooks = {}): Promise<"fresh" | "existing"> {
+  return await serialiseWorktreeAdmin(git.root, async () => {
+    // Fast path, one git process: nothing at the path and (as `-b` checks) no branch yet. Any failure — the branch
+    // exists (a resumed milestone), a stale registration, git's own race with another process — takes the careful
+    // path below, which finishes whatever this left (a branch made at the start point is never moved).
+    if (!hooks.afterBranchCreated && !existsSync(path)) {
+      const made = await git.raw(["worktree", "add", "-q", "--no-track", "-b", branch, path, startPoint]).then(() => true, () => false);
+      if (made) return "fresh";
+    }
+    let outcome: "fresh" | "existing" = "existing";
     if (!(await git.revParse(`refs/heads/${branch}`))) {
       await git.raw(["branch", "--no-track", "--end-of-options", branch, startPoint]);
+      outcome = "fresh";
     }
     await hooks.afterBranchCreated?.();
     const registered = (await git.listWorktrees()).find((w) => resolve(w.path) === resolve(path));
     if (registered) {
-      if (registered.branch === branch && existsSync(join(path, ".git"))) return;
+      if (registered.branch === branch && existsSync(join(path, ".git"))) return outcome;
       await git.raw(["worktree", "prune"]);
     }
     if (existsSync(path)) await clearHalfMadeWorktree(path);
@@ -59,6 +77,7 @@ export async function ensureWorktree(git: WorktreeGit, path: string, branch: str
       if (existsSync(path)) await clearHalfMadeWorktree(path);
       await git.raw(["worktree", "add", "-q", path, branch]);
     }
+    return outcome;
   });
 }
 

@@ -71,7 +71,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   let merging = false;
 
   try {
-    before = await verifyCheckout(milestone, workerGit, options.expectedHead);
+    before = (await verifyCheckout(milestone, workerGit, options.expectedHead)).head;
     await remoteGit(["fetch", "-q", "--no-tags", remote, `+refs/heads/${target}:${targetRef}`]).catch((e: unknown) => {
       throw new WeaveError("git-failed", `cannot fetch the target branch ${target}: ${(e as Error).message}`, { hint: "the checkout needs `fetch-depth: 0` and read access to the repository" });
     });

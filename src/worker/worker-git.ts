@@ -13,8 +13,8 @@ import type { Git, GitEnv } from "../ports/git.js";
 export interface WorkerGit {
   currentBranch(): Promise<string>;
   head(): Promise<string>;
-  /** Branch name (empty when detached) and commit of HEAD, in one call. */
-  whereAmI(): Promise<{ branch: string; head: string }>;
+  /** Branch name (empty when detached), commit of HEAD and whether there are uncommitted changes, in one call. */
+  whereAmI(): Promise<CheckoutState>;
   /** Stage everything (respecting .gitignore) and commit, allowing an empty commit. Returns the new HEAD. */
   commitAll(message: string): Promise<string>;
   /** Drop uncommitted changes, tracked and untracked (not ignored files). */
@@ -31,20 +31,39 @@ export interface WorkerGit {
   publish(): Promise<void>;
 }
 
+export interface CheckoutState {
+  branch: string;
+  head: string;
+  /** Uncommitted changes, tracked or untracked (ignored files aside), as `isDirty` says. */
+  dirty: boolean;
+}
+
+/** Reads `git status --porcelain=v2 --branch` output: the `# branch.*` headers, then one line per change. */
+export function parseStatusV2(out: string): CheckoutState {
+  let head = "";
+  let branch = "";
+  let dirty = false;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("# branch.oid ")) head = line.slice("# branch.oid ".length).trim();
+    else if (line.startsWith("# branch.head ")) branch = line.slice("# branch.head ".length).trim();
+    else if (line !== "" && !line.startsWith("#")) dirty = true;
+  }
+  return { head: head === "(initial)" ? "" : head, branch: branch === "(detached)" ? "" : branch, dirty };
+}
+
 export function createWorkerGit(cwd: string, options: { publish?: (git: Git) => Promise<void>; env?: GitEnv } = {}): WorkerGit {
   const executor = createGit(cwd, { env: options.env });
   const git = (args: readonly string[]): Promise<string> => executor.run(args);
   return {
     currentBranch: async () => (await git(["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(() => "")).trim(),
     head: async () => (await git(["rev-parse", "HEAD"])).trim(),
-    whereAmI: async () => {
-      const [head = "", ref = ""] = (await git(["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"])).trim().split("\n");
-      return { head, branch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : "" };
-    },
+    whereAmI: async () => parseStatusV2(await git(["status", "--porcelain=v2", "--branch", "--untracked-files=normal"])),
     isDirty: async () => (await git(["status", "--porcelain", "--untracked-files=normal"])).trim() !== "",
     commitAll: async (message) => {
       await git(["add", "-A"]);
-      await git(["commit", "--allow-empty", "--no-verify", "-q", "-m", message]);
+      // No auto-maintenance after a checkpoint: it is one more git process per task, and the repository's own
+      // commands (and weave's merges in the main checkout) still run it.
+      await git(["-c", "maintenance.auto=false", "commit", "--allow-empty", "--no-verify", "-q", "-m", message]);
       return (await git(["rev-parse", "HEAD"])).trim();
     },
     discardChanges: async () => {

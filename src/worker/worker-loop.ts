@@ -73,11 +73,14 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   const { status, send } = createStatusSender(milestone, options.runId, reporter, signals, now);
   /** Spend recorded in checkpoints or by finished attempts; the live cost of the task in flight comes on top. */
   let settled = 0;
+  /** HEAD as weave last left it (checked out, or its own checkpoint); unknown once a command has run that may move it. */
+  let knownHead: string | undefined;
 
   try {
-    const [head, messages] = await Promise.all([verifyCheckout(milestone, git, options.expectedHead), git.messagesSince(options.base)]);
+    const [{ head, dirty }, messages] = await Promise.all([verifyCheckout(milestone, git, options.expectedHead), git.messagesSince(options.base)]);
     // Whatever is uncommitted was left by a task that died in flight: start it again from its checkpoint.
-    if (await git.isDirty()) await git.discardChanges();
+    if (dirty) await git.discardChanges();
+    knownHead = head;
     const progress = progressFrom(messages, milestone.id);
     settled = progress.costUsd;
     await send({ state: "running", tasksDone: progress.tasksDone, costUsd: settled, costUnknown: progress.costUnknown || undefined, headSha: head });
@@ -95,7 +98,10 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
       for (let attempt = 0; attempt <= plan.retries; attempt++) {
         attempts++;
         // A retry starts from the checkpoint: whatever the failed attempt changed or committed is dropped.
-        if (attempt > 0) await git.resetTo(checkpointSha);
+        if (attempt > 0) {
+          knownHead = undefined;
+          await git.resetTo(checkpointSha);
+        }
         const left = budgetLeft();
         if (left !== undefined && left <= 0) return await finish("stopped", { error: "the budget is spent" });
         await send({ state: "running", currentTask: task, currentTaskText: capLine(text, LINE_CAP) });
@@ -115,6 +121,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
       }
       if (!run.ok) {
         // Drop what the failed attempts changed or committed, but keep what they cost on the branch.
+        knownHead = undefined;
         await git.resetTo(checkpointSha).catch(() => undefined);
         if (taskCost > 0 || taskUnknown) {
           const subject = `weave(${milestone.id}): failed task ${task}/${milestone.tasks.length} — its changes dropped, its cost kept`;
@@ -149,6 +156,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   }
 
   async function runTask(shellCommand: string, runAgent: ResolvedAgent, env: NodeJS.ProcessEnv): Promise<TaskRun> {
+    knownHead = undefined; // an agent or a verify command may commit
     return await runAgentTask(shellCommand, env, {
       plan, agent: runAgent, cwd: options.cwd, costFile: options.costFile, signals, log,
       onPid: (pid) => void (status.taskPid = pid),
@@ -158,7 +166,9 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   }
 
   async function checkpoint(c: { task: number; text: string; costUsd: number; costUnknown: boolean; partial: boolean; subject?: string; notes?: string }): Promise<string> {
+    knownHead = undefined;
     const sha = await git.commitAll(formatCheckpointMessage({ milestone: milestone!.id, of: milestone!.tasks.length, taskText: c.text, ...c }));
+    knownHead = sha;
     await git.publish();
     status.headSha = sha;
     return sha;
@@ -205,7 +215,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   }
 
   async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
-    const headSha = await git.head().catch(() => status.headSha);
+    const headSha = knownHead ?? (await git.head().catch(() => status.headSha));
     // A status must fit the App's 256 KiB body limit whatever an error quoted.
     const error = patch.error === undefined ? undefined : capLine(patch.error, ERROR_CAP);
     await send({ ...patch, ...(error === undefined ? {} : { error }), state, headSha, costUsd: settled, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
@@ -213,9 +223,9 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   }
 }
 
-/** HEAD's commit, once the checkout is known to be the milestone's branch at the expected commit. */
-export async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<string> {
-  const { branch, head } = await git.whereAmI();
+/** HEAD's commit and whether the checkout is dirty, once it is known to be the milestone's branch at the expected commit. */
+export async function verifyCheckout(milestone: Milestone, git: WorkerGit, expectedHead?: string): Promise<{ head: string; dirty: boolean }> {
+  const { branch, head, dirty } = await git.whereAmI();
   const want = `weave/${milestone.id}`;
   if (branch !== want) {
     throw new WeaveError("wrong-checkout", `the checkout is on ${branch ? `branch ${branch}` : "a detached HEAD"}, not ${want}: refusing to start the agent`, { hint: `check out ${want} first` });
@@ -223,5 +233,5 @@ export async function verifyCheckout(milestone: Milestone, git: WorkerGit, expec
   if (expectedHead && head !== expectedHead) {
     throw new WeaveError("wrong-checkout", `${want} is at ${head.slice(0, 12)}, not at the expected ${expectedHead.slice(0, 12)}: refusing to start the agent`, { hint: "the branch moved since the run was dispatched; start it again" });
   }
-  return head;
+  return { head, dirty };
 }
