@@ -3,194 +3,30 @@
  * commit holding `state.json`, and moved only by fast-forward — a compare-and-swap, so two handlers (or two App
  * processes) racing cannot both win. The ledger is the coordinator's alone: every commit weave writes carries a MAC
  * (core/ledger-mac.ts) keyed by a secret no worker job holds, and a ledger commit whose MAC does not hold is never used.
- * Responsibilities: the ledger's shape and its versioned zod schema (migrated on load; a newer version refused);
- * read (cached by commit, per guard) with the MAC checked, falling back to the last good version (this process's, or
+ * Responsibilities: read (cached by commit, per guard) with the MAC checked, falling back to the last good version (this process's, or
  * the newest commit of the ref's first-parent history whose MAC holds); write (commit on the sha read + non-forced
  * update, signed), after a distrusted read even when nothing else changed, with one alarm on the tracking issue —
  * over git (the App's mirror: no REST calls, no write throttling) or over the REST git-data API (any token).
- * Not here: deciding what goes in it (github/reconcile-repo.ts); the MAC itself (core/ledger-mac.ts); where the key
+ * Not here: the ledger's shape and versioned schema (github/ledger-content.ts); deciding what goes in it
+ * (github/reconcile-repo.ts); the MAC itself (core/ledger-mac.ts); where the key
  * comes from (github/weave-app.ts, actions-home/coordinate.ts).
  * Invariants: a write either lands on exactly the version it read or fails with `stale`; never force-moves the ref;
  * content whose MAC fails is never parsed, used or quoted (the alarm names commits, never their words); an unsigned
  * ledger is never used, whatever its history (see `readLedger`).
  */
-import { z } from "zod";
 import { WeaveError } from "../core/errors.js";
 import type { LedgerKey, LedgerMacFailure } from "../core/ledger-mac.js";
 import { deriveLedgerKey, hasLedgerMac, ledgerMacTrailer, verifyLedgerMac } from "../core/ledger-mac.js";
-import { MILESTONE_STATES } from "../core/lifecycle.js";
-import type { MilestoneState } from "../core/lifecycle.js";
-import type { VerifyStatus } from "../ports/reporter.js";
+import { LEDGER_REF, LEDGER_VERSION, parseLedgerContent } from "./ledger-content.js";
+import type { Ledger } from "./ledger-content.js";
 import type { AppConfig } from "./app-config.js";
 import type { RepoClient } from "./repo-client.js";
 import type { RepoMirror } from "./repo-mirror.js";
 
-export const LEDGER_REF = "weave/state";
 const LEDGER_FILE = "state.json";
 
-export interface LedgerMilestone {
-  state: MilestoneState;
-  attempts: number;
-  requeues: number;
-  tasks: number;
-  tasksDone: number;
-  /** Known spend (USD). */
-  costUsd: number;
-  /** Some of its spend could not be read (shown as unknown; the budget counts `costUsd`). */
-  costUnknown?: boolean;
-  dispatchId?: string;
-  runId?: number;
-  checkRunId?: number;
-  /** Commit weave/<ID> was at when its job was dispatched. */
-  sha?: string;
-  headSha?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  lastHeartbeat?: string;
-  signal?: "pause" | "stop";
-  reason?: string;
-  verify?: VerifyStatus;
-  mergeRequested?: boolean;
-  forceMerge?: boolean;
-  mergeBlocked?: boolean;
-  conflictFiles?: string[];
-  pr?: number;
-  /** The branch head the PR's body describes (a new head gets the body rewritten). */
-  prHead?: string;
-  /** Handed to GitHub: native auto-merge, or the target's merge queue (state `merging`). */
-  autoMerge?: "auto-merge" | "queue";
-  /** Blocked until these report (cleared by a completed check run or a review on the PR). */
-  waitingFor?: "checks";
-  /** Resolve jobs (`merge.resolve: agent`) dispatched for the current conflict. */
-  resolveAttempts?: number;
-  /** The job in flight is a resolve job: its failure leaves the milestone in `conflict`, not `failed`. */
-  resolving?: boolean;
-  /** `/weave tell` notes its worker has not taken yet (oldest first); a note leaves once a heartbeat says it was taken. */
-  notes?: LedgerNote[];
-}
-
-export interface LedgerNote {
-  /** Unique within the run: what a worker acknowledges, and what keeps a note from being given twice. */
-  id: string;
-  text: string;
-  by: string;
-  at: string;
-}
-
-export interface LedgerRun {
-  id: string;
-  trackingIssue: number;
-  commentId?: number;
-  startedBy: string;
-  startedAt: string;
-  target: string;
-  budgetStopped: boolean;
-  /** The repository's id when the first milestone was claimed: worker tokens must carry it (github/job-claims.ts). */
-  repositoryId?: number;
-}
-
-export interface Ledger {
-  version: typeof LEDGER_VERSION;
-  run?: LedgerRun;
-  milestones: Record<string, LedgerMilestone>;
-}
-
-/** The ledger's version today; `LEDGER_MIGRATIONS` takes any older one here. */
-export const LEDGER_VERSION = 1;
-
-/** A step from version `n` (the key) to `n + 1`, on the raw object (the current schema checks the result). */
-export type LedgerMigration = (older: Record<string, unknown>) => Record<string, unknown>;
-
-/** Version 1 is the first: no step yet. A change of shape bumps LEDGER_VERSION and adds its step here. */
-export const LEDGER_MIGRATIONS: Readonly<Record<number, LedgerMigration>> = {};
-
-const Note = z.looseObject({ id: z.string(), text: z.string(), by: z.string(), at: z.string() });
-const Verify = z.looseObject({ state: z.enum(["running", "passed", "failed"]), attempt: z.number(), durationMs: z.number().optional(), exitCode: z.number().nullable().optional() });
-const Milestone = z.looseObject({
-  state: z.enum(MILESTONE_STATES),
-  attempts: z.number(),
-  requeues: z.number(),
-  tasks: z.number(),
-  tasksDone: z.number(),
-  costUsd: z.number(),
-  costUnknown: z.boolean().optional(),
-  dispatchId: z.string().optional(),
-  runId: z.number().optional(),
-  checkRunId: z.number().optional(),
-  sha: z.string().optional(),
-  headSha: z.string().optional(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  lastHeartbeat: z.string().optional(),
-  signal: z.enum(["pause", "stop"]).optional(),
-  reason: z.string().optional(),
-  verify: Verify.optional(),
-  mergeRequested: z.boolean().optional(),
-  forceMerge: z.boolean().optional(),
-  mergeBlocked: z.boolean().optional(),
-  conflictFiles: z.array(z.string()).optional(),
-  pr: z.number().optional(),
-  prHead: z.string().optional(),
-  autoMerge: z.enum(["auto-merge", "queue"]).optional(),
-  waitingFor: z.literal("checks").optional(),
-  resolveAttempts: z.number().optional(),
-  resolving: z.boolean().optional(),
-  notes: z.array(Note).optional(),
-});
-const Run = z.looseObject({
-  id: z.string(),
-  trackingIssue: z.number(),
-  commentId: z.number().optional(),
-  startedBy: z.string(),
-  startedAt: z.string(),
-  target: z.string(),
-  budgetStopped: z.boolean(),
-  repositoryId: z.number().optional(),
-});
-/**
- * The current version's schema. Objects are loose: a field this schema does not name yet is kept as it is (a field
- * added elsewhere is not lost on the next write); the fields it names must have their types.
- */
-const LedgerSchema: z.ZodType<Ledger> = z.looseObject({ version: z.literal(LEDGER_VERSION), run: Run.optional(), milestones: z.record(z.string(), Milestone) });
-
-/**
- * Brings a decoded ledger of any known version to `current` step by step; refuses one that is not an object with an
- * integer version ≥ 1, a version newer than `current`, or an older one with no step.
- */
-export function migrateLedger(value: unknown, current: number = LEDGER_VERSION, migrations: Readonly<Record<number, LedgerMigration>> = LEDGER_MIGRATIONS): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw unreadable("is not a JSON object");
-  let ledger = value as Record<string, unknown>;
-  const version = ledger.version;
-  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) throw unreadable(`has no ledger version (${JSON.stringify(version) ?? "none"})`);
-  if (version > current) {
-    throw new WeaveError("ledger-unsupported", `the run ledger (refs/${LEDGER_REF}) is version ${version}, newer than this weave reads (${current})`, {
-      hint: "a newer weave wrote it: upgrade this weave (the App, or the Action's ref in the coordinator workflow) to that one; weave never overwrites a ledger it cannot read",
-    });
-  }
-  for (let v = version; v < current; v++) {
-    const step = migrations[v];
-    if (!step) throw unreadable(`is version ${v}, which this weave has no migration from`);
-    ledger = { ...step(ledger), version: v + 1 };
-  }
-  return ledger;
-}
-
-/** `state.json` text → the current Ledger (migrated), or a WeaveError saying what is wrong with it. */
-export function parseLedgerContent(text: string): Ledger {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    throw unreadable("is not JSON");
-  }
-  const parsed = LedgerSchema.safeParse(migrateLedger(decoded));
-  if (!parsed.success) throw unreadable(`does not fit the ledger's schema: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "ledger"}: ${i.message}`).join("; ")}`);
-  return parsed.data;
-}
-
-function unreadable(what: string): WeaveError {
-  return new WeaveError("ledger-unsupported", `the run ledger (refs/${LEDGER_REF}) ${what}`, { hint: "`/weave doctor` shows the run; weave never overwrites a ledger it could not read" });
-}
+export { LEDGER_MIGRATIONS, LEDGER_REF, LEDGER_VERSION, migrateLedger, parseLedgerContent } from "./ledger-content.js";
+export type { Ledger, LedgerMigration, LedgerMilestone, LedgerNote, LedgerRun } from "./ledger-content.js";
 
 /**
  * Why the ledger's head was not used: its MAC failed (`LedgerMacFailure`), or (App server) the ref was moved back
