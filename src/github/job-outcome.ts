@@ -14,13 +14,13 @@ export interface RunState {
 
 export type JobVerdict =
   | { kind: "alive" }
-  | { kind: "finished"; tasksDone: number; costUsd: number }
+  | { kind: "finished"; tasksDone: number; costUsd: number; costUnknown?: true }
   | { kind: "dead"; reason: string };
 
 /** A run GitHub calls completed, judged by the checkpoints `progress` read from its branch. */
-export function judgeRun(run: RunState, progress: { tasksDone: number; costUsd: number }, tasks: number): JobVerdict {
+export function judgeRun(run: RunState, progress: { tasksDone: number; costUsd: number; costUnknown?: boolean }, tasks: number): JobVerdict {
   if (run.status !== "completed") return { kind: "alive" };
-  if (progress.tasksDone >= tasks) return { kind: "finished", tasksDone: progress.tasksDone, costUsd: progress.costUsd };
+  if (progress.tasksDone >= tasks) return { kind: "finished", tasksDone: progress.tasksDone, costUsd: progress.costUsd, ...(progress.costUnknown ? { costUnknown: true } : {}) };
   return { kind: "dead", reason: `its job ended (${run.conclusion ?? "unknown"}) after ${progress.tasksDone}/${tasks} tasks without a final report` };
 }
 

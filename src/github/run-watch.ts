@@ -82,6 +82,7 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
       if (verdict.kind === "finished") {
         // Its final report was lost (the App was down, the post step could not reach it): the branch says it is done.
         Object.assign(r, { tasksDone: verdict.tasksDone, costUsd: Math.max(r.costUsd, verdict.costUsd), finishedAt: now.toISOString() });
+        if (verdict.costUnknown) r.costUnknown = true; // an agent that reported no cost on some task: never $0.00
         moveRecord(id, r, "finished", undefined);
         r.reason = undefined;
       } else moveRecord(id, r, "stale", `its job ended (${ended}) without a final report`);
@@ -136,12 +137,12 @@ function adopt(w: WatchContext, r: LedgerMilestone, runId: number): void {
 }
 
 /** Progress of milestone `id` from the checkpoints on its branch that the target lacks. */
-export async function branchProgress(mirror: RepoMirror, target: string, id: string): Promise<{ tasksDone: number; costUsd: number }> {
+export async function branchProgress(mirror: RepoMirror, target: string, id: string): Promise<{ tasksDone: number; costUsd: number; costUnknown: boolean }> {
   try {
     const heads = await mirror.fetch([target, `weave/${id}`]);
     const log = await mirror.git.raw(["log", "--format=%B%x00", `${heads.get(target)!}..${heads.get(`weave/${id}`)!}`]);
     return progressFrom(log.split("\0"), id);
   } catch {
-    return { tasksDone: 0, costUsd: 0 }; // the branch is gone: nothing to show for the job
+    return { tasksDone: 0, costUsd: 0, costUnknown: false }; // the branch is gone: nothing to show for the job
   }
 }

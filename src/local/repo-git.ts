@@ -76,7 +76,7 @@ export function createRepoGit(root: string): RepoGit {
       return new Set(out.split("\n").map((s) => s.trim()).filter(Boolean));
     },
     fastForwardCheckout: async (commit) => {
-      await raw(["merge", "--ff-only", "-q", "--end-of-options", commit]);
+      await raw(["-c", "maintenance.auto=false", "merge", "--ff-only", "-q", "--end-of-options", commit]);
     },
     push: async (remote, branch) => {
       await raw(["push", "-q", "--end-of-options", remote, `refs/heads/${branch}:refs/heads/${branch}`]);

@@ -119,6 +119,11 @@ describe("job outcome", () => {
     expect(judgeRun({ status, conclusion }, { tasksDone: done, costUsd: 0.3 }, 3).kind).toBe(kind);
   });
 
+  it("a run finished from its branch keeps a task's unknown cost: never shown as known", () => {
+    expect(judgeRun({ status: "completed", conclusion: "success" }, { tasksDone: 3, costUsd: 0.3, costUnknown: true }, 3)).toEqual({ kind: "finished", tasksDone: 3, costUsd: 0.3, costUnknown: true });
+    expect(judgeRun({ status: "completed", conclusion: "success" }, { tasksDone: 3, costUsd: 0.3, costUnknown: false }, 3)).toEqual({ kind: "finished", tasksDone: 3, costUsd: 0.3 });
+  });
+
   it.each<[string, "pause" | "stop" | undefined, boolean, boolean]>([
     ["stopped", undefined, false, true],
     ["stopped", "pause", false, true],
