@@ -1,7 +1,8 @@
 /**
  * App benchmark (run by `npm run bench` through vitest, because it drives the offline GitHub stand-in in test/):
  * 1. API calls per milestone for 5-task milestones, from `/weave start` to every milestone landed by weave through its
- *    PR (`merge: { via: pr, auto: auto }`), heartbeat-driven check-run updates excluded (goal ≤ 12);
+ *    PR (`merge: { via: pr, auto: auto }`), with GitHub's rules on — a CI workflow's required check under a strict
+ *    ruleset, auto-merge, run-list and ref-read lags — heartbeat-driven check-run updates excluded (goal ≤ 12);
  * 2. time from a dependency's merge (a user's merge, which GitHub announces with a push) to its dependent's dispatch.
  * Writes bench/results/app.json and prints a table.
  */
@@ -16,11 +17,30 @@ const median = (xs: number[]): number => {
 };
 const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
 
+const CI = `name: CI
+on:
+  pull_request:
+jobs:
+  test:
+    name: ci
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: test -f agent.mjs
+`;
+const STRICT_CI = { type: "required_status_checks", parameters: { required_status_checks: [{ context: "ci" }], strict_required_status_checks_policy: true } };
+const QUIRKS = { runListLagMs: 1500, refReadLagMs: 300 };
+
 it("App: API calls per milestone and merge → dispatch latency", { timeout: 900_000 }, async () => {
   // 1. Three independent 5-task milestones, run to the end and merged by weave through their PRs.
   const calls = await (async () => {
     const plan = "version: 1\nmax_workers: 3\nmerge: { via: pr, auto: auto }\nworker: { command: node agent.mjs, heartbeat_interval: 500ms }\nmilestones:\n" + ["A", "B", "C"].map((id) => `  - { id: ${id}, tasks: [t1, t2, t3, t4, t5] }\n`).join("");
-    const w = await createAppWorld({ plan, agent: { sleepMs: 100 } });
+    // GitHub's rules on (issue 14): the repository's CI workflow reports a required check `ci` under a strict
+    // ruleset (a PR behind main must be updated before it may merge), auto-merge allowed, and runs that appear in
+    // list endpoints late and refs that read 404 for a moment after creation.
+    const w = await createAppWorld({ plan, agent: { sleepMs: 100 }, files: { ".github/workflows/ci.yml": CI }, quirks: QUIRKS });
+    w.repo.setAllowAutoMerge(true);
+    await w.repo.setBranchRules("main", [STRICT_CI] as never);
     w.config.checkRunIntervalSeconds = 3600; // heartbeats excluded: no progress updates driven by them
     try {
       await w.comment("/weave start");
@@ -46,7 +66,9 @@ it("App: API calls per milestone and merge → dispatch latency", { timeout: 900
   const latency = await (async () => {
     const ids = ["M0", "M1", "M2", "M3", "M4", "M5"];
     const plan = "version: 1\nmax_workers: 1\nworker: { command: node agent.mjs, heartbeat_interval: 500ms }\nmilestones:\n" + ids.map((id, i) => `  - { id: ${id}, tasks: [t]${i ? `, depends_on: [M${i - 1}]` : ""} }\n`).join("");
-    const w = await createAppWorld({ plan, agent: { sleepMs: 50 } });
+    // A person's direct merge (`repos.merge`) is what announces each landing here, so no required check guards main;
+    // the stand-in's lags are on.
+    const w = await createAppWorld({ plan, agent: { sleepMs: 50 }, quirks: QUIRKS });
     const samples: number[] = [];
     try {
       await w.comment("/weave start");
