@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import { createAppWorld, mergeAsUser, waitFor } from "../../test/github/app-fixtures.js";
+import { CI_WORKFLOW as CI, STRICT_CI } from "../../test/github/merge-fixtures.js";
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -17,18 +18,6 @@ const median = (xs: number[]): number => {
 };
 const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
 
-const CI = `name: CI
-on:
-  pull_request:
-jobs:
-  test:
-    name: ci
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - run: test -f agent.mjs
-`;
-const STRICT_CI = { type: "required_status_checks", parameters: { required_status_checks: [{ context: "ci" }], strict_required_status_checks_policy: true } };
 const QUIRKS = { runListLagMs: 1500, refReadLagMs: 300 };
 
 it("App: API calls per milestone and merge → dispatch latency", { timeout: 900_000 }, async () => {

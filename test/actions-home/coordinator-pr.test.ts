@@ -10,19 +10,8 @@ import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
 import { allMerged, COORDINATOR, coordinatorCalls, createCoordinatorWorld, o, WORKER } from "./coordinator-fixtures.js";
 import type { CoordinatorWorld } from "./coordinator-fixtures.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
+import { CI_WORKFLOW as CI, STRICT_CI } from "../github/merge-fixtures.js";
 
-const CI = `name: CI
-on:
-  pull_request:
-jobs:
-  test:
-    name: ci
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - run: test -f agent.mjs
-`;
-const STRICT_CI = { type: "required_status_checks", parameters: { required_status_checks: [{ context: "ci" }], strict_required_status_checks_policy: true } };
 
 const DIAMOND_PR = `version: 1
 max_workers: 2

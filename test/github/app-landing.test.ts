@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
 import type { AppWorld } from "./app-fixtures.js";
-import { R, issueComments, mergePlan, stateOf } from "./merge-fixtures.js";
+import { CI_WORKFLOW as CI, R, REQUIRED_CI, STRICT_CI, issueComments, mergePlan, stateOf } from "./merge-fixtures.js";
 
 let world: AppWorld | undefined;
 afterEach(async () => {
@@ -12,19 +12,6 @@ afterEach(async () => {
   world = undefined;
 });
 
-const CI = `name: CI
-on:
-  pull_request:
-jobs:
-  test:
-    name: ci
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - run: test -f README.md || test -f agent.mjs
-`;
-const STRICT_CI = { type: "required_status_checks", parameters: { required_status_checks: [{ context: "ci" }], strict_required_status_checks_policy: true } };
-const REQUIRED_CI = { type: "required_status_checks", parameters: { required_status_checks: [{ context: "ci" }], strict_required_status_checks_policy: false } };
 const SLOW_ONE = "  - { id: a, title: Guarded, tasks: [one] }\n";
 const appCalls = (w: AppWorld): Record<string, number> => w.gh.callCounts(`installation:${w.installation.id}`);
 const explain = async (w: AppWorld, e: unknown): Promise<never> => {

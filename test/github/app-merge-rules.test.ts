@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mergeQueueDefaults } from "../harness/branch-rules.js";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
 import type { AppWorld } from "./app-fixtures.js";
-import { R, branchExists, mainLog, mergePlan, stateOf } from "./merge-fixtures.js";
+import { R, REQUIRED_CI, branchExists, mainLog, mergePlan, stateOf } from "./merge-fixtures.js";
 
 let world: AppWorld | undefined;
 afterEach(async () => {
@@ -12,7 +12,6 @@ afterEach(async () => {
   world = undefined;
 });
 
-const REQUIRED_CI = { type: "required_status_checks", parameters: { required_status_checks: [{ context: "ci" }], strict_required_status_checks_policy: false } };
 const ONE = "  - { id: a, title: Guarded, tasks: [one] }\n";
 const appCalls = (w: AppWorld): Record<string, number> => w.gh.callCounts(`installation:${w.installation.id}`);
 
