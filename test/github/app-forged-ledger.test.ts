@@ -2,18 +2,14 @@
 // to refs/weave/state that marks another milestone merged. The App does not believe it: that milestone's dependent is
 // not dispatched, the App carries on from its last good state and writes its own signed commit on top, and the
 // tracking issue hears about it once, in weave's words (nothing of the forged content).
-import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import { rm } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyLedgerMac } from "../../src/core/ledger-mac.js";
 import { ledgerGuardFor } from "../../src/github/ledger.js";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
 import type { AppWorld } from "./app-fixtures.js";
+import { forgeMerged } from "./forge-ledger.js";
 
-const exec = promisify(execFile);
 const o = { owner: "acme", repo: "widgets" };
 
 let world: AppWorld | undefined;
@@ -36,44 +32,6 @@ afterEach(async () => {
 // M1 is the attacker's milestone; X runs beside it; Y waits for X.
 const PLAN = `version: 1\nmax_workers: 2\nretries: 0\nheartbeat_timeout: 60s\nmerge: { via: direct, auto: auto }\nworker: { command: node agent.mjs, heartbeat_interval: 200ms }\nmilestones:\n  - { id: M1, tasks: [one] }\n  - { id: X, tasks: [one] }\n  - { id: Y, depends_on: [X], tasks: [one] }\n`;
 
-/** git as the agent would run it, with the job's token in the environment (as actions/checkout would set it). */
-function agentGit(cwd: string, token: string) {
-  const env = { ...process.env, GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`, GIT_AUTHOR_NAME: "weave", GIT_AUTHOR_EMAIL: "weave@users.noreply.github.com", GIT_COMMITTER_NAME: "weave", GIT_COMMITTER_EMAIL: "weave@users.noreply.github.com" };
-  return async (args: string[], input?: string): Promise<string> => {
-    const child = exec("git", args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
-    if (input !== undefined) child.child.stdin?.end(input);
-    return (await child).stdout;
-  };
-}
-
-/**
- * The attack: fetch the ledger with the job's token, mark `id` merged (with words meant to reach the issue), keep
- * weave's MAC trailer from the commit it copies (the best an agent without the key can do), and push it on top.
- */
-async function forgeMerged(w: AppWorld, token: string, id: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "weave-agent-"));
-  dirs.push(dir);
-  const git = agentGit(dir, token);
-  const url = w.repo.cloneUrl;
-  await git(["init", "-q", "--bare"]);
-  // The App writes the ledger as heartbeats come: like any pusher, the agent tries again when it lost the race.
-  for (let attempt = 0; ; attempt++) {
-    await git(["fetch", "-q", url, "+refs/weave/state:refs/weave/state"]);
-    const head = (await git(["rev-parse", "refs/weave/state"])).trim();
-    const state = JSON.parse(await git(["show", `${head}:state.json`])) as { milestones: Record<string, Record<string, unknown>> };
-    Object.assign(state.milestones[id]!, { state: "merged", reason: "@alice FORGED <b>pwned</b> https://evil.example" });
-    const blob = (await git(["hash-object", "-w", "--stdin"], `${JSON.stringify(state, null, 2)}\n`)).trim();
-    const tree = (await git(["mktree"], `100644 blob ${blob}\tstate.json\n`)).trim();
-    const copied = (await git(["log", "-1", "--format=%B", head])).split("\n").filter((l) => l.startsWith("Weave-Ledger-MAC:"));
-    const forged = (await git(["commit-tree", tree, "-p", head, "-m", `weave: ${id} merged\n\n${copied.join("\n")}`])).trim();
-    const pushed = await git(["push", "-q", url, `${forged}:refs/weave/state`]).then(() => true, (e: unknown) => {
-      if (attempt >= 20) throw e;
-      return false;
-    });
-    if (pushed) return forged;
-  }
-}
-
 describe("a forged ledger", () => {
   it("pushed by a job's agent is not believed: no dependent starts, state is kept, the issue hears it once", { timeout: 180_000 }, async () => {
     world = await createAppWorld({ plan: PLAN, agent: { sleepMs: 60_000 } });
@@ -89,7 +47,7 @@ describe("a forged ledger", () => {
     const token = job.env.INPUT_TOKEN || job.env.GITHUB_TOKEN;
     expect(token, "the job's push token").toMatch(/^ghs_/);
 
-    const forged = await forgeMerged(w, token!, "X");
+    const forged = await forgeMerged(w.repo.cloneUrl, token!, "X", dirs);
     // The App looks at the ledger again (its tick: heartbeats alone do not re-read it), and again after its alarm.
     await w.server.weave.tick();
     const alarmed = async () => (await w.alice.issues.listComments({ ...o, issue_number: w.issue })).data.filter((c) => (c.body ?? "").includes("the run ledger was changed by someone other than weave"));
