@@ -162,7 +162,10 @@ describe("cancellation and concurrency", () => {
     expect(run.conclusion).toBe("cancelled");
     expect(at("SIGINT")).toBeGreaterThanOrEqual(0);
     expect(at("SIGINT")).toBeLessThan(2000);
-    expect(at("SIGTERM") - at("SIGINT")).toBeGreaterThanOrEqual(140);
+    // SIGTERM is sent 150 ms (7.5 s scaled) after SIGINT, which is sent after the cancel began. The child's receipt
+    // of each may lag its sending on a busy machine (so the gap it sees can shrink), but never come before it.
+    expect(at("SIGTERM")).toBeGreaterThan(at("SIGINT"));
+    expect(at("SIGTERM")).toBeGreaterThanOrEqual(149);
     expect(log).not.toContain("got SIGKILL");
     expect(run.jobs[0]?.steps.find((s) => s.name === "Run ./action")?.conclusion).toBe("failure");
     expect(run.jobs[0]?.summary).toContain("post ran with state yes");
