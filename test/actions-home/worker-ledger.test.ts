@@ -3,21 +3,12 @@
 // on its own check run: a worker whose spending reaches the ceiling (the ledger holds the rest of the run's spend)
 // stops itself before any coordinator pass looks; `/weave pause` reaches a running job without cancelling it (it
 // checkpoints and ends paused, holding no runner), and `/weave resume` dispatches it again from the checkpoint.
-import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLAIM_MARK, readWorkerCheckClaim } from "../../src/action/worker-check-run.js";
-import { ledgerGuardFor, readLedger } from "../../src/github/ledger.js";
-import type { Ledger } from "../../src/github/ledger.js";
-import { createRepoClient } from "../../src/github/repo-client.js";
-import type { OctokitLike, RepoClient } from "../../src/github/repo-client.js";
-import { renderCoordinatorWorkflow } from "../../src/init/coordinator-workflow.js";
-import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
-import { AGENT, waitFor } from "../github/app-fixtures.js";
-import { createGitHubStandIn } from "../harness/stand-in.js";
+import { waitFor } from "../github/app-fixtures.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const o = { owner: "acme", repo: "widgets" };
+import { createCoordinatorWorld, o } from "./coordinator-fixtures.js";
+import type { CoordinatorWorld } from "./coordinator-fixtures.js";
 
 let gh: GitHubStandIn | undefined;
 afterEach(async () => {
@@ -25,38 +16,17 @@ afterEach(async () => {
   gh = undefined;
 });
 
-/** The repository secret the coordinator keys the ledger's MAC with; the tests read the ledger with it too. */
-const LEDGER_KEY = "coordinator-ledger-key-for-tests";
-const guard = ledgerGuardFor({ webhookSecret: "", ledgerSecret: LEDGER_KEY });
+interface World extends CoordinatorWorld { comment(body: string): Promise<void>; dump(): Promise<void> }
 
-interface World { gh: GitHubStandIn; alice: Octokit; watcher: RepoClient; issue: number; ledger(): Promise<Ledger>; comment(body: string): Promise<void>; dump(): Promise<void> }
-
+/** The Actions home (coordinator-fixtures.ts), with a comment by alice on the tracking issue and a dump of the runs. */
 async function actionsHome(plan: string, agent: Record<string, unknown>): Promise<World> {
-  gh = await createGitHubStandIn({ timeScale: 0.05 });
-  const repo = await gh.repos.create({
-    owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
-    files: {
-      ".github/weave.yml": plan,
-      ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
-      ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
-      "agent.mjs": AGENT,
-      "agent.json": JSON.stringify(agent),
-    },
-  });
-  repo.setPermission("alice", "write");
-  const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
-  const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-  const issue = repo.createIssue("Run the plan", "alice");
-  const world: World = {
-    gh, alice, watcher, issue,
-    ledger: async () => (await readLedger(watcher, guard)).ledger,
-    comment: async (body) => void (await alice.issues.createComment({ ...o, issue_number: issue, body })),
-    dump: async () => {
-      for (const r of gh!.runner.runs.values()) console.log("RUN", r.workflowPath, r.event, JSON.stringify(r.inputs).slice(0, 300), r.status, r.conclusion, r.jobs.map((j) => j.log).join("").replace(/::add-mask::\S+/g, "").slice(-4000));
-      console.log(JSON.stringify((await world.ledger()).milestones));
-    },
+  const w = await createCoordinatorWorld({ plan, agent });
+  gh = w.gh;
+  return {
+    ...w,
+    comment: async (body) => void (await w.alice.issues.createComment({ ...o, issue_number: w.issue, body })),
+    dump: async () => console.log(await w.explain()),
   };
-  return world;
 }
 
 const workerRuns = (g: GitHubStandIn) => [...g.runner.runs.values()].filter((r) => r.workflowPath.endsWith("weave-worker.yml"));
