@@ -10,6 +10,7 @@ import { MILESTONE_STATES } from "../lifecycle.js";
 import type { MilestoneState } from "../lifecycle.js";
 import type { VerifyStatus } from "../../ports/reporter.js";
 import { versioned } from "./versioned.js";
+import type { SameShape } from "./versioned.js";
 
 export const RUN_STATE_VERSION = 1;
 
@@ -108,8 +109,7 @@ export const RunStateSchema = z.object({
 });
 
 // The schema and the interfaces above say the same thing (the build fails when they drift apart).
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const sameShape: Same<z.output<typeof RunStateSchema>, RunState> = true;
+const sameShape: SameShape<z.output<typeof RunStateSchema>, RunState> = true;
 void sameShape;
 
 export const runStateContract = versioned({

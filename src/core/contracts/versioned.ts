@@ -46,7 +46,13 @@ export interface Contract<T> {
   check(value: unknown, source: string): CheckResult<T>;
 }
 
-export const DEFAULT_NEWER_HINT = "upgrade weave (`npm install -g weave@latest`) to read it";
+/**
+ * `true` only when a schema's output and a hand-written interface say the same thing: `const same: SameShape<A, B> =
+ * true` fails the build when the two drift apart.
+ */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+
+export const DEFAULT_NEWER_HINT = "upgrade weave (`npm i -g weave-plan@latest`) to read it";
 
 export function versioned<S extends z.ZodType>(spec: ContractSpec<S>): Contract<z.output<S>> {
   const migrations = spec.migrations ?? {};

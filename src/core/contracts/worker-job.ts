@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { Plan } from "../plan/plan.js";
 import { PlanFileSchema } from "../plan/schema.js";
 import { versioned } from "./versioned.js";
+import type { SameShape } from "./versioned.js";
 
 export const WORKER_JOB_VERSION = 2;
 
@@ -25,8 +26,7 @@ export interface WorkerJob {
   plan: Plan;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const sameShape: Same<z.output<typeof WorkerJobSchema>, WorkerJob> = true;
+const sameShape: SameShape<z.output<typeof WorkerJobSchema>, WorkerJob> = true;
 void sameShape;
 
 export const workerJobContract = versioned({

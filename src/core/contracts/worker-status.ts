@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { WorkerStatus } from "../../ports/reporter.js";
 import { VerifyStatusSchema } from "./run-state.js";
 import { versioned } from "./versioned.js";
+import type { SameShape } from "./versioned.js";
 
 export const WORKER_STATUS_VERSION = 1;
 
@@ -40,8 +41,7 @@ export const WorkerStatusFileSchema = z.object({
 
 export type WorkerStatusFile = z.output<typeof WorkerStatusFileSchema>;
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const sameShape: Same<Omit<WorkerStatusFile, "version">, WorkerStatus> = true;
+const sameShape: SameShape<Omit<WorkerStatusFile, "version">, WorkerStatus> = true;
 void sameShape;
 
 export const workerStatusContract = versioned({
