@@ -3,13 +3,12 @@
  * the two-parent merge with `Weave-Resolve` trailers and push it, so the coordinator's next merge attempt is clean.
  * Responsibilities: fetch the target, conflicts in weave's own paths (core/weave-owned-paths.ts) to the milestone's side, one agent run (plus verify fix
  * passes), the marker check, heartbeats, cost, pause (before the agent only) and stop, the final report.
- * Not here: deciding to resolve or retrying the merge (github/, reconcile/), the task loop (worker-loop.ts).
+ * Not here: deciding to resolve or retrying the merge (github/, reconcile/), the task loop (worker-loop.ts), the git
+ * questions asked of the merge in progress (worker/merge-in-checkout.ts).
  * Invariants: only a fully resolved merge is committed and pushed, never forced; any failure, stop or pause aborts
  * the merge and leaves weave/<ID> (local and remote) where it was.
  */
 import { createWriteStream } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { WeaveError } from "../core/errors.js";
 import { isWeaveOwnedPath } from "../core/weave-owned-paths.js";
 import { createGit } from "../git/git-executor.js";
@@ -21,6 +20,7 @@ import type { ResolvedAgent } from "./agents/presets.js";
 import { resolveAgent } from "./agents/presets.js";
 import { formatResolveMessage, progressFrom } from "./checkpoint.js";
 import { createStatusSender } from "./status-sender.js";
+import { mergeInCheckout } from "./merge-in-checkout.js";
 import { createWorkerGit } from "./worker-git.js";
 import { verifyCheckout } from "./worker-loop.js";
 import type { WorkerRunOptions } from "./worker-loop.js";
@@ -35,9 +35,6 @@ export interface ResolveConflictsOptions extends WorkerRunOptions {
   /** Environment of the fetch and the push only (credentials), when they need more than `gitEnv`. */
   remoteGitEnv?: NodeJS.ProcessEnv;
 }
-
-/** Conflict markers git writes, at the start of a line. */
-const MARKER = /^(<{7}|>{7})(?: |\r?$)/m;
 
 /** The instruction the agent gets as $WEAVE_TASK. */
 export function resolveInstruction(milestone: string, target: string, files: readonly string[]): string {
@@ -65,6 +62,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
   const git = runner(options.gitEnv);
   const remoteGit = runner(options.remoteGitEnv ?? options.gitEnv);
   const workerGit = createWorkerGit(options.cwd, { env: options.gitEnv });
+  const merge = mergeInCheckout(git, options.cwd);
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : undefined;
   const { status, send } = createStatusSender(milestone, options.runId, reporter, signals, now);
   let before = "";
@@ -76,26 +74,26 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
       throw new WeaveError("git-failed", `cannot fetch the target branch ${target}: ${(e as Error).message}`, { hint: "the checkout needs `fetch-depth: 0` and read access to the repository" });
     });
     // A merge or changes left by an earlier attempt that died: start again from the branch as pushed.
-    if (await mergeInProgress()) await git(["merge", "--abort"]).catch(() => undefined);
+    if (await merge.inProgress()) await git(["merge", "--abort"]).catch(() => undefined);
     if (await workerGit.isDirty()) await workerGit.discardChanges();
     const progress = progressFrom(await workerGit.messagesSince(targetRef), milestone.id);
     await send({ state: "running", tasksDone: progress.tasksDone, costUsd: progress.costUsd, headSha: before, currentTaskText: `merge ${target} into ${branch}` });
     if (signals.current) return await finish(signals.current === "stop" ? "stopped" : "paused");
 
     const targetSha = (await git(["rev-parse", targetRef])).trim();
-    if (await isAncestor(targetSha, before)) return await finish("finished");
+    if (await merge.isAncestor(targetSha, before)) return await finish("finished");
 
     merging = true;
     const clean = await git(["merge", "--no-ff", "--no-commit", "--no-verify", "-q", targetRef]).then(() => true, async (e: unknown) => {
-      if (await mergeInProgress() && (await unmergedPaths()).length > 0) return false;
+      if (await merge.inProgress() && (await merge.unmergedPaths()).length > 0) return false;
       throw e;
     });
     if (clean) return await commitAndPush(false, 0);
 
-    const conflicted = await unmergedPaths();
+    const conflicted = await merge.unmergedPaths();
     const own = conflicted.filter(isWeaveOwnedPath);
     const files = conflicted.filter((f) => !isWeaveOwnedPath(f));
-    await takeOurs(own);
+    await merge.takeOurs(own);
     if (files.length === 0) return await commitAndPush(true, 0);
 
     const text = resolveInstruction(milestone.id, target, files);
@@ -162,18 +160,18 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
     if (run.interrupted) return await abort("stopped");
     const lastOutput = run.process.tail.slice(-20);
     if (!run.ok) return await abort("failed", { error: `the agent could not resolve the conflicts of merging ${target} into ${branch} (${run.outcome.reason ?? describeExit(run.process)}); still conflicted: ${files.join(", ")}; nothing was pushed`, lastOutput });
-    const [head, mergeHead] = await Promise.all([workerGit.head(), git(["rev-parse", "-q", "--verify", "MERGE_HEAD"]).then((s) => s.trim(), () => "")]);
+    const [head, mergeHead] = await Promise.all([workerGit.head(), merge.mergeHead()]);
     if (head !== before || !mergeHead) {
       return await abort("failed", { error: `the agent ${head !== before ? "committed" : "aborted"} the merge of ${target} into ${branch} itself (weave commits it); still conflicted: ${files.join(", ")}; nothing was pushed`, lastOutput });
     }
-    const left = await withMarkers(files);
+    const left = await merge.withMarkers(files);
     if (left.length > 0) return await abort("failed", { error: `conflict markers left after the agent ran, merging ${target} into ${branch}; still conflicted: ${left.join(", ")}; nothing was pushed`, lastOutput });
     return undefined;
   }
 
   async function commitAndPush(conflicted: boolean, costUsd: number): Promise<WorkerStatus> {
     await git(["add", "-A"]);
-    const unmerged = await unmergedPaths();
+    const unmerged = await merge.unmergedPaths();
     if (unmerged.length > 0) return await abort("failed", { error: `merging ${target} into ${branch}: still conflicted: ${unmerged.join(", ")}; nothing was pushed` });
     await git(["commit", "--no-verify", "-q", "-m", formatResolveMessage({ milestone: milestone!.id, target, costUsd, conflicted })]);
     merging = false;
@@ -189,7 +187,7 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
 
   /** Abort the merge (if one is in progress) so weave/<ID> is exactly as before, then report. */
   async function abort(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {
-    if (merging || (await mergeInProgress())) {
+    if (merging || (await merge.inProgress())) {
       await git(["merge", "--abort"]).catch(() => undefined);
       merging = false;
     }
@@ -201,44 +199,5 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
     const headSha = patch.headSha ?? status.headSha ?? (await workerGit.head().catch(() => undefined));
     await send({ ...patch, state, headSha, currentTask: undefined, currentTaskText: undefined }).catch(() => undefined);
     return { ...status };
-  }
-
-  async function mergeInProgress(): Promise<boolean> {
-    return await git(["rev-parse", "-q", "--verify", "MERGE_HEAD"]).then(() => true, () => false);
-  }
-
-  async function isAncestor(a: string, b: string): Promise<boolean> {
-    return await git(["merge-base", "--is-ancestor", a, b]).then(() => true, () => false);
-  }
-
-  /** Paths with unmerged index entries, each once, in git's order. */
-  async function unmergedPaths(): Promise<string[]> {
-    const out = await git(["ls-files", "-u", "-z"]);
-    const paths = out.split("\0").filter(Boolean).map((entry) => entry.slice(entry.indexOf("\t") + 1));
-    return [...new Set(paths)];
-  }
-
-  /** weave's own paths belong to the milestone: its side wins, a deletion on its side included. */
-  async function takeOurs(paths: readonly string[]): Promise<void> {
-    if (paths.length === 0) return;
-    const stages = await git(["ls-files", "-u", "-z", "--", ...paths]);
-    const withOurs = new Set(stages.split("\0").filter(Boolean).filter((e) => e.split(/\s+/)[2] === "2").map((e) => e.slice(e.indexOf("\t") + 1)));
-    const keep = paths.filter((p) => withOurs.has(p));
-    const drop = paths.filter((p) => !withOurs.has(p));
-    if (keep.length > 0) {
-      await git(["checkout", "--ours", "--", ...keep]);
-      await git(["add", "--", ...keep]);
-    }
-    if (drop.length > 0) await git(["rm", "-q", "-f", "--ignore-unmatch", "--", ...drop]);
-  }
-
-  /** Of `files`, those that still hold conflict markers (a deleted file holds none). */
-  async function withMarkers(files: readonly string[]): Promise<string[]> {
-    const found: string[] = [];
-    for (const file of files) {
-      const text = await readFile(join(options.cwd, file), "utf8").catch(() => "");
-      if (MARKER.test(text)) found.push(file);
-    }
-    return found;
   }
 }
