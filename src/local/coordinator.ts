@@ -9,18 +9,15 @@
  */
 import { watch } from "node:fs";
 import type { FSWatcher } from "node:fs";
-import { readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { controlRequestContract } from "../core/contracts/control-request.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
 import { ensureDir } from "./atomic-json.js";
-import type { ControlRequest } from "./run-actions.js";
 import { applyRequest, freeSlot, mergeOne, signalWorkers, startWorker, workerEnded } from "./run-actions.js";
 import type { RunContext } from "./run-context.js";
 import { observe } from "./run-context.js";
+import { takeRequests } from "./request-inbox.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { createWorkerPool } from "./worker-pool.js";
 
@@ -95,7 +92,7 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
         const r = ctx.state.milestones[id]!;
         options.view.event(ctx, `${id} ${r.state}${r.reason && r.state !== "finished" ? `: ${r.reason}` : ""}`);
       }
-      for (const request of await takeRequests(ctx)) {
+      for (const request of await takeRequests(ctx, (line) => options.view.event(ctx, line))) {
         for (const line of await applyRequest(ctx, request)) options.view.event(ctx, line);
       }
       await ctx.save();
@@ -210,20 +207,4 @@ async function act(
     }
   }
   await ctx.save();
-}
-
-/** Requests written by `weave stop|pause|resume|merge` while this coordinator runs; each is applied once. */
-async function takeRequests(ctx: RunContext): Promise<ControlRequest[]> {
-  const names = (await readdir(ctx.paths.requests).catch(() => [])).filter((n) => n.endsWith(".json")).sort();
-  const requests: ControlRequest[] = [];
-  for (const name of names) {
-    const path = join(ctx.paths.requests, name);
-    try {
-      requests.push(controlRequestContract.parseText(await readFile(path, "utf8"), path));
-    } catch {
-      // torn or foreign file: drop it
-    }
-    await rm(path, { force: true });
-  }
-  return requests;
 }
