@@ -4,7 +4,7 @@
  * removed; a good request written after them is applied. Real files, a real `weave start`.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, planYaml, repoForTest, waitFor } from "./local-fixtures.js";
@@ -20,8 +20,13 @@ describe("the coordinator's request inbox", () => {
 
     const inbox = join(repo.dir, ".weave/requests");
     await mkdir(inbox, { recursive: true });
-    await writeFile(join(inbox, "1-torn.json"), '{"version": 1, "verb": "st');
-    await writeFile(join(inbox, "2-newer.json"), JSON.stringify({ version: 9, verb: "stop", ids: ["m"] }));
+    // Dropped in whole, as `weave stop` writes them (temp file, rename): the coordinator must not read one half-written.
+    const drop = async (name: string, text: string): Promise<void> => {
+      await writeFile(join(inbox, `${name}.tmp`), text);
+      await rename(join(inbox, `${name}.tmp`), join(inbox, name));
+    };
+    await drop("1-torn.json", '{"version": 1, "verb": "st');
+    await drop("2-newer.json", JSON.stringify({ version: 9, verb: "stop", ids: ["m"] }));
     await waitFor(async () => (/2-newer\.json/.test(run.output()) ? true : undefined), 30_000, "both refusals in the live view");
     const output = run.output();
     expect(output).toMatch(/refused request: \.weave\/requests\/1-torn\.json is not a weave control request weave can read: not JSON.*\[contract-invalid\] — it is dropped; run the `weave` command again/);
@@ -31,10 +36,10 @@ describe("the coordinator's request inbox", () => {
     // Refused, so not applied: the newer file asked to stop m, and m still runs.
     expect((await repo.state()).milestones.m!.state).toBe("running");
 
-    await writeFile(join(inbox, "3-good.json"), JSON.stringify({ version: 1, verb: "stop", ids: ["m"] }));
-    const done = await run.done;
+    await drop("3-good.json", JSON.stringify({ version: 1, verb: "stop", ids: ["m"] }));
+    await waitFor(async () => ((await repo.state()).milestones.m!.state === "stopped" ? true : undefined), 30_000, `the good request to stop m; output:\n${run.output()}`);
+    await run.done;
     const state = await repo.state();
-    expect(state.milestones.m!.state, done.stdout).toBe("stopped");
     const refusals = state.events.filter((e) => e.kind === "request-refused").map((e) => e.detail ?? "");
     expect(refusals).toHaveLength(2);
     expect(refusals[0]).toMatch(/1-torn\.json .*\[contract-invalid\]/);

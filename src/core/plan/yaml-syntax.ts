@@ -29,7 +29,7 @@ export const SYNTAX_WORDS: Record<ErrorCode, Words> = {
   BAD_DQ_ESCAPE: { message: "unknown escape sequence in a double-quoted string", hint: "write a backslash as \\\\, or use single quotes" },
   BAD_INDENT: { message: "bad indentation, or a [ or { that is never closed", hint: "items of one list or mapping start at the same column; close every [ and {" },
   BAD_PROP_ORDER: { message: "an anchor or tag in the wrong place", hint: "write `&anchor` and `!tag` right before the value" },
-  BAD_SCALAR_START: { message: "a plain value cannot start with @, `, % or another reserved character", hint: QUOTE_IT },
+  BAD_SCALAR_START: { message: "a plain value cannot start with @, %, a backquote or another reserved character", hint: QUOTE_IT },
   BLOCK_AS_IMPLICIT_KEY: { message: "a `key: value` inside another key's one-line value", hint: `start the inner mapping on its own line, indented, or ${QUOTE_IT}` },
   BLOCK_IN_FLOW: { message: "a list item (`- x`) or `key:` line inside [ ] or { }", hint: "close the [ or { first, or write the items inline, separated by commas" },
   DUPLICATE_KEY: { message: "duplicated mapping key", hint: "a key may appear once in each mapping: remove or rename one" },
