@@ -57,7 +57,7 @@ describe("reading the coordinator lock and the run state while they are written"
   it("never finds either half written", { timeout: 150_000 }, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), "weave-lock-read-"));
     t.onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    const [lock, state, done] = ["coordinator.lock", "state.json", "done"].map((n) => join(dir, n));
+    const [lock, state, done] = ["coordinator.lock", "state.json", "done"].map((n) => join(dir, n)) as [string, string, string];
     const reader = node(READER, [module("state-store"), lock, state, done]);
     await node(WRITER, [module("locks"), module("state-store"), lock, state, done, "3000"]);
     const seen = JSON.parse(await reader) as { locks: number; tornLocks: number; states: number; tornStates: number };

@@ -388,21 +388,22 @@ describe("the state file's own promises", () => {
 
 describe("the ledger's distrusted head, through the adapter", () => {
   it.each(["git", "REST"] as const)("over %s: read says distrusted, keeps the last good value; a write of that same value lands over it and alarms once", async (over) => {
-    const s = (await ledgerAdapter(over).open()) as Subject<Ledger> & { store: LedgerStore };
+    const s = await ledgerAdapter(over).open();
+    const store = s.store as LedgerStore;
     try {
-      await s.store.write(undefined, s.value(1));
+      await store.write(undefined, s.value(1));
       await s.tamper(666);
-      const read = (await s.store.read())!;
+      const read = (await store.read())!;
       expect(read.distrusted?.failure).toBe("missing");
       expect(s.n(read.value)).toBe(1);
       // Nothing else changed, and yet the write lands on top of the distrusted head.
-      const written = await s.store.write(read, read.value, "over a distrusted head");
+      const written = await store.write(read, read.value, "over a distrusted head");
       expect(written).toBeDefined();
       expect(written!.distrusted).toBeUndefined();
-      const again = (await s.store.read())!;
+      const again = (await store.read())!;
       expect(again.version).toBe(written!.version);
       expect(again.distrusted).toBeUndefined();
-      await s.store.write(again, s.value(2));
+      await store.write(again, s.value(2));
       const alarms = (await new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet }).issues.listComments({ owner: "acme", repo: `widgets${repoCount}`, issue_number: read.value.run!.trackingIssue })).data
         .filter((c) => (c.body ?? "").includes("the run ledger was changed by someone other than weave"));
       expect(alarms).toHaveLength(1);
