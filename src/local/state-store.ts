@@ -50,7 +50,10 @@ export interface RunStateFile {
 }
 
 /** How many times a save or an update reads again after losing its swap before it gives up. */
-const MAX_SWAPS = 10;
+const MAX_SWAPS = 30;
+/** After a lost swap, a pause of up to this many ms per loss so far (writers racing spread out instead of colliding again). */
+const BACKOFF_MS = 4;
+const backoff = (losses: number): Promise<void> => new Promise((r) => setTimeout(r, Math.floor(Math.random() * BACKOFF_MS * losses)));
 
 /**
  * Opens the state file for the holder of the coordinator lock. Its saves are compare-and-swaps on the version it
@@ -99,6 +102,7 @@ export async function updateRunState(path: string, now: Date, change: (state: Ru
     stamp(state, now);
     const written = await store.write(current, state);
     if (written) return written.value;
+    await backoff(swap + 1);
   }
   throw lostTooOften(path);
 }
