@@ -19,7 +19,7 @@ import type { AppConfig } from "./app-config.js";
 import { checkRunUpdate } from "./check-runs.js";
 import { startMilestone } from "./dispatch.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
-import { readLedger, writeLedger } from "./ledger.js";
+import { loadLedger, saveLedger } from "./ledger-store.js";
 import { deleteLandedBranch } from "./landing-attempt.js";
 import { analyse, landed, landMilestone } from "./merge-back.js";
 import type { MergeContext } from "./merge-back.js";
@@ -64,7 +64,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
   let shown: { plan: Plan; ledger: Ledger; now: Date } | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const mirror = await mirrorFor(session, client);
-    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, session.ledgerGuard, mirror));
+    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await loadLedger(client, session.ledgerGuard, mirror));
     session.ledgerVersion = base;
     session.ledger = base.ledger;
     if (!base.ledger.run) return;
@@ -183,7 +183,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
       // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
       session.ledger = ledger;
-      const written = await writeLedger(client, session.ledgerGuard, base, ledger, summarise(changed, ledger), mirror);
+      const written = await saveLedger(client, session.ledgerGuard, base, ledger, summarise(changed, ledger), mirror);
       if (!written) {
         deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
         session.ledger = base.ledger;
