@@ -11,8 +11,8 @@
  * when the pass left an edit waiting (there is no later moment in a one-shot run).
  * Not here: reading the event (actions-home/coordinate-event.ts), the loop (github/reconcile-repo.ts), commands
  * (github/comment-commands.ts), buttons and reviews (github/person-requests.ts), the entry (action/main.ts).
- * Invariants: a request from a person is acted on only when GitHub says they may write; the token is masked and
- * never logged; the plan is read from the default branch whatever ref the event ran on.
+ * Invariants: a request from a person is acted on only when GitHub says they may write; the tokens are masked and
+ * never logged; the App's installation token is revoked when the pass ends, however it ends; the plan is read from the default branch whatever ref the event ran on.
  */
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,7 +35,7 @@ import { mirrorFor } from "../github/repo-mirror.js";
 import type { RepoSession } from "../github/repo-session.js";
 import { createSession } from "../github/repo-session.js";
 import type { GetInput } from "../action/action-inputs.js";
-import { landingThroughApp, mintLandingToken, readAppCredentials, tokenClient } from "./app-token.js";
+import { landingThroughApp, mintLandingToken, readAppCredentials, revokeLandingToken, tokenClient } from "./app-token.js";
 import { readCoordinatorRequest } from "./coordinate-event.js";
 import { observeLiveRuns } from "./coordinate-liveness.js";
 import { acceptWorkerReport } from "./coordinate-report.js";
@@ -93,7 +93,28 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   const events = createRepoClient(octokit as unknown as OctokitLike, where);
   // With an App's id and key from secrets, pushes and PRs go out as the App so CI runs on them (actions-home/app-token.ts).
   const credentials = readAppCredentials(env);
-  const landing = credentials ? tokenClient(await mintLandingToken(credentials, where, baseUrl, core.setSecret, core.info), where, baseUrl, core.info) : undefined;
+  const landingToken = credentials ? await mintLandingToken(credentials, where, baseUrl, core.setSecret, core.info) : undefined;
+  try {
+    return await coordinateWith(ctx, { request, baseUrl, events, landing: landingToken ? tokenClient(landingToken, where, baseUrl, core.info) : undefined, now });
+  } finally {
+    // Every exit path, a thrown pass too: the token must not outlive the job that needed it (actions-home/app-token.ts).
+    if (landingToken) await revokeLandingToken(landingToken, baseUrl, core.info);
+  }
+}
+
+interface PassParts {
+  request: CoordinatorRequest;
+  baseUrl: string;
+  /** The client over GITHUB_TOKEN. */
+  events: RepoClient;
+  /** The client over the App's installation token (pushes and PRs), when the job was given the App's id and key. */
+  landing?: RepoClient;
+  now: () => Date;
+}
+
+/** The pass itself, once the tokens are in hand. */
+async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events, landing, now }: PassParts): Promise<CoordinateOutcome> {
+  const { env, core } = ctx;
   const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
   const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
   const session = createSession(client.fullName, 0, config.cacheDir, ledgerGuardFor(config));
