@@ -1,6 +1,6 @@
 /**
  * A worker's final report without an endpoint: in Actions mode the worker's post step dispatches the coordinator
- * workflow with its report (the heartbeat body, `{dispatch_id, status}`) as the `report` input; this turns it
+ * workflow with its report (the heartbeat body, `{dispatch_id, status, notes_seen}`) as the `report` input; this turns it
  * into the heartbeat the loop already knows how to weigh.
  * Responsibilities: parse it with the heartbeat body's contract (core/contracts/heartbeat-body.ts), accept it only from a GITHUB_TOKEN
  * (sender `github-actions[bot]`), for the dispatch and run the ledger holds for that milestone, within the claim
@@ -30,7 +30,7 @@ export function acceptWorkerReport(session: RepoSession, ledger: Ledger, report:
   }
   const parsed = parseHeartbeatBody(json);
   if (!parsed.ok) return `the report is not a weave worker status (${parsed.problems.slice(0, 3).join("; ")})`;
-  const { dispatch_id: dispatchId, status: claimed } = parsed.body;
+  const { dispatch_id: dispatchId, status: claimed, notes_seen: notesSeen } = parsed.body;
   const id = claimed.milestone;
   const r = Object.hasOwn(ledger.milestones, id) ? ledger.milestones[id] : undefined;
   if (!r || r.dispatchId === undefined || r.dispatchId !== dispatchId) return `the report is not of the dispatch the ledger holds for ${id}`;
@@ -38,6 +38,7 @@ export function acceptWorkerReport(session: RepoSession, ledger: Ledger, report:
   const problems = claimProblems(claimed, r.tasks, undefined);
   if (problems.length) return `the report breaks weave's rules for ${id}: ${problems.join("; ")}`;
   const status: WorkerStatus = { ...claimed, costUsd: claimed.costUsd ?? r.costUsd, pid: claimed.pid ?? 0 };
-  session.heartbeats.set(id, { status, at: now.getTime(), runId: r.runId });
+  // The `/weave tell` notes it says it took leave the ledger (github/run-watch.ts).
+  session.heartbeats.set(id, { status, at: now.getTime(), runId: r.runId, ...(notesSeen?.length ? { notesSeen } : {}) });
   return undefined;
 }

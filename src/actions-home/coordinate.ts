@@ -132,7 +132,7 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
       const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
       core.info(refused ? `weave: worker report set aside: ${refused}` : "weave: worker report taken as its run's last heartbeat");
     }
-    if (version.ledger.run) await observeLiveRuns(session, client, version.ledger, mirror, now());
+    if (version.ledger.run) await observeLiveRuns(session, client, version.ledger, mirror, now(), (await loadPlan(session, client).catch(() => undefined))?.budget_ceiling);
     await reconcileRepo(session, client, deps, trigger);
   };
   core.info(`weave: coordinating ${client.fullName} for ${env.GITHUB_EVENT_NAME} (${request.kind})`);
