@@ -7,7 +7,7 @@
  * the notes it took, which the coordinator then drops from the ledger (as the App does with a heartbeat's).
  * Responsibilities: the mirror of action/https-reporter.ts for this mode — the latest signal as the report's answer,
  * the notes for the worker loop's `takeNotes` (each given once, however often the ledger still holds it), the run's
- * remaining budget for the worker loop's `runBudgetLeftUsd`; reads and writes in the background (the latest
+ * remaining budget bounded by the job's allowance for the worker loop's `runBudgetLeftUsd`; reads and writes in the background (the latest
  * status wins while one is in flight), except the first read, which is awaited so the first task already knows the
  * budget; final reports write nothing (the post step's dispatch of the coordinator carries them).
  * Not here: the ledger's fields (action/ledger-view.ts), the git read (action/ledger-fetch.ts), the check run's text
@@ -18,13 +18,15 @@
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import { FINAL_STATES, NOTES_SEEN_SENT } from "./https-reporter.js";
 import type { LedgerView } from "./ledger-view.js";
-import { ledgerBudgetLeft, readLedgerView } from "./ledger-view.js";
+import { ledgerBudgetLeft, readLedgerView, workerBudgetLeft } from "./ledger-view.js";
 
 export interface LedgerReporterOptions {
   milestone: string;
   dispatchId: string;
   /** The plan's `budget_ceiling` (USD across the run). */
   ceilingUsd?: number;
+  /** This job's allowance: the most the milestone may have spent when it stops (the `allowance-usd` input). */
+  allowanceUsd?: number;
   /** The ledger's `state.json`, parsed but unchecked; undefined when it could not be read. */
   readLedger(): Promise<unknown>;
   /** Writes `status` (and the ids of the notes taken so far) on check run `checkRunId`; a thrown error is logged once, the worker goes on. */
@@ -36,7 +38,10 @@ export interface LedgerReporterOptions {
 }
 
 export interface LedgerReporter extends Reporter {
-  /** What the run may still spend apart from this worker's task in flight (undefined: no ceiling, or no ledger read yet). */
+  /**
+   * What this worker may still spend apart from its task in flight: the run's remaining budget by the ledger, and
+   * its own allowance (undefined: no ceiling and no allowance, or no ledger read yet and no allowance).
+   */
   runBudgetLeftUsd(settledUsd: number): number | undefined;
   /** The last ledger read that parsed (tests, the log). */
   view(): LedgerView | undefined;
@@ -118,7 +123,7 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
       if (firstRead) await inFlight;
       return signal;
     },
-    runBudgetLeftUsd: (settledUsd) => ledgerBudgetLeft(view, options.ceilingUsd, settledUsd),
+    runBudgetLeftUsd: (settledUsd) => workerBudgetLeft(ledgerBudgetLeft(view, options.ceilingUsd, settledUsd), options.allowanceUsd, settledUsd),
     view: () => view,
     takeNotes() {
       if (received.size === 0) return undefined;

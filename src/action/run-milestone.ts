@@ -168,11 +168,12 @@ function ledgerReporterFor(ctx: ActionContext, inputs: ActionInputs, plan: Plan,
   const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
   const heartbeat = inputs.heartbeatIntervalSec ?? plan.worker.heartbeat_interval;
   const progressSec = progressIntervalSec(plan.max_workers, heartbeat);
-  core.info(`weave: no heartbeat endpoint (coordinator in Actions): reading the ledger every ${heartbeat} s, writing progress on the check run at most every ${progressSec} s`);
+  core.info(`weave: no heartbeat endpoint (coordinator in Actions): reading the ledger every ${heartbeat} s, writing progress on the check run at most every ${progressSec} s${inputs.allowanceUsd !== undefined ? `; this job stops once the milestone has spent its allowance, $${inputs.allowanceUsd.toFixed(4)}` : ""}`);
   return createLedgerReporter({
     milestone: inputs.milestone,
     dispatchId: inputs.dispatchId,
     ceilingUsd: plan.budget_ceiling,
+    ...(inputs.allowanceUsd !== undefined ? { allowanceUsd: inputs.allowanceUsd } : {}),
     readLedger: async () => {
       const json = await fetcher.read();
       if (json === undefined && fetcher.lastError) core.info(`weave: ledger read failed: ${fetcher.lastError}`);

@@ -11,7 +11,8 @@
  * is cancelled (the worker also reads the stop from the ledger). A run that ended without a report is judged by
  * `endedRunVerdict` (pure, table-tested): asked to stop — `stopped`; every checkpoint on the branch — left to the
  * loop, which finishes it; asked to pause — `paused`; its branch's spend brings the run to its ceiling (the worker stopped
- * itself on the budget before any pass saw it) — `stopped`, with that spend; otherwise left to the loop, which
+ * itself on the budget before any pass saw it) — `stopped`, with that spend; its spend reached its job's allowance —
+ * `paused`, waiting for a new allowance (actions-home/allowance-resume.ts); otherwise left to the loop, which
  * requeues it like any job that died.
  * Not here: what a heartbeat or a completed run changes (github/run-watch.ts); the worker's own report
  * (actions-home/coordinate-report.ts).
@@ -26,6 +27,7 @@ import type { RepoMirror } from "../github/repo-mirror.js";
 import type { RepoSession } from "../github/repo-session.js";
 import { branchProgress } from "../github/run-watch.js";
 import { claimProblems } from "../core/heartbeat-claim.js";
+import { stoppedOnAllowance } from "../core/worker-allowance.js";
 import type { HeartbeatStatus } from "../core/contracts/heartbeat-body.js";
 import type { LedgerMilestone } from "../github/ledger.js";
 import { readWorkerCheckClaim } from "../action/worker-check-run.js";
@@ -47,7 +49,7 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
     const progress = await branchProgress(mirror, target, id);
     let ended: "stopped" | "paused" | undefined;
     if (run.status === "completed") {
-      const verdict = endedRunVerdict({ signal: r.signal, resolving: r.resolving === true, budgetStopped: ledger.run?.budgetStopped === true, ceilingUsd, othersCostUsd: othersCost(ledger, id), ownCostUsd: r.costUsd, branch: progress, tasks: r.tasks });
+      const verdict = endedRunVerdict({ signal: r.signal, resolving: r.resolving === true, budgetStopped: ledger.run?.budgetStopped === true, ceilingUsd, othersCostUsd: othersCost(ledger, id), ownCostUsd: r.costUsd, ...(r.allowanceUsd !== undefined ? { allowanceUsd: r.allowanceUsd } : {}), branch: progress, tasks: r.tasks });
       if (verdict === "judge") {
         session.completedRuns.set(r.runId, run.conclusion ?? "unknown");
         continue;
@@ -86,6 +88,8 @@ export interface EndedRun {
   othersCostUsd: number;
   /** This milestone's recorded spend. */
   ownCostUsd: number;
+  /** The allowance its job was dispatched with (core/worker-allowance.ts). */
+  allowanceUsd?: number;
   /** What weave/<ID> shows: its checkpoints and what they cost. */
   branch: { tasksDone: number; costUsd: number };
   tasks: number;
@@ -102,6 +106,7 @@ export function endedRunVerdict(run: EndedRun): "judge" | "stopped" | "paused" {
   if (run.resolving || run.branch.tasksDone >= run.tasks) return "judge";
   const spent = run.othersCostUsd + Math.max(run.ownCostUsd, run.branch.costUsd);
   if (run.budgetStopped || (run.ceilingUsd !== undefined && spent >= run.ceilingUsd)) return "stopped";
+  if (stoppedOnAllowance({ state: "stopped", costUsd: run.ownCostUsd, ...(run.allowanceUsd !== undefined ? { allowanceUsd: run.allowanceUsd } : {}), ...(run.signal ? { signal: run.signal } : {}) }, run.budgetStopped, Math.max(run.ownCostUsd, run.branch.costUsd))) return "paused";
   if (run.signal === "pause") return "paused";
   return "judge";
 }

@@ -4,7 +4,8 @@
  * into the heartbeat the loop already knows how to weigh.
  * Responsibilities: parse it with the heartbeat body's contract (core/contracts/heartbeat-body.ts), accept it only from a GITHUB_TOKEN
  * (sender `github-actions[bot]`), for the dispatch and run the ledger holds for that milestone, within the claim
- * rules (core/heartbeat-claim.ts); then it is a heartbeat of that run in the session.
+ * rules (core/heartbeat-claim.ts); then it is a heartbeat of that run in the session — a `stopped` at or past the
+ * job's allowance (core/worker-allowance.ts) as `paused`, so the milestone waits for a new allowance.
  * Not here: what a heartbeat changes (github/run-watch.ts with github/mutate-record.ts); `finished` is still believed
  * only when weave/<ID> shows every checkpoint (github/finish-evidence.ts).
  * Invariants: a report is a claim, never more: unlike the App's OIDC-pinned heartbeats, nothing proves which job of
@@ -15,6 +16,7 @@ import { claimProblems } from "../core/heartbeat-claim.js";
 import type { Ledger } from "../github/ledger.js";
 import type { RepoSession } from "../github/repo-session.js";
 import type { WorkerStatus } from "../ports/reporter.js";
+import { stoppedOnAllowance } from "../core/worker-allowance.js";
 
 /** Who sends a workflow_dispatch made with a job's GITHUB_TOKEN. */
 export const ACTIONS_BOT = "github-actions[bot]";
@@ -38,6 +40,9 @@ export function acceptWorkerReport(session: RepoSession, ledger: Ledger, report:
   const problems = claimProblems(claimed, r.tasks, undefined);
   if (problems.length) return `the report breaks weave's rules for ${id}: ${problems.join("; ")}`;
   const status: WorkerStatus = { ...claimed, costUsd: claimed.costUsd ?? r.costUsd, pid: claimed.pid ?? 0 };
+  // A job that stopped on its own allowance did what it was dispatched to do: it waits, paused, for a new one
+  // (actions-home/allowance-resume.ts) — neither a failure nor the run's budget stop.
+  if (status.state === "stopped" && stoppedOnAllowance(r, ledger.run?.budgetStopped === true, status.costUsd)) status.state = "paused";
   // The `/weave tell` notes it says it took leave the ledger (github/run-watch.ts).
   session.heartbeats.set(id, { status, at: now.getTime(), runId: r.runId, ...(notesSeen?.length ? { notesSeen } : {}) });
   return undefined;

@@ -36,6 +36,7 @@ import type { RepoSession } from "../github/repo-session.js";
 import { createSession } from "../github/repo-session.js";
 import type { GetInput } from "../action/action-inputs.js";
 import { landingThroughApp, mintLandingToken, readAppCredentials, revokeLandingToken, tokenClient } from "./app-token.js";
+import { resumeAllowanceStops } from "./allowance-resume.js";
 import { readCoordinatorRequest } from "./coordinate-event.js";
 import { observeLiveRuns } from "./coordinate-liveness.js";
 import { acceptWorkerReport } from "./coordinate-report.js";
@@ -157,11 +158,28 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
     if (request.approved && plan.merge.auto === "confirm" && WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyApproval(ledger, request.pull));
     await reconcile("checks");
   } else await reconcile(request.trigger, request.report);
+  // A job that stopped on its allowance while the run has budget left is resumed with a new one, in this pass.
+  await resumeOnAllowance(session, client, () => reconcile("event"));
   await flushStatusComment(session, client, now);
   const calls = [...client.calls.values()].reduce((n, c) => n + c, 0);
   const appCalls = landing ? [...landing.calls.values()].reduce((n, c) => n + c, 0) : 0;
   core.info(`weave: coordinator pass done (${verbs.length ? verbs.join(", ") : request.kind}; ${calls} REST calls${landing ? `, ${appCalls} more with the App token` : ""})`);
   return { request: request.kind, verbs, calls, appCalls };
+}
+
+/**
+ * Milestones paused on their allowance (actions-home/allowance-resume.ts) that the run's budget now has room for
+ * are made eligible, and a second reconcile dispatches them; nothing is written when none is waiting.
+ */
+async function resumeOnAllowance(session: RepoSession, client: RepoClient, reconcile: () => Promise<void>): Promise<void> {
+  const plan = session.plan?.plan;
+  const ledger = session.ledger;
+  if (!plan || plan.budget_ceiling === undefined || !ledger?.run) return;
+  const waiting = Object.values(ledger.milestones).some((r) => r.state === "paused" && r.signal === undefined && r.allowanceUsd !== undefined);
+  if (!waiting) return;
+  let resumed: string[] = [];
+  await updateLedger(client, session, (l) => void (resumed = resumeAllowanceStops(l, plan)));
+  if (resumed.length) await reconcile();
 }
 
 /**
