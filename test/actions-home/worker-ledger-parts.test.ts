@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLedgerFetch } from "../../src/action/ledger-fetch.js";
 import { createLedgerReporter } from "../../src/action/ledger-reporter.js";
-import { ledgerBudgetLeft, progressIntervalSec, readLedgerView, WORKER_PROGRESS_CALLS_PER_HOUR } from "../../src/action/ledger-view.js";
+import { ledgerBudgetLeft, workerBudgetLeft, progressIntervalSec, readLedgerView, WORKER_PROGRESS_CALLS_PER_HOUR } from "../../src/action/ledger-view.js";
 import { CLAIM_MARK, readWorkerCheckClaim, workerCheckOutput } from "../../src/action/worker-check-run.js";
 import { takeCheckRunClaim } from "../../src/actions-home/coordinate-liveness.js";
 import type { WorkerStatus } from "../../src/ports/reporter.js";
@@ -46,6 +46,19 @@ describe("ledgerBudgetLeft", () => {
     ["budget stopped", { ...view, budgetStopped: true }, 10, 0, 0],
   ])("%s", (_name, v, ceiling, settled, expected) => {
     expect(ledgerBudgetLeft(v, ceiling, settled)).toBe(expected);
+  });
+});
+
+describe("workerBudgetLeft (the ledger's word and the job's allowance)", () => {
+  it.each<[string, number | undefined, number | undefined, number, number | undefined]>([
+    ["neither: undefined (the worker loop's own ceiling check)", undefined, undefined, 0, undefined],
+    ["the ledger's word alone (a workflow without the input)", 0.75, undefined, 0.25, 0.75],
+    ["the allowance alone (the ledger not read yet)", undefined, 0.5, 0.25, 0.25],
+    ["the allowance is the lesser", 0.75, 0.5, 0.25, 0.25],
+    ["the ledger is the lesser (another job's report landed)", 0.1, 0.5, 0.25, 0.1],
+    ["the allowance spent", 0.75, 0.5, 0.5, 0],
+  ])("%s", (_name, ledgerLeft, allowance, settled, expected) => {
+    expect(workerBudgetLeft(ledgerLeft, allowance, settled)).toBe(expected);
   });
 });
 
