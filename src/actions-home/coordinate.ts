@@ -7,8 +7,10 @@
  * an App installation token when the job is given the App's id and key (actions-home/app-token.ts) —, a fresh session with its
  * mirror under RUNNER_TEMP, a config without a heartbeat endpoint (workers get an empty `app_url`) whose ledger key
  * comes from WEAVE_LEDGER_KEY (the coordinator job's env, never a worker's; a pass refuses to run without it); hand the event
- * to the command handler, the button or review request, or the reconcile; and edit the status comment before exiting
- * when the pass left an edit waiting (there is no later moment in a one-shot run).
+ * to the command handler, the button or review request, or the reconcile; resume the milestones whose jobs stopped on
+ * their allowance when the run has budget for them (actions-home/allowance-resume.ts, then one more reconcile to
+ * dispatch them); revoke the App token; and edit the status comment before exiting when the pass left an edit
+ * waiting (there is no later moment in a one-shot run).
  * Not here: reading the event (actions-home/coordinate-event.ts), the loop (github/reconcile-repo.ts), commands
  * (github/comment-commands.ts), buttons and reviews (github/person-requests.ts), the entry (action/main.ts).
  * Invariants: a request from a person is acted on only when GitHub says they may write; the tokens are masked and

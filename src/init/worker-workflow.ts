@@ -1,7 +1,9 @@
 /**
  * The worker workflow: one GitHub Actions job per milestone, started by the App with `workflow_dispatch`.
  * Responsibilities: the YAML `weave init` writes into a user's repository (and weave's own copy is generated from):
- * per agent preset a pinned install step with its download cache, and the agent's secrets in the worker's env.
+ * per agent preset a pinned install step with its download cache, and the agent's secrets in the worker's env; with
+ * the coordinator in Actions, the optional `allowance_usd` input (the job's share of the run's budget) passed to the
+ * Action.
  * Not here: the Action it calls (action/, src/action/), dispatching it (github/dispatch.ts), the presets' data
  * (worker/agents/presets.ts).
  * Invariants: least permissions (contents: write, and id-token: write for the App or actions: write for the
