@@ -23,6 +23,8 @@ export interface ActionInputs {
   token?: string;
   /** The coordinator workflow's file when the coordinator runs inside Actions (no endpoint: the worker reads the ledger). */
   coordinator?: string;
+  /** Actions home: the most the milestone may have spent (USD) when this job stops (core/worker-allowance.ts); undefined: none. */
+  allowanceUsd?: number;
 }
 
 export type GetInput = (name: string) => string;
@@ -52,6 +54,12 @@ export function readActionInputs(getInput: GetInput, setSecret: (value: string) 
   const interval = getInput("heartbeat-interval").trim();
   const heartbeatIntervalSec = interval ? parseDuration(interval) : undefined;
   if (interval && (heartbeatIntervalSec === undefined || heartbeatIntervalSec <= 0)) problems.push(`input \`heartbeat-interval\` must be a duration like 30s, not ${JSON.stringify(interval)}`);
+  const allowance = getInput("allowance-usd").trim();
+  const allowanceUsd = allowance ? Number(allowance) : undefined;
+  if (allowanceUsd !== undefined && !(Number.isFinite(allowanceUsd) && allowanceUsd >= 0)) problems.push(`input \`allowance-usd\` must be a number of USD, not ${JSON.stringify(allowance)}`);
   if (problems.length > 0) throw new WeaveError("usage", problems.join("; "), { hint: "check the `with:` block of the weave step in the worker workflow" });
-  return { mode: mode as ActionMode, milestone, dispatchId, sha, appUrl, command: getInput("command").trim() || undefined, heartbeatIntervalSec, token, coordinator: getInput("coordinator").trim() || undefined };
+  return {
+    mode: mode as ActionMode, milestone, dispatchId, sha, appUrl, command: getInput("command").trim() || undefined, heartbeatIntervalSec, token, coordinator: getInput("coordinator").trim() || undefined,
+    ...(allowanceUsd !== undefined ? { allowanceUsd } : {}),
+  };
 }

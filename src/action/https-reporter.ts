@@ -27,7 +27,7 @@ export interface HttpsReporterOptions {
 }
 
 /** The newest taken note ids a report acknowledges (the App's body schema takes at most 200; older ones it dropped). */
-const NOTES_SEEN_SENT = 100;
+export const NOTES_SEEN_SENT = 100;
 
 /** Worker states after which a worker sends nothing more. */
 export const FINAL_STATES: ReadonlySet<string> = new Set(["finished", "failed", "stopped", "paused", "died"]);

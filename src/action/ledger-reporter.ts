@@ -1,11 +1,13 @@
 /**
  * Ledger reporter: the worker's heartbeat when the coordinator runs inside Actions and has no endpoint (empty
  * `app-url`). Nothing answers a heartbeat there, so the worker asks the ledger itself: at each heartbeat (at most
- * once per `ledgerEveryMs`) it re-reads `refs/weave/state` for its own record's pause/stop and the run's remaining
- * budget, and (at most once per `progressEveryMs`, the GITHUB_TOKEN rate budget) writes its progress, cost and
- * liveness on its own check run for people and for the coordinator's next pass.
+ * once per `ledgerEveryMs`) it re-reads `refs/weave/state` for its own record's pause/stop and `/weave tell` notes
+ * and the run's remaining budget, and (at most once per `progressEveryMs`, the GITHUB_TOKEN rate budget) writes its
+ * progress, cost and liveness on its own check run for people and for the coordinator's next pass — with the ids of
+ * the notes it took, which the coordinator then drops from the ledger (as the App does with a heartbeat's).
  * Responsibilities: the mirror of action/https-reporter.ts for this mode — the latest signal as the report's answer,
- * the run's remaining budget for the worker loop's `runBudgetLeftUsd`; reads and writes in the background (the latest
+ * the notes for the worker loop's `takeNotes` (each given once, however often the ledger still holds it), the run's
+ * remaining budget bounded by the job's allowance for the worker loop's `runBudgetLeftUsd`; reads and writes in the background (the latest
  * status wins while one is in flight), except the first read, which is awaited so the first task already knows the
  * budget; final reports write nothing (the post step's dispatch of the coordinator carries them).
  * Not here: the ledger's fields (action/ledger-view.ts), the git read (action/ledger-fetch.ts), the check run's text
@@ -14,19 +16,21 @@
  * of this job's dispatch; the ledger is read, never written; the token is never logged.
  */
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
-import { FINAL_STATES } from "./https-reporter.js";
+import { FINAL_STATES, NOTES_SEEN_SENT } from "./https-reporter.js";
 import type { LedgerView } from "./ledger-view.js";
-import { ledgerBudgetLeft, readLedgerView } from "./ledger-view.js";
+import { ledgerBudgetLeft, readLedgerView, workerBudgetLeft } from "./ledger-view.js";
 
 export interface LedgerReporterOptions {
   milestone: string;
   dispatchId: string;
   /** The plan's `budget_ceiling` (USD across the run). */
   ceilingUsd?: number;
+  /** This job's allowance: the most the milestone may have spent when it stops (the `allowance-usd` input). */
+  allowanceUsd?: number;
   /** The ledger's `state.json`, parsed but unchecked; undefined when it could not be read. */
   readLedger(): Promise<unknown>;
-  /** Writes `status` on check run `checkRunId`; a thrown error is logged once, the worker goes on. */
-  publishProgress(checkRunId: number, status: WorkerStatus): Promise<void>;
+  /** Writes `status` (and the ids of the notes taken so far) on check run `checkRunId`; a thrown error is logged once, the worker goes on. */
+  publishProgress(checkRunId: number, status: WorkerStatus, notesSeen: readonly string[]): Promise<void>;
   ledgerEveryMs: number;
   progressEveryMs: number;
   log(message: string): void;
@@ -34,10 +38,20 @@ export interface LedgerReporterOptions {
 }
 
 export interface LedgerReporter extends Reporter {
-  /** What the run may still spend apart from this worker's task in flight (undefined: no ceiling, or no ledger read yet). */
+  /**
+   * What this worker may still spend apart from its task in flight: the run's remaining budget by the ledger, and
+   * its own allowance (undefined: no ceiling and no allowance, or no ledger read yet and no allowance).
+   */
   runBudgetLeftUsd(settledUsd: number): number | undefined;
   /** The last ledger read that parsed (tests, the log). */
   view(): LedgerView | undefined;
+  /**
+   * The `/weave tell` notes read from the ledger and not taken yet, oldest first, one per line (undefined: none);
+   * a taken note is never given again.
+   */
+  takeNotes(): string | undefined;
+  /** Ids of the notes taken so far (the latest NOTES_SEEN_SENT), acknowledged on the check run and in the final report. */
+  notesSeen(): string[];
   /** Check-run updates made. */
   published: number;
 }
@@ -51,6 +65,8 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
   let lastPublishedKey = "";
   let inFlight: Promise<void> | undefined;
   let pending: WorkerStatus | undefined;
+  const received = new Map<string, string>();
+  const taken = new Set<string>();
   const warned = new Set<string>();
   const warnOnce = (what: string, message: string): void => {
     if (warned.has(what)) return;
@@ -64,6 +80,7 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
     if (!next) return warnOnce("read", "weave: cannot read the run ledger (refs/weave/state); the milestone keeps running and tries again at the next heartbeat");
     view = next;
     if (view.ours && view.signal) signal = signal === "stop" ? "stop" : view.signal;
+    for (const note of view.notes ?? []) if (!taken.has(note.id) && !received.has(note.id)) received.set(note.id, note.text.replace(/\s+/g, " ").trim());
     if (!view.ours) warnOnce("ours", `weave: the ledger's record of ${options.milestone} is not of this job's dispatch; its signals and check run are not this job's`);
   };
 
@@ -71,12 +88,13 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
     if (now() - lastRead >= options.ledgerEveryMs) await readNow();
     const id = view?.checkRunId;
     // A changed state or task is written at the next heartbeat (a few per task); the cost alone waits for the rate budget.
-    const key = `${status.state}/${status.tasksDone}/${status.currentTask ?? ""}`;
+    // A note just taken is acknowledged at the next heartbeat too, so the coordinator's next pass drops it.
+    const key = `${status.state}/${status.tasksDone}/${status.currentTask ?? ""}/${taken.size}`;
     if (id !== undefined && (now() - lastPublished >= options.progressEveryMs || (key !== lastPublishedKey && now() - lastPublished >= options.ledgerEveryMs))) {
       lastPublished = now();
       lastPublishedKey = key;
       try {
-        await options.publishProgress(id, status);
+        await options.publishProgress(id, status, reporter.notesSeen());
         reporter.published += 1;
       } catch (e) {
         warnOnce("publish", `weave: cannot update this milestone's check run (${(e as Error).message}); the milestone keeps running`);
@@ -105,8 +123,16 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
       if (firstRead) await inFlight;
       return signal;
     },
-    runBudgetLeftUsd: (settledUsd) => ledgerBudgetLeft(view, options.ceilingUsd, settledUsd),
+    runBudgetLeftUsd: (settledUsd) => workerBudgetLeft(ledgerBudgetLeft(view, options.ceilingUsd, settledUsd), options.allowanceUsd, settledUsd),
     view: () => view,
+    takeNotes() {
+      if (received.size === 0) return undefined;
+      const texts = [...received.values()];
+      for (const id of received.keys()) taken.add(id);
+      received.clear();
+      return texts.join("\n");
+    },
+    notesSeen: () => [...taken].slice(-NOTES_SEEN_SENT),
   };
   return reporter;
 }

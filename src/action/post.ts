@@ -13,7 +13,7 @@ import { eventDefaultBranch } from "../core/contracts/actions-event.js";
 import { readActionInputs } from "./action-inputs.js";
 import { nudgeCoordinator } from "./coordinator-nudge.js";
 import { createHttpsReporter } from "./https-reporter.js";
-import { POST_RETRY_DELAYS_MS, postStepReport, postWindowSec } from "./post-report.js";
+import { POST_RETRY_DELAYS_MS, postStepReport, postWindowSec, readNotesSeen } from "./post-report.js";
 import { readStatusFile, statusFilePath } from "./status-file.js";
 import { wireBody } from "./wire-status.js";
 
@@ -56,7 +56,8 @@ async function nudge(): Promise<void> {
   const inputs = readActionInputs((name) => core.getInput(name), core.setSecret);
   const ran = core.getState("milestone") === inputs.milestone;
   const last = ran ? await readStatusFile(statusFilePath(process.env, inputs.milestone)) : null;
-  const report = ran ? wireBody(inputs.dispatchId, postStepReport(last, { milestone: inputs.milestone, runId: process.env.GITHUB_RUN_ID ?? "", now: new Date() })) : undefined;
+  // The notes the main step took are acknowledged here too: the coordinator drops them from the ledger.
+  const report = ran ? wireBody(inputs.dispatchId, postStepReport(last, { milestone: inputs.milestone, runId: process.env.GITHUB_RUN_ID ?? "", now: new Date() }), readNotesSeen(core.getState("notes-seen"))) : undefined;
   const problem = await nudgeCoordinator({ apiUrl: process.env.GITHUB_API_URL ?? "https://api.github.com", repository: process.env.GITHUB_REPOSITORY ?? "", workflow, ref, token, report });
   if (problem) core.warning(`weave: ${problem}; the coordinator's schedule looks again`);
   else core.info(`weave: dispatched ${workflow} so the coordinator sees this job's end`);

@@ -123,8 +123,16 @@ export async function runMilestoneAction(ctx: ActionContext): Promise<WorkerStat
     commandOverride: inputs.command,
     // `/weave tell` notes and the run's remaining budget come with the App's heartbeat replies.
     ...(remote ? { takeNotes: async () => remote.takeNotes(), runBudgetLeftUsd: (settledUsd: number) => budgetFromWord(remote.budgetWord(), settledUsd) } : {}),
-    // Without an endpoint, the run's remaining budget is the ledger's, re-read at each heartbeat.
-    ...(ledger ? { runBudgetLeftUsd: (settledUsd: number) => ledger.runBudgetLeftUsd(settledUsd) } : {}),
+    // Without an endpoint, the notes and the run's remaining budget are the ledger's, re-read at each heartbeat; the
+    // notes taken are acknowledged on the check run and, through the saved state, in the post step's final report.
+    ...(ledger ? {
+      runBudgetLeftUsd: (settledUsd: number) => ledger.runBudgetLeftUsd(settledUsd),
+      takeNotes: async () => {
+        const notes = ledger.takeNotes();
+        if (notes !== undefined) core.saveState("notes-seen", JSON.stringify(ledger.notesSeen()));
+        return notes;
+      },
+    } : {}),
   };
   const status = inputs.mode === "resolve"
     ? await runResolveConflicts({ ...shared, target, remote: "origin", gitEnv, remoteGitEnv })
@@ -160,22 +168,23 @@ function ledgerReporterFor(ctx: ActionContext, inputs: ActionInputs, plan: Plan,
   const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
   const heartbeat = inputs.heartbeatIntervalSec ?? plan.worker.heartbeat_interval;
   const progressSec = progressIntervalSec(plan.max_workers, heartbeat);
-  core.info(`weave: no heartbeat endpoint (coordinator in Actions): reading the ledger every ${heartbeat} s, writing progress on the check run at most every ${progressSec} s`);
+  core.info(`weave: no heartbeat endpoint (coordinator in Actions): reading the ledger every ${heartbeat} s, writing progress on the check run at most every ${progressSec} s${inputs.allowanceUsd !== undefined ? `; this job stops once the milestone has spent its allowance, $${inputs.allowanceUsd.toFixed(4)}` : ""}`);
   return createLedgerReporter({
     milestone: inputs.milestone,
     dispatchId: inputs.dispatchId,
     ceilingUsd: plan.budget_ceiling,
+    ...(inputs.allowanceUsd !== undefined ? { allowanceUsd: inputs.allowanceUsd } : {}),
     readLedger: async () => {
       const json = await fetcher.read();
       if (json === undefined && fetcher.lastError) core.info(`weave: ledger read failed: ${fetcher.lastError}`);
       return json;
     },
-    publishProgress: async (checkRunId, status) => {
+    publishProgress: async (checkRunId, status, notesSeen) => {
       if (!inputs.token) throw new Error("no `token` input");
       const response = await (ctx.fetchImpl ?? fetch)(`${apiUrl}/repos/${env.GITHUB_REPOSITORY}/check-runs/${checkRunId}`, {
         method: "PATCH",
         headers: { authorization: `Bearer ${inputs.token}`, accept: "application/vnd.github+json", "content-type": "application/json" },
-        body: JSON.stringify({ output: workerCheckOutput(status, inputs.dispatchId) }),
+        body: JSON.stringify({ output: workerCheckOutput(status, inputs.dispatchId, notesSeen) }),
         signal: AbortSignal.timeout(10_000),
       });
       if (!response.ok) throw new Error(`GitHub answered ${response.status}${response.status === 403 ? " (the worker workflow needs `checks: write`)" : ""}`);

@@ -3,14 +3,14 @@
  * — the check run the coordinator created with GITHUB_TOKEN, which the worker's job (same identity) may update — and
  * how the coordinator reads it back.
  * Responsibilities: the output a person sees (a title and a short table: state, tasks, cost, last report) and, in
- * `output.text`, one marked line holding the heartbeat body (`{dispatch_id, status}` in its wire shape) for the
- * coordinator; the parse of that line with the heartbeat endpoint's strict schema.
+ * `output.text`, one marked line holding the heartbeat body (`{dispatch_id, status, notes_seen}` in its wire shape)
+ * for the coordinator; the parse of that line with the heartbeat endpoint's strict schema.
  * Not here: when the worker writes (action/ledger-reporter.ts), what the coordinator believes of it
  * (actions-home/coordinate-liveness.ts, core/heartbeat-claim.ts).
  * Invariants: pure; only weave's structured fields are written (never the agent's output nor the task's text); a
  * claim read back is a claim — any job of the repository holding GITHUB_TOKEN could have written it.
  */
-import { parseHeartbeatBody } from "../core/contracts/heartbeat-body.js";
+import { heartbeatBody, parseHeartbeatBody } from "../core/contracts/heartbeat-body.js";
 import type { HeartbeatBody } from "../core/contracts/heartbeat-body.js";
 import { formatCost } from "../core/render/status-table.js";
 import type { WorkerStatus } from "../ports/reporter.js";
@@ -26,7 +26,8 @@ export interface CheckRunOutput {
   text: string;
 }
 
-export function workerCheckOutput(status: WorkerStatus, dispatchId: string): CheckRunOutput {
+/** `notesSeen`: the ids of the `/weave tell` notes the job took (the coordinator drops them from the ledger). */
+export function workerCheckOutput(status: WorkerStatus, dispatchId: string, notesSeen?: readonly string[]): CheckRunOutput {
   const cost = formatCost(status.costUsd, status.costUnknown, 4);
   const task = status.currentTask !== undefined ? `task ${status.currentTask} in flight` : "between tasks";
   const rows = [
@@ -36,7 +37,7 @@ export function workerCheckOutput(status: WorkerStatus, dispatchId: string): Che
   return {
     title: `${status.state} — ${status.tasksDone}/${status.tasks} tasks, ${formatCost(status.costUsd, status.costUnknown)} (the job's report)`,
     summary: ["The worker job's own report (a claim: the coordinator checks it against the branch).", "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n"),
-    text: `${CLAIM_MARK}${JSON.stringify({ dispatch_id: dispatchId, status: claimOf(status) })}`,
+    text: `${CLAIM_MARK}${JSON.stringify(heartbeatBody(dispatchId, claimOf(status), notesSeen))}`,
   };
 }
 

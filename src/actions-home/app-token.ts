@@ -10,9 +10,13 @@
  * the GraphQL merge mutations (auto-merge, merge queue) through the App's token, everything else — check runs,
  * dispatches, comments, the ledger's REST writes, reads — through GITHUB_TOKEN, so check runs stay the
  * github-actions App's (workers update them, their buttons come back to the coordinator workflow).
- * Not here: when each call is made (github/pull-merge.ts, github/merge-back.ts); the pass (actions-home/coordinate.ts).
+ * At the job's end the token is revoked (`DELETE /installation/token`): it would otherwise stay valid for its hour
+ * after the 15-minute job that needed it.
+ * Not here: when each call is made (github/pull-merge.ts, github/merge-back.ts); the pass, which revokes the token on
+ * every exit path (actions-home/coordinate.ts).
  * Invariants: the JWT and the token are masked before any use (the key, a secret, is the runner's to mask); neither is logged or returned in an error's
- * words; absent values mean GITHUB_TOKEN alone (today's behaviour), one without the other is a usage error.
+ * words; absent values mean GITHUB_TOKEN alone (today's behaviour), one without the other is a usage error; a failed
+ * revocation is logged without the token and never fails the job (the token expires within the hour anyway).
  */
 import { createAppAuth } from "@octokit/auth-app";
 import { ProbotOctokit } from "probot";
@@ -88,6 +92,21 @@ export async function mintLandingToken(credentials: AppCredentials, where: RepoR
   } catch (e) {
     if (e instanceof WeaveError) throw e;
     throw fail("POST /app/installations/{id}/access_tokens", e);
+  }
+}
+
+/**
+ * Revokes `token` (it authenticates its own revocation); true when GitHub answered 204. Never throws; what it logs
+ * names the status only, never the token.
+ */
+export async function revokeLandingToken(token: string, baseUrl: string, log: (m: string) => void): Promise<boolean> {
+  const octokit = new ProbotOctokit({ auth: { token }, baseUrl, throttle: { enabled: false }, retry: { enabled: false }, log: quietLog(log) }) as unknown as OctokitLike;
+  try {
+    await octokit.request("DELETE /installation/token", {});
+    return true;
+  } catch (e) {
+    log(`weave: the App token could not be revoked (GitHub answered ${httpStatus(e) ?? "no status"}); it expires within the hour`);
+    return false;
   }
 }
 

@@ -7,12 +7,14 @@
  * an App installation token when the job is given the App's id and key (actions-home/app-token.ts) —, a fresh session with its
  * mirror under RUNNER_TEMP, a config without a heartbeat endpoint (workers get an empty `app_url`) whose ledger key
  * comes from WEAVE_LEDGER_KEY (the coordinator job's env, never a worker's; a pass refuses to run without it); hand the event
- * to the command handler, the button or review request, or the reconcile; and edit the status comment before exiting
- * when the pass left an edit waiting (there is no later moment in a one-shot run).
+ * to the command handler, the button or review request, or the reconcile; resume the milestones whose jobs stopped on
+ * their allowance when the run has budget for them (actions-home/allowance-resume.ts, then one more reconcile to
+ * dispatch them); revoke the App token; and edit the status comment before exiting when the pass left an edit
+ * waiting (there is no later moment in a one-shot run).
  * Not here: reading the event (actions-home/coordinate-event.ts), the loop (github/reconcile-repo.ts), commands
  * (github/comment-commands.ts), buttons and reviews (github/person-requests.ts), the entry (action/main.ts).
- * Invariants: a request from a person is acted on only when GitHub says they may write; the token is masked and
- * never logged; the plan is read from the default branch whatever ref the event ran on.
+ * Invariants: a request from a person is acted on only when GitHub says they may write; the tokens are masked and
+ * never logged; the App's installation token is revoked when the pass ends, however it ends; the plan is read from the default branch whatever ref the event ran on.
  */
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -36,7 +38,8 @@ import { mirrorFor } from "../github/repo-mirror.js";
 import type { RepoSession } from "../github/repo-session.js";
 import { createSession } from "../github/repo-session.js";
 import type { GetInput } from "../action/action-inputs.js";
-import { landingThroughApp, mintLandingToken, readAppCredentials, tokenClient } from "./app-token.js";
+import { landingThroughApp, mintLandingToken, readAppCredentials, revokeLandingToken, tokenClient } from "./app-token.js";
+import { resumeAllowanceStops } from "./allowance-resume.js";
 import { readCoordinatorRequest } from "./coordinate-event.js";
 import { observeLiveRuns } from "./coordinate-liveness.js";
 import { acceptWorkerReport } from "./coordinate-report.js";
@@ -94,7 +97,28 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   const events = createRepoClient(octokit as unknown as OctokitLike, where);
   // With an App's id and key from secrets, pushes and PRs go out as the App so CI runs on them (actions-home/app-token.ts).
   const credentials = readAppCredentials(env);
-  const landing = credentials ? tokenClient(await mintLandingToken(credentials, where, baseUrl, core.setSecret, core.info), where, baseUrl, core.info) : undefined;
+  const landingToken = credentials ? await mintLandingToken(credentials, where, baseUrl, core.setSecret, core.info) : undefined;
+  try {
+    return await coordinateWith(ctx, { request, baseUrl, events, landing: landingToken ? tokenClient(landingToken, where, baseUrl, core.info) : undefined, now });
+  } finally {
+    // Every exit path, a thrown pass too: the token must not outlive the job that needed it (actions-home/app-token.ts).
+    if (landingToken) await revokeLandingToken(landingToken, baseUrl, core.info);
+  }
+}
+
+interface PassParts {
+  request: CoordinatorRequest;
+  baseUrl: string;
+  /** The client over GITHUB_TOKEN. */
+  events: RepoClient;
+  /** The client over the App's installation token (pushes and PRs), when the job was given the App's id and key. */
+  landing?: RepoClient;
+  now: () => Date;
+}
+
+/** The pass itself, once the tokens are in hand. */
+async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events, landing, now }: PassParts): Promise<CoordinateOutcome> {
+  const { env, core } = ctx;
   const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
   const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
   const session = createSession(client.fullName, 0, config.cacheDir, ledgerGuardFor(config));
@@ -112,7 +136,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
       const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
       core.info(refused ? `weave: worker report set aside: ${refused}` : "weave: worker report taken as its run's last heartbeat");
     }
-    if (version.ledger.run) await observeLiveRuns(session, client, version.ledger, mirror, now());
+    if (version.ledger.run) await observeLiveRuns(session, client, version.ledger, mirror, now(), (await loadPlan(session, client).catch(() => undefined))?.budget_ceiling);
     await reconcileRepo(session, client, deps, trigger);
   };
   core.info(`weave: coordinating ${client.fullName} for ${env.GITHUB_EVENT_NAME} (${request.kind})`);
@@ -137,11 +161,28 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
     if (request.approved && plan.merge.auto === "confirm" && WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyApproval(ledger, request.pull));
     await reconcile("checks");
   } else await reconcile(request.trigger, request.report);
+  // A job that stopped on its allowance while the run has budget left is resumed with a new one, in this pass.
+  await resumeOnAllowance(session, client, () => reconcile("event"));
   await flushStatusComment(session, client, now);
   const calls = [...client.calls.values()].reduce((n, c) => n + c, 0);
   const appCalls = landing ? [...landing.calls.values()].reduce((n, c) => n + c, 0) : 0;
   core.info(`weave: coordinator pass done (${verbs.length ? verbs.join(", ") : request.kind}; ${calls} REST calls${landing ? `, ${appCalls} more with the App token` : ""})`);
   return { request: request.kind, verbs, calls, appCalls };
+}
+
+/**
+ * Milestones paused on their allowance (actions-home/allowance-resume.ts) that the run's budget now has room for
+ * are made eligible, and a second reconcile dispatches them; nothing is written when none is waiting.
+ */
+async function resumeOnAllowance(session: RepoSession, client: RepoClient, reconcile: () => Promise<void>): Promise<void> {
+  const plan = session.plan?.plan;
+  const ledger = session.ledger;
+  if (!plan || plan.budget_ceiling === undefined || !ledger?.run) return;
+  const waiting = Object.values(ledger.milestones).some((r) => r.state === "paused" && r.signal === undefined && r.allowanceUsd !== undefined);
+  if (!waiting) return;
+  let resumed: string[] = [];
+  await updateLedger(client, session, (l) => void (resumed = resumeAllowanceStops(l, plan)));
+  if (resumed.length) await reconcile();
 }
 
 /**

@@ -2,7 +2,10 @@
  * Starting a milestone on GitHub: claim `weave/<ID>` by creating it at the target's head with a git push that expects
  * no such ref (an existing ref means it is taken; no REST write), dispatch the worker workflow with
  * `return_run_details`, then create its check run `weave / <ID>` — after the dispatch, so it is off the job's path.
- * Responsibilities: the claim, adopting a job a lost response left running, never dispatching twice for one attempt.
+ * Responsibilities: the claim, adopting a job a lost response left running, never dispatching twice for one attempt;
+ * with the coordinator in Actions (no heartbeat endpoint), the job's allowance (core/worker-allowance.ts) as the
+ * `allowance_usd` input — a milestone whose grant is too small waits unclaimed — and, for a worker workflow written
+ * before that input existed (GitHub refuses unknown inputs with 422), the same dispatch again without it.
  * Not here: deciding to start (reconcile/decide.ts via github/reconcile-repo.ts); finding a run GitHub did not name
  * (github/run-watch.ts).
  * Invariants: a dispatch whose outcome is unknown (5xx, a lost answer) counts as made: its id stays in the ledger
@@ -12,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { WeaveError } from "../core/errors.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
+import { grantAllowance } from "../core/worker-allowance.js";
 import type { AppConfig } from "./app-config.js";
 import { checkRunName, renderCheckSummary } from "./check-runs.js";
 import type { Ledger } from "./ledger.js";
@@ -39,6 +43,13 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   const r = ledger.milestones[id]!;
   const run = ledger.run!;
   const branch = `weave/${id}`;
+  // No endpoint hears the workers' spend live: each job gets its share of what the run has left (the App's
+  // heartbeats enforce the budget live, so it passes none).
+  const grant = !config.publicUrl && mode === "run" ? grantAllowance({ ceilingUsd: plan.budget_ceiling, workers: plan.max_workers, milestones: ledger.milestones, id }) : undefined;
+  if (grant?.tooSmall) {
+    r.reason = `waiting for budget: the jobs running hold what the run has left ($${grant.freeUsd.toFixed(2)} free)`;
+    return;
+  }
   // Pinned at claim time: a token from a repository of the same name (renamed, recreated) never speaks for this run.
   run.repositoryId ??= await client.repositoryId();
 
@@ -75,8 +86,17 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   // `mode` goes only to resolve jobs, so workflows written before it existed still take ordinary runs.
   const inputs: Record<string, string> = { milestone: id, dispatch_id: dispatchId, sha, app_url: config.publicUrl, ...(mode === "resolve" ? { mode } : {}) };
   let runId: number | undefined;
+  let allowanceSent = grant !== undefined;
   try {
-    runId = await client.dispatchWorkflow(config.workflowFile, await client.defaultBranch(), inputs);
+    const ref = await client.defaultBranch();
+    try {
+      runId = await client.dispatchWorkflow(config.workflowFile, ref, grant ? { ...inputs, allowance_usd: grant.allowanceUsd.toFixed(4) } : inputs);
+    } catch (e) {
+      // A worker workflow from before `allowance_usd`: GitHub refuses the unknown input; the job runs without an allowance.
+      if (!grant || httpStatus(e instanceof WeaveError ? e.cause : e) !== 422) throw e;
+      allowanceSent = false;
+      runId = await client.dispatchWorkflow(config.workflowFile, ref, inputs);
+    }
   } catch (e) {
     const status = httpStatus(e instanceof WeaveError ? e.cause : e);
     if (status !== undefined && status >= 400 && status < 500) {
@@ -103,6 +123,8 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   r.lastHeartbeat = undefined;
   r.signal = undefined;
   r.resolving = mode === "resolve";
+  if (allowanceSent && grant) r.allowanceUsd = grant.allowanceUsd;
+  else delete r.allowanceUsd;
   moveRecord(id, r, "claimed", undefined);
   r.reason = undefined;
 }

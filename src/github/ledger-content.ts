@@ -52,6 +52,8 @@ export interface LedgerMilestone {
   resolving?: boolean;
   /** `/weave tell` notes its worker has not taken yet (oldest first); a note leaves once a heartbeat says it was taken. */
   notes?: LedgerNote[];
+  /** Actions home: the most this milestone may have spent when its current job stops (core/worker-allowance.ts). */
+  allowanceUsd?: number;
 }
 
 export interface LedgerNote {
@@ -121,6 +123,7 @@ const Milestone = z.looseObject({
   resolveAttempts: z.number().optional(),
   resolving: z.boolean().optional(),
   notes: z.array(Note).optional(),
+  allowanceUsd: z.number().optional(),
 });
 const Run = z.looseObject({
   id: z.string(),

@@ -1,7 +1,9 @@
 /**
  * The worker workflow: one GitHub Actions job per milestone, started by the App with `workflow_dispatch`.
  * Responsibilities: the YAML `weave init` writes into a user's repository (and weave's own copy is generated from):
- * per agent preset a pinned install step with its download cache, and the agent's secrets in the worker's env.
+ * per agent preset a pinned install step with its download cache, and the agent's secrets in the worker's env; with
+ * the coordinator in Actions, the optional `allowance_usd` input (the job's share of the run's budget) passed to the
+ * Action.
  * Not here: the Action it calls (action/, src/action/), dispatching it (github/dispatch.ts), the presets' data
  * (worker/agents/presets.ts).
  * Invariants: least permissions (contents: write, and id-token: write for the App or actions: write for the
@@ -55,6 +57,13 @@ function secretsEnv(agent: AgentName): string {
 /** The coordinator workflow's file (init/coordinator-workflow.ts), dispatched by the worker's post step in Actions mode. */
 const COORDINATOR_FILE = "weave-coordinator.yml";
 
+/** Actions home: the coordinator's allowance for the job (core/worker-allowance.ts); absent in older workflows. */
+const ALLOWANCE_INPUT = `      allowance_usd:
+        description: The most this milestone may have spent (USD) when this job stops; the coordinator's share of the run's budget for it
+        required: false
+        type: string
+`;
+
 function permissions(coordinator: "app" | "actions"): string {
   if (coordinator === "app") return "permissions:\n  contents: write\n  id-token: write\n";
   return "permissions:\n  contents: write\n  actions: write   # the post step dispatches the coordinator workflow\n  checks: write    # the job writes its progress on its milestone's check run\n";
@@ -92,7 +101,7 @@ on:
         type: choice
         options: [run, resolve]
         default: run
-
+${options.coordinator === "actions" ? ALLOWANCE_INPUT : ""}
 ${permissions(options.coordinator ?? "app")}
 concurrency:
   group: weave-\${{ inputs.milestone }}
@@ -117,7 +126,7 @@ ${installSteps(agent, options.installAgent)}      - name: Run the milestone
           sha: \${{ inputs.sha }}
           app-url: \${{ inputs.app_url }}
           mode: \${{ inputs.mode }}
-${options.coordinator === "actions" ? `          coordinator: ${COORDINATOR_FILE}\n` : ""}        env:
+${options.coordinator === "actions" ? `          coordinator: ${COORDINATOR_FILE}\n          allowance-usd: \${{ inputs.allowance_usd }}\n` : ""}        env:
 ${secretsEnv(agent)}
 `;
 }

@@ -25,4 +25,16 @@ describe("readActionInputs", () => {
       /`milestone` is not a milestone ID.*`sha` must be a full commit SHA.*`app-url` must be an https:\/\/ URL.*`heartbeat-interval` must be a duration/,
     );
   });
+
+  it.each<[string, string, number | undefined | "refused"]>([
+    ["absent (a workflow from before it): no allowance", "", undefined],
+    ["a number of USD", "0.5000", 0.5],
+    ["zero: nothing to spend", "0", 0],
+    ["negative", "-1", "refused"],
+    ["not a number", "lots", "refused"],
+  ])("allowance-usd %s", (_, value, expected) => {
+    const read = () => readActionInputs(inputs({ milestone: "M1", "dispatch-id": "d-1", "allowance-usd": value }), () => undefined);
+    if (expected === "refused") expect(read).toThrow(/input `allowance-usd` must be a number of USD/);
+    else expect(read().allowanceUsd).toBe(expected);
+  });
 });

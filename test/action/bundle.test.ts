@@ -16,7 +16,7 @@ describe("action/dist", () => {
   it("action.yml runs on node24 with main and post, and declares the inputs and outputs the workflow uses", async () => {
     const action = parse(await readFile(join(ROOT, "action/action.yml"), "utf8")) as { runs: Record<string, string>; inputs: Record<string, unknown>; outputs: Record<string, unknown> };
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js", post: "dist/post.js" });
-    expect(Object.keys(action.inputs).sort()).toEqual(["app-url", "command", "coordinator", "dispatch-id", "heartbeat-interval", "milestone", "mode", "sha", "token", "workflow"]);
+    expect(Object.keys(action.inputs).sort()).toEqual(["allowance-usd", "app-url", "command", "coordinator", "dispatch-id", "heartbeat-interval", "milestone", "mode", "sha", "token", "workflow"]);
     expect(action.inputs.mode).toMatchObject({ required: false, default: "run" });
     expect(Object.keys(action.outputs).sort()).toEqual(["cost-usd", "head-sha", "state", "tasks-done"]);
   });

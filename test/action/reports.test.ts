@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { classifyAnswer, createHttpsReporter } from "../../src/action/https-reporter.js";
-import { DIED_REASON, MAX_POST_WINDOW_SEC, postStepReport, postWindowSec, UNREACHED_POST_WINDOW_SEC } from "../../src/action/post-report.js";
+import { DIED_REASON, MAX_POST_WINDOW_SEC, postStepReport, postWindowSec, readNotesSeen, UNREACHED_POST_WINDOW_SEC } from "../../src/action/post-report.js";
 import { MAX_REASON_CHARS, toWireStatus } from "../../src/action/wire-status.js";
 import type { WorkerStatus } from "../../src/ports/reporter.js";
 
@@ -51,6 +51,20 @@ describe("postWindowSec", () => {
     [false, 300, UNREACHED_POST_WINDOW_SEC], [true, 300, 300], [true, 20, 20], [true, 3600, MAX_POST_WINDOW_SEC], [true, undefined, 300],
   ])("reached %s, heartbeat_timeout %s → %s s", (reached, timeout, want) => {
     expect(postWindowSec(reached, timeout)).toBe(want);
+  });
+});
+
+describe("readNotesSeen (the note ids the main step saved for the final report)", () => {
+  it.each<[string, string, string[]]>([
+    ["none saved", "", []],
+    ["a JSON array of ids", '["n1","n2"]', ["n1", "n2"]],
+    ["not JSON", "n1,n2", []],
+    ["not an array of ids", '[1, {"id":"n1"}]', []],
+    ["an empty id", '[""]', []],
+    ["an id longer than the body schema allows", JSON.stringify(["x".repeat(65)]), []],
+    ["more ids than a report acknowledges", JSON.stringify(Array.from({ length: 101 }, (_, i) => `n${i}`)), []],
+  ])("%s", (_, saved, want) => {
+    expect(readNotesSeen(saved)).toEqual(want);
   });
 });
 

@@ -1,10 +1,15 @@
-// The coordinator's App token (actions-home/app-token.ts): both secrets or neither, and against the stand-in's real
+// The coordinator's App token (actions-home/app-token.ts): both secrets or neither; revoked at the pass's end, a
+// failed pass too (DELETE /installation/token, after which the stand-in refuses it as GitHub does); and against the stand-in's real
 // JWT checks — a token with no more than pushes and PRs need (it is also asked for this repository only, which the
 // stand-in does not model), and errors that say
 // what to fix without the key in them.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
-import { APP_ID_ENV, APP_KEY_ENV, mintLandingToken, readAppCredentials } from "../../src/actions-home/app-token.js";
+import { APP_ID_ENV, APP_KEY_ENV, mintLandingToken, readAppCredentials, revokeLandingToken } from "../../src/actions-home/app-token.js";
+import { runCoordinatePass } from "../../src/actions-home/coordinate.js";
 import { WeaveError } from "../../src/core/errors.js";
 import { createGitHubStandIn } from "../harness/stand-in.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
@@ -72,5 +77,55 @@ describe("mintLandingToken against the stand-in", () => {
     const wrong = await mintLandingToken({ appId: String(app.id), privateKey: elsewhere.privateKey }, { owner: "acme", repo: "widgets" }, gh.url, () => {}, () => {}).catch((e: unknown) => e);
     expect((wrong as WeaveError).code).toBe("not-authorized");
     expect(String((wrong as WeaveError).message) + String((wrong as WeaveError).hint)).not.toContain("PRIVATE KEY");
+  });
+});
+
+describe("the App token's revocation", () => {
+  const octokitOf = (token: string): Octokit => new Octokit({ baseUrl: gh!.url, auth: token, request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } });
+
+  it("revokes the token it is given: GitHub refuses it afterwards, and the log never holds it", async () => {
+    gh = await createGitHubStandIn();
+    await gh.repos.create({ owner: "acme", name: "widgets" });
+    const app = gh.apps.create({ slug: "lander" });
+    app.install("acme");
+    const token = await mintLandingToken({ appId: String(app.id), privateKey: app.privateKey }, { owner: "acme", repo: "widgets" }, gh.url, () => {}, () => {});
+    await octokitOf(token).repos.get({ owner: "acme", repo: "widgets" });
+    const logged: string[] = [];
+    expect(await revokeLandingToken(token, gh.url, (m) => logged.push(m))).toBe(true);
+    await expect(octokitOf(token).repos.get({ owner: "acme", repo: "widgets" })).rejects.toMatchObject({ status: 401 });
+    // A second revocation: GitHub no longer knows the token; logged without it, never thrown.
+    expect(await revokeLandingToken(token, gh.url, (m) => logged.push(m))).toBe(false);
+    expect(logged.join("\n")).toMatch(/could not be revoked \(GitHub answered 401\)/);
+    expect(logged.join("\n")).not.toContain(token);
+    expect(gh.takeViolations()).toEqual([]);
+  });
+
+  it("a coordinator pass that fails after minting still revokes the token", async () => {
+    gh = await createGitHubStandIn();
+    const repo = await gh.repos.create({ owner: "acme", name: "widgets" });
+    const app = gh.apps.create({ slug: "lander", permissions: { metadata: "read", contents: "write", pull_requests: "write" } });
+    app.install("acme", { repositories: ["widgets"] });
+    repo.setPermission("alice", "admin");
+    const dir = await mkdtemp(join(tmpdir(), "weave-revoke-"));
+    try {
+      // RUNNER_TEMP is a file: the pass cannot make its mirror and throws after the token was minted.
+      const notADir = join(dir, "runner-temp");
+      await writeFile(notADir, "");
+      const masked: string[] = [];
+      const logged: string[] = [];
+      const env = {
+        GITHUB_TOKEN: gh.users.token("alice"), GITHUB_REPOSITORY: "acme/widgets", GITHUB_EVENT_NAME: "schedule", GITHUB_API_URL: gh.url,
+        RUNNER_TEMP: notADir, WEAVE_LEDGER_KEY: "a-ledger-key-long-enough-for-tests", [APP_ID_ENV]: String(app.id), [APP_KEY_ENV]: app.privateKey,
+      };
+      const failed = await runCoordinatePass({ env, core: { getInput: () => "", setSecret: (s) => masked.push(s), info: (m) => logged.push(m) } }).then(() => undefined, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(Error);
+      const minted = masked.filter((s) => s.startsWith("ghs_"));
+      expect(minted).toHaveLength(1);
+      await expect(octokitOf(minted[0]!).repos.get({ owner: "acme", repo: "widgets" })).rejects.toMatchObject({ status: 401 });
+      expect(gh.callCounts()["apps/revoke-installation-access-token"]).toBe(1);
+      expect(logged.join("\n")).not.toContain(minted[0]!);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

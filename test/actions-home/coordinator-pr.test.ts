@@ -77,6 +77,10 @@ describe("the coordinator inside Actions, PR mode with required CI", () => {
     expect(workerText).not.toContain(APP_KEY_ENV);
     expect(runs.filter((r) => r.workflowPath === WORKER).map((r) => r.conclusion)).toEqual(["success", "success", "success", "success"]);
     expect(coordinatorCalls(w).every(Number.isFinite)).toBe(true);
+    // Every App token a coordinator job minted was revoked at that job's end.
+    const counts = w.gh.callCounts();
+    expect(counts["apps/create-installation-access-token"]).toBeGreaterThan(0);
+    expect(counts["apps/revoke-installation-access-token"]).toBe(counts["apps/create-installation-access-token"]);
     expect(w.gh.takeViolations()).toEqual([]);
   }, 360_000);
 });

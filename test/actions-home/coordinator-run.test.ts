@@ -2,23 +2,10 @@
 // the coordinator workflow `weave init --coordinator actions` writes runs on that event (the Action's bundle, mode
 // coordinate, with the job's GITHUB_TOKEN); it dispatches workers; each worker's post step dispatches the coordinator
 // with its final report; a diamond plan runs to every milestone merged (direct mode), each landing checked on main.
-import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
-import { ledgerGuardFor, readLedger } from "../../src/github/ledger.js";
-import type { Ledger } from "../../src/github/ledger.js";
-import { createRepoClient } from "../../src/github/repo-client.js";
-import type { OctokitLike } from "../../src/github/repo-client.js";
-import { renderCoordinatorWorkflow } from "../../src/init/coordinator-workflow.js";
-import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
-import { AGENT, waitFor } from "../github/app-fixtures.js";
-import { createGitHubStandIn } from "../harness/stand-in.js";
-import type { GitHubStandIn } from "../harness/stand-in.js";
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const o = { owner: "acme", repo: "widgets" };
-/** The repository secret the coordinator keys the ledger's MAC with; the tests read the ledger with it too. */
-const LEDGER_KEY = "coordinator-ledger-key-for-tests";
-const guard = ledgerGuardFor({ webhookSecret: "", ledgerSecret: LEDGER_KEY });
+import { waitFor } from "../github/app-fixtures.js";
+import { COORDINATOR, coordinatorCalls, createCoordinatorWorld, o, WORKER } from "./coordinator-fixtures.js";
+import type { CoordinatorWorld } from "./coordinator-fixtures.js";
 
 const DIAMOND_DIRECT = `version: 1
 max_workers: 2
@@ -35,30 +22,16 @@ milestones:
   - { id: integration, title: Integration, depends_on: [api, ui], tasks: [wire] }
 `;
 
-let gh: GitHubStandIn | undefined;
+let world: CoordinatorWorld | undefined;
 afterEach(async () => {
-  await gh?.close();
-  gh = undefined;
+  await world?.gh.close();
+  world = undefined;
 });
 
 describe("the coordinator inside Actions (no App server)", () => {
   it("runs a diamond plan from a /weave start comment to every milestone merged, with GITHUB_TOKEN only", async () => {
-    gh = await createGitHubStandIn({ timeScale: 0.05 });
-    const repo = await gh.repos.create({
-      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
-      files: {
-        ".github/weave.yml": DIAMOND_DIRECT,
-        ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
-        ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
-        "agent.mjs": AGENT,
-        "agent.json": JSON.stringify({ sleepMs: 100 }),
-      },
-    });
-    repo.setPermission("alice", "write");
-    const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
-    const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
-    const issue = repo.createIssue("Run the plan", "alice");
+    world = await createCoordinatorWorld({ plan: DIAMOND_DIRECT, agent: { sleepMs: 100 } });
+    const { gh, alice, watcher, ledger, issue } = world;
 
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
     const done = await waitFor(async () => {
@@ -67,7 +40,7 @@ describe("the coordinator inside Actions (no App server)", () => {
       return states.length === 4 && states.every((s) => s === "merged") ? l : undefined;
     }, "every milestone merged", Number(process.env.WEAVE_WAIT_MS ?? 240_000)).catch(async (e: unknown) => {
       // What each run did, to see where the loop stopped.
-      for (const r of gh!.runner.runs.values()) console.log(r.workflowPath, r.event, r.status, r.conclusion, r.jobs.map((j) => j.log).join("\n").slice(-3000));
+      for (const r of gh.runner.runs.values()) console.log(r.workflowPath, r.event, r.status, r.conclusion, r.jobs.map((j) => j.log).join("\n").slice(-3000));
       console.log(JSON.stringify(await ledger().catch(() => undefined), null, 1));
       throw e;
     });
@@ -84,8 +57,8 @@ describe("the coordinator inside Actions (no App server)", () => {
 
     // Who ran what: coordinator runs started by events and by the workers' closing dispatches; no App anywhere.
     const runs = [...gh.runner.runs.values()];
-    const coordinator = runs.filter((r) => r.workflowPath === ".github/workflows/weave-coordinator.yml");
-    const workers = runs.filter((r) => r.workflowPath === ".github/workflows/weave-worker.yml");
+    const coordinator = runs.filter((r) => r.workflowPath === COORDINATOR);
+    const workers = runs.filter((r) => r.workflowPath === WORKER);
     expect(workers.map((r) => r.conclusion)).toEqual(["success", "success", "success", "success"]);
     expect(coordinator.every((r) => r.conclusion === "success")).toBe(true);
     expect(coordinator[0]?.event).toBe("issue_comment");
@@ -96,14 +69,13 @@ describe("the coordinator inside Actions (no App server)", () => {
     const heads = await alice.checks.listForRef({ ...o, ref: "weave/data" }).catch(() => undefined);
     if (heads) expect(heads.data.check_runs.filter((c) => c.name.includes("data")).every((c) => c.app?.slug === "github-actions")).toBe(true);
     // Economy (issue 18 asks ≤ 3 coordinator runs and ≤ 15 REST calls per milestone): printed, not a timing goal.
-    const calls = coordinator.map((r) => Number(/(\d+) REST calls/.exec(r.jobs.map((j) => j.log).join(""))?.[1] ?? NaN));
+    const calls = coordinatorCalls(world);
     console.log(`coordinator runs: ${coordinator.length} (${(coordinator.length / 4).toFixed(2)} per milestone); REST calls: ${calls.join("+")} = ${calls.reduce((a, b) => a + b, 0)} (${(calls.reduce((a, b) => a + b, 0) / 4).toFixed(1)} per milestone)`);
     expect(calls.every(Number.isFinite)).toBe(true);
     expect(gh.takeViolations()).toEqual([]);
   }, 300_000);
 
   it("keeps a long job alive on a schedule tick (GitHub shows its run in progress; no heartbeat reaches anyone) and merges it", async () => {
-    gh = await createGitHubStandIn({ timeScale: 0.05 });
     const plan = `version: 1
 heartbeat_timeout: 1s
 merge: { via: direct, auto: auto }
@@ -112,28 +84,15 @@ worker:
 milestones:
   - { id: slow, title: A long task, tasks: [think] }
 `;
-    const repo = await gh.repos.create({
-      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
-      files: {
-        ".github/weave.yml": plan,
-        ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
-        ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
-        "agent.mjs": AGENT,
-        "agent.json": JSON.stringify({ sleepMs: 15000 }),
-      },
-    });
-    repo.setPermission("alice", "write");
-    const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
-    const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
-    const issue = repo.createIssue("Run the plan", "alice");
+    world = await createCoordinatorWorld({ plan: plan, agent: { sleepMs: 15000 } });
+    const { gh, alice, ledger, issue } = world;
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
     await waitFor(async () => (await ledger()).milestones.slow?.runId !== undefined, "the worker dispatched");
     // Past the plan's heartbeat_timeout with the job still working: the tick must not call it silent.
     await new Promise((r) => setTimeout(r, 2500));
     // Fired, not awaited: schedule() resolves only once every run has settled, the worker's too.
     const settled = gh.actions.schedule("acme/widgets");
-    const tick = await waitFor(async () => [...gh!.runner.runs.values()].find((r) => r.event === "schedule" && r.status === "completed"), "the tick's coordinator run");
+    const tick = await waitFor(async () => [...gh.runner.runs.values()].find((r) => r.event === "schedule" && r.status === "completed"), "the tick's coordinator run");
     expect(tick.conclusion).toBe("success");
     const during = (await ledger()).milestones.slow!;
     expect(during.state).toBe("running");
@@ -141,13 +100,12 @@ milestones:
     await settled;
     const done = await waitFor(async () => ((await ledger()).milestones.slow?.state === "merged" ? ledger() : undefined), "slow merged");
     expect(done.milestones.slow).toMatchObject({ state: "merged", attempts: 1, requeues: 0 });
-    const worker = [...gh.runner.runs.values()].filter((r) => r.workflowPath.endsWith("weave-worker.yml"));
+    const worker = [...gh.runner.runs.values()].filter((r) => r.workflowPath === WORKER);
     expect(worker.map((r) => r.conclusion)).toEqual(["success"]);
     expect(gh.takeViolations()).toEqual([]);
   }, 120_000);
 
   it("/weave stop cancels the running job (no reply can reach it); it checkpoints, reports, and the milestone is stopped", async () => {
-    gh = await createGitHubStandIn({ timeScale: 0.05 });
     const plan = `version: 1
 merge: { via: direct, auto: auto }
 worker:
@@ -155,38 +113,24 @@ worker:
 milestones:
   - { id: slow, title: A long task, tasks: [think, more] }
 `;
-    const repo = await gh.repos.create({
-      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
-      files: {
-        ".github/weave.yml": plan,
-        ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
-        ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
-        "agent.mjs": AGENT,
-        "agent.json": JSON.stringify({ sleepMs: 20000 }),
-      },
-    });
-    repo.setPermission("alice", "write");
-    const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
-    const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
-    const issue = repo.createIssue("Run the plan", "alice");
+    world = await createCoordinatorWorld({ plan: plan, agent: { sleepMs: 20000 } });
+    const { gh, alice, ledger, issue } = world;
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
     await waitFor(async () => (await ledger()).milestones.slow?.runId !== undefined, "the worker dispatched");
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave stop" });
     const stopped = await waitFor(async () => ((await ledger()).milestones.slow?.state === "stopped" ? ledger() : undefined), "slow stopped", 60_000).catch(async (e: unknown) => {
-      for (const r of gh!.runner.runs.values()) console.log("RUN", r.workflowPath, r.event, r.status, r.conclusion, r.jobs.map((j) => j.log).join("").replace(/::add-mask::\S+/g, "").slice(-1200));
+      for (const r of gh.runner.runs.values()) console.log("RUN", r.workflowPath, r.event, r.status, r.conclusion, r.jobs.map((j) => j.log).join("").replace(/::add-mask::\S+/g, "").slice(-1200));
       console.log(JSON.stringify((await ledger()).milestones));
       throw e;
     });
     expect(stopped.milestones.slow?.state).toBe("stopped");
     await gh.settled();
-    const worker = [...gh.runner.runs.values()].filter((r) => r.workflowPath.endsWith("weave-worker.yml"));
+    const worker = [...gh.runner.runs.values()].filter((r) => r.workflowPath === WORKER);
     expect(worker.map((r) => r.conclusion)).toEqual(["cancelled"]);
     expect(gh.takeViolations()).toEqual([]);
   }, 120_000);
 
   it("a Merge button on the milestone's check run (made with GITHUB_TOKEN) comes back to the coordinator workflow and lands it", async () => {
-    gh = await createGitHubStandIn({ timeScale: 0.05 });
     const plan = `version: 1
 merge: { via: direct, auto: manual }
 worker:
@@ -194,21 +138,8 @@ worker:
 milestones:
   - { id: one, title: One, tasks: [write] }
 `;
-    const repo = await gh.repos.create({
-      owner: "acme", name: "widgets", secrets: { WEAVE_LEDGER_KEY: LEDGER_KEY },
-      files: {
-        ".github/weave.yml": plan,
-        ".github/workflows/weave-worker.yml": renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }),
-        ".github/workflows/weave-coordinator.yml": renderCoordinatorWorkflow({ actionRef: "./action" }),
-        "agent.mjs": AGENT,
-        "agent.json": JSON.stringify({ sleepMs: 100 }),
-      },
-    });
-    repo.setPermission("alice", "write");
-    const alice = new Octokit({ baseUrl: gh.url, auth: gh.users.token("alice"), log: quiet, request: { retries: 0 } });
-    const watcher = createRepoClient(alice as unknown as OctokitLike, o);
-    const ledger = async (): Promise<Ledger> => (await readLedger(watcher, guard)).ledger;
-    const issue = repo.createIssue("Run the plan", "alice");
+    world = await createCoordinatorWorld({ plan: plan, agent: { sleepMs: 100 } });
+    const { gh, alice, ledger, issue } = world;
     await alice.issues.createComment({ ...o, issue_number: issue, body: "/weave start" });
     const finished = await waitFor(async () => ((await ledger()).milestones.one?.state === "finished" ? ledger() : undefined), "one finished (manual merge)");
     await gh.settled();
@@ -220,7 +151,7 @@ milestones:
     await waitFor(async () => (await ledger()).milestones.one?.state === "merged", "one merged by the button");
     await gh.settled();
     const button = [...gh.runner.runs.values()].filter((r) => r.event === "check_run");
-    expect(button.map((r) => [r.workflowPath, r.conclusion])).toEqual([[".github/workflows/weave-coordinator.yml", "success"]]);
+    expect(button.map((r) => [r.workflowPath, r.conclusion])).toEqual([[COORDINATOR, "success"]]);
     expect(gh.takeViolations()).toEqual([]);
   }, 120_000);
 });

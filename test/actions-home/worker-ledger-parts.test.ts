@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLedgerFetch } from "../../src/action/ledger-fetch.js";
 import { createLedgerReporter } from "../../src/action/ledger-reporter.js";
-import { ledgerBudgetLeft, progressIntervalSec, readLedgerView, WORKER_PROGRESS_CALLS_PER_HOUR } from "../../src/action/ledger-view.js";
+import { ledgerBudgetLeft, workerBudgetLeft, progressIntervalSec, readLedgerView, WORKER_PROGRESS_CALLS_PER_HOUR } from "../../src/action/ledger-view.js";
 import { CLAIM_MARK, readWorkerCheckClaim, workerCheckOutput } from "../../src/action/worker-check-run.js";
 import { takeCheckRunClaim } from "../../src/actions-home/coordinate-liveness.js";
 import type { WorkerStatus } from "../../src/ports/reporter.js";
@@ -22,6 +22,9 @@ describe("readLedgerView", () => {
     ["another dispatch's record: no signal, no check run", ledger({ a: rec({ dispatchId: "d0", checkRunId: 7, signal: "stop" }) }), { hasRun: true, ours: false, budgetStopped: false, ownCostUsd: 0, othersCostUsd: 0 }],
     ["budget stopped", ledger({ a: rec({ dispatchId: "d1" }) }, { budgetStopped: true }), { hasRun: true, ours: true, budgetStopped: true, ownCostUsd: 0, othersCostUsd: 0 }],
     ["no run", { version: 1, milestones: {} }, { hasRun: false, ours: false, budgetStopped: false, ownCostUsd: 0, othersCostUsd: 0 }],
+    ["its notes, only their id and text", ledger({ a: rec({ dispatchId: "d1", notes: [{ id: "n1", text: "use v2", by: "alice", at: "t" }] }) }), { hasRun: true, ours: true, notes: [{ id: "n1", text: "use v2" }], budgetStopped: false, ownCostUsd: 0, othersCostUsd: 0 }],
+    ["another dispatch's notes are not this job's", ledger({ a: rec({ dispatchId: "d0", notes: [{ id: "n1", text: "use v2", by: "alice", at: "t" }] }) }), { hasRun: true, ours: false, budgetStopped: false, ownCostUsd: 0, othersCostUsd: 0 }],
+    ["notes that do not parse are none", ledger({ a: rec({ dispatchId: "d1", notes: [{ id: 3 }] }) }), { hasRun: true, ours: true, budgetStopped: false, ownCostUsd: 0, othersCostUsd: 0 }],
     ["an unknown signal is no signal", ledger({ a: rec({ dispatchId: "d1", signal: "explode" }) }), { hasRun: true, ours: true, budgetStopped: false, ownCostUsd: 0, othersCostUsd: 0 }],
   ])("%s", (_name, json, expected) => {
     expect(readLedgerView(json, "a", "d1")).toEqual(expected);
@@ -43,6 +46,19 @@ describe("ledgerBudgetLeft", () => {
     ["budget stopped", { ...view, budgetStopped: true }, 10, 0, 0],
   ])("%s", (_name, v, ceiling, settled, expected) => {
     expect(ledgerBudgetLeft(v, ceiling, settled)).toBe(expected);
+  });
+});
+
+describe("workerBudgetLeft (the ledger's word and the job's allowance)", () => {
+  it.each<[string, number | undefined, number | undefined, number, number | undefined]>([
+    ["neither: undefined (the worker loop's own ceiling check)", undefined, undefined, 0, undefined],
+    ["the ledger's word alone (a workflow without the input)", 0.75, undefined, 0.25, 0.75],
+    ["the allowance alone (the ledger not read yet)", undefined, 0.5, 0.25, 0.25],
+    ["the allowance is the lesser", 0.75, 0.5, 0.25, 0.25],
+    ["the ledger is the lesser (another job's report landed)", 0.1, 0.5, 0.25, 0.1],
+    ["the allowance spent", 0.75, 0.5, 0.5, 0],
+  ])("%s", (_name, ledgerLeft, allowance, settled, expected) => {
+    expect(workerBudgetLeft(ledgerLeft, allowance, settled)).toBe(expected);
   });
 });
 
@@ -162,6 +178,37 @@ describe("the ledger reporter over a real git ledger", () => {
     await idle();
     expect(reporter.runBudgetLeftUsd(0.05)).toBeCloseTo(0.05, 10);
     expect(fetcher.lastError).toBeDefined();
+  });
+
+  it("gives each `/weave tell` note once, in the ledger's order, and acknowledges the taken ones on the check run", async () => {
+    const origin = gitLedger();
+    const note = (id: string, text: string) => ({ id, text, by: "alice", at: "2026-01-01T00:00:00Z" });
+    origin.write(ledger({ a: rec({ dispatchId: "d1", checkRunId: 9, notes: [note("n1", "use  the v2\nclient")] }) }));
+    let clock = 0;
+    const acks: string[][] = [];
+    const fetcher = createLedgerFetch({ gitDir: join(dir!, "reader.git"), url: origin.url, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+    const reporter = createLedgerReporter({
+      milestone: "a", dispatchId: "d1", readLedger: () => fetcher.read(), publishProgress: async (_id, _s, seen) => void acks.push([...seen]),
+      ledgerEveryMs: 1000, progressEveryMs: 9000, log: () => undefined, nowMs: () => clock,
+    });
+    const idle = async () => void (await reporter.report(status({ state: "paused" })));
+    await reporter.report(status({ currentTask: undefined }));
+    expect(acks).toEqual([[]]);
+    expect(reporter.takeNotes()).toBe("use the v2 client");
+    expect(reporter.takeNotes()).toBeUndefined();
+    // The ledger still holds n1 (no coordinator pass yet) and now n2: only n2 is new; both are acknowledged.
+    origin.write(ledger({ a: rec({ dispatchId: "d1", checkRunId: 9, notes: [note("n1", "use the v2 client"), note("n2", "and log it")] }) }));
+    clock = 1500;
+    await reporter.report(status());
+    await idle();
+    expect(acks.at(-1)).toEqual(["n1"]);
+    expect(reporter.takeNotes()).toBe("and log it");
+    clock = 3000;
+    await reporter.report(status());
+    await idle();
+    expect(acks.at(-1)).toEqual(["n1", "n2"]);
+    expect(reporter.notesSeen()).toEqual(["n1", "n2"]);
+    expect(reporter.takeNotes()).toBeUndefined();
   });
 
   it("a record of another dispatch gives no signal and no check run, but the run's budget still counts", async () => {

@@ -5,9 +5,10 @@
 // checkpoints and ends paused, holding no runner), and `/weave resume` dispatches it again from the checkpoint.
 import { afterEach, describe, expect, it } from "vitest";
 import { CLAIM_MARK, readWorkerCheckClaim } from "../../src/action/worker-check-run.js";
+import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
 import { waitFor } from "../github/app-fixtures.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
-import { createCoordinatorWorld, o } from "./coordinator-fixtures.js";
+import { createCoordinatorWorld, o, WORKER } from "./coordinator-fixtures.js";
 import type { CoordinatorWorld } from "./coordinator-fixtures.js";
 
 let gh: GitHubStandIn | undefined;
@@ -19,8 +20,8 @@ afterEach(async () => {
 interface World extends CoordinatorWorld { comment(body: string): Promise<void>; dump(): Promise<void> }
 
 /** The Actions home (coordinator-fixtures.ts), with a comment by alice on the tracking issue and a dump of the runs. */
-async function actionsHome(plan: string, agent: Record<string, unknown>): Promise<World> {
-  const w = await createCoordinatorWorld({ plan, agent });
+async function actionsHome(plan: string, agent: Record<string, unknown>, files?: Record<string, string>): Promise<World> {
+  const w = await createCoordinatorWorld({ plan, agent, ...(files ? { files } : {}) });
   gh = w.gh;
   return {
     ...w,
@@ -28,6 +29,18 @@ async function actionsHome(plan: string, agent: Record<string, unknown>): Promis
     dump: async () => console.log(await w.explain()),
   };
 }
+
+const BUDGET_PLAN = `version: 1
+max_workers: 1
+budget_ceiling: 1
+merge: { via: direct, auto: auto }
+worker:
+  command: node agent.mjs
+  heartbeat_interval: 1s
+milestones:
+  - { id: a, title: First, tasks: [one, two] }
+  - { id: b, title: Second, depends_on: [a], tasks: [one, two, three, four] }
+`;
 
 const workerRuns = (g: GitHubStandIn) => [...g.runner.runs.values()].filter((r) => r.workflowPath.endsWith("weave-worker.yml"));
 const coordinatorRuns = (g: GitHubStandIn) => [...g.runner.runs.values()].filter((r) => r.workflowPath.endsWith("weave-coordinator.yml"));
@@ -73,6 +86,33 @@ milestones:
     expect(await w.watcher.readFile("b-3.txt", "weave/b")).toBeUndefined();
     expect(Object.values(l.milestones).reduce((n, r) => n + r.costUsd, 0)).toBe(1);
     expect(w.gh.takeViolations()).toEqual([]);
+  }, 240_000);
+
+  it("a worker that stopped itself on the budget and whose closing report was lost is stopped by the next tick, not requeued", async () => {
+    // The worker's post step dispatches a coordinator workflow that does not exist: every closing report is lost, so
+    // only the schedule tick looks, and it has GitHub's run state and the branch alone.
+    const lost = renderWorkerWorkflow({ actionRef: "./action", coordinator: "actions" }).replace("coordinator: weave-coordinator.yml", "coordinator: weave-lost.yml");
+    const w = await actionsHome(BUDGET_PLAN, { sleepMs: 100, usd: 0.25 }, { [WORKER]: lost });
+    await w.comment("/weave start");
+    await w.gh.settled();
+    // Tick 1: a's run completed with every checkpoint: finished, merged; b is dispatched and stops itself at $0.50.
+    await w.gh.actions.schedule("acme/widgets");
+    await w.gh.settled();
+    await w.gh.actions.schedule("acme/widgets");
+    await w.gh.settled();
+    const l = await w.ledger();
+    if (l.milestones.b?.state !== "stopped") await w.dump();
+    expect(l.milestones.a?.state).toBe("merged");
+    // Tick 2: b's run ended without a report at 2/4 tasks; its branch's $0.50 brings the run to its ceiling.
+    expect(l.milestones.b).toMatchObject({ state: "stopped", tasksDone: 2, costUsd: 0.5, attempts: 1 });
+    expect(l.milestones.b?.reason).toMatch(/budget/);
+    expect(l.run?.budgetStopped).toBe(true);
+    expect(workerRuns(w.gh)).toHaveLength(2);
+    // A later tick changes nothing: no requeue, no new job.
+    await w.gh.actions.schedule("acme/widgets");
+    await w.gh.settled();
+    expect((await w.ledger()).milestones.b).toMatchObject({ state: "stopped", attempts: 1 });
+    expect(workerRuns(w.gh)).toHaveLength(2);
   }, 240_000);
 
   it("shows progress on its check run, pauses after the task in flight without a cancel, and resumes from the checkpoint", async () => {

@@ -40,6 +40,7 @@ import { issueRoutes } from "./routes/issues.js";
 import { pullRoutes, reviewShape } from "./routes/pulls.js";
 import { protectionRoutes } from "./routes/protection.js";
 import { ruleRoutes } from "./routes/rules.js";
+import { tokenRevocationRoutes } from "./routes/token-revocation.js";
 import { ApiServer } from "./server.js";
 import type { CallRecord, Violation } from "./server.js";
 import { createSeeding } from "./seeding.js";
@@ -138,7 +139,7 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   });
   events.onHeadMoved = (repo, pull, pusher) => services.automation.headMoved(repo, pull, pusher);
   const pushes: PushCredentials = new Map();
-  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes, ...protectionRoutes };
+  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes, ...protectionRoutes, ...tokenRevocationRoutes };
   const server: ApiServer = new ApiServer({
     validator, routes, services, limiter,
     sideDoors: {
