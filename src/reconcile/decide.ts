@@ -9,19 +9,13 @@
 import { dependencyOrder, findEligibility } from "../core/eligibility.js";
 import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
+import type { MilestoneCore } from "../core/milestone-record.js";
 import type { Plan } from "../core/plan/plan.js";
 import { pickToStart } from "../core/schedule/pick.js";
 import { skipsToLift } from "../core/skip-lift.js";
 
-export interface MilestoneView {
-  state: MilestoneState;
-  requeues: number;
-  finishedAt?: string;
-  mergeRequested?: boolean;
-  forceMerge?: boolean;
-  /** The last merge attempt hit an error a person must fix: do not retry on our own. */
-  mergeBlocked?: boolean;
-}
+/** What decide() reads of a milestone's record: the shared fields (core/milestone-record.ts), so both homes' records fit. */
+export type MilestoneView = Pick<MilestoneCore, "state" | "requeues" | "finishedAt" | "mergeRequested" | "forceMerge" | "mergeBlocked">;
 
 export interface Snapshot {
   plan: Plan;
