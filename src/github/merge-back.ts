@@ -11,6 +11,7 @@
 import { WeaveError } from "../core/errors.js";
 import { filesOutsideScope, mergeVerdict } from "../core/merge-verdict.js";
 import { findMilestone } from "../core/plan/plan.js";
+import { isBudgetReached, knownSpend } from "../reconcile/budget.js";
 import { startMilestone } from "./dispatch.js";
 import { conflictComment, mergeCommitMessage, scopeText } from "./merge-texts.js";
 import type { CommitLine, ConflictSide } from "./merge-texts.js";
@@ -113,8 +114,7 @@ async function conflict(ctx: MergeContext, a: Analysis, files: string[]): Promis
   await tell(ctx, a, conflictComment(ctx.plan, a.milestone, files, await side(a.target, a.base), await side(a.branch, a.head)));
   if (ctx.plan.merge.resolve !== "agent" || (r.resolveAttempts ?? 0) >= RESOLVE_ATTEMPTS) return;
   const run = ctx.ledger.run!;
-  const spent = Object.values(ctx.ledger.milestones).reduce((n, x) => n + x.costUsd, 0);
-  if (run.budgetStopped || (ctx.plan.budget_ceiling !== undefined && spent >= ctx.plan.budget_ceiling)) {
+  if (isBudgetReached({ spentUsd: knownSpend(Object.entries(ctx.ledger.milestones)), ceilingUsd: ctx.plan.budget_ceiling, stopped: run.budgetStopped })) {
     r.reason = `${r.reason ?? ""}; no resolve job: the budget is spent`;
     return;
   }

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { controlRequestContract } from "../core/contracts/control-request.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
+import { isOverCeiling } from "../reconcile/budget.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
 import { ensureDir } from "./atomic-json.js";
@@ -67,7 +68,7 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   await ensureDir(ctx.paths.logs);
   // Started again with a budget above what was spent (`--budget`, or a raised `budget_ceiling`): the hold lifts.
   const budget = options.budgetUsd ?? ctx.plan.budget_ceiling;
-  if (ctx.state.budgetStopped && (budget === undefined || totalCost(ctx) < budget)) {
+  if (ctx.state.budgetStopped && !isOverCeiling({ spentUsd: totalCost(ctx), ceilingUsd: budget })) {
     ctx.state.budgetStopped = false;
     options.view.event(ctx, `budget ${budget === undefined ? "removed" : `raised to $${budget.toFixed(2)}`}: milestones may start again`);
   }

@@ -7,12 +7,14 @@
  * Invariants: pure; the same snapshot always gives the same actions; never starts more than the free slots.
  */
 import { dependencyOrder, findEligibility } from "../core/eligibility.js";
+import { silentTooOftenReason } from "../core/failure-reasons.js";
 import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { MilestoneCore } from "../core/milestone-record.js";
 import type { Plan } from "../core/plan/plan.js";
 import { pickToStart } from "../core/schedule/pick.js";
 import { skipsToLift } from "../core/skip-lift.js";
+import { isBudgetCrossed, isBudgetReached } from "./budget.js";
 
 /** What decide() reads of a milestone's record: the shared fields (core/milestone-record.ts), so both homes' records fit. */
 export type MilestoneView = Pick<MilestoneCore, "state" | "requeues" | "finishedAt" | "mergeRequested" | "forceMerge" | "mergeBlocked">;
@@ -50,13 +52,13 @@ export function decide(snapshot: Snapshot): Action[] {
       actions.push({ kind: "requeue", id });
       states.set(id, "eligible");
     } else {
-      actions.push({ kind: "fail", id, reason: `the worker went silent ${view.requeues + 1} time${view.requeues ? "s" : ""} (heartbeat older than ${plan.heartbeat_timeout} s or process gone)` });
+      actions.push({ kind: "fail", id, reason: silentTooOftenReason(view.requeues + 1, plan.heartbeat_timeout) });
       states.set(id, "failed");
     }
   }
 
-  const overBudget = snapshot.budgetUsd !== undefined && snapshot.costUsd >= snapshot.budgetUsd;
-  if (overBudget && !snapshot.budgetStopped) {
+  const spend = { spentUsd: snapshot.costUsd, ceilingUsd: snapshot.budgetUsd, stopped: snapshot.budgetStopped };
+  if (isBudgetCrossed(spend)) {
     const active = [...states].filter(([, s]) => ACTIVE_STATES.has(s) && s !== "paused" && s !== "stale").map(([id]) => id);
     actions.push({ kind: "budget-stop", ids: active });
   }
@@ -76,7 +78,7 @@ export function decide(snapshot: Snapshot): Action[] {
 
   actions.push(...decideMerges(snapshot, states));
 
-  if (overBudget || snapshot.budgetStopped) return actions;
+  if (isBudgetReached(spend)) return actions;
   const busy = [...states.values()].filter((s) => ACTIVE_STATES.has(s) && s !== "paused").length;
   const freeSlots = Math.max(0, snapshot.workers - busy);
   if (freeSlots === 0 || report.eligible.length === 0) return actions;
