@@ -10,6 +10,8 @@ import { randomBytes } from "node:crypto";
 import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
+import type { Clock } from "../ports/clock.js";
+import { systemClock } from "../ports/clock.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import { observeWorker, takeTransition } from "../reconcile/observe.js";
 import { readSignal, readWorkerStatus } from "./file-reporter.js";
@@ -34,6 +36,9 @@ export interface RunContext {
   state: RunState;
   lock: HeldLock;
   env: NodeJS.ProcessEnv;
+  /** The run's clock (ports/clock.ts): every judgement of time (heartbeat ages, stamps) asks it. */
+  clock: Clock;
+  /** `clock.now()`, kept for the call sites that read the time. */
   now: () => Date;
   /** Last status read per milestone (for the live view and status). */
   statuses: Map<string, WorkerStatus>;
@@ -42,8 +47,10 @@ export interface RunContext {
   log(kind: string, id?: string, detail?: string): void;
 }
 
-export async function openRun(options: { repo: string; plan: Plan; planPath: string; env: NodeJS.ProcessEnv; now?: () => Date; skipPreflight?: boolean }): Promise<RunContext> {
-  const now = options.now ?? (() => new Date());
+export async function openRun(options: { repo: string; plan: Plan; planPath: string; env: NodeJS.ProcessEnv; clock?: Clock; now?: () => Date; skipPreflight?: boolean }): Promise<RunContext> {
+  // A test's `now` keeps working: it becomes the clock's (waits stay real).
+  const clock: Clock = options.clock ?? (options.now ? { now: options.now, sleep: systemClock.sleep } : systemClock);
+  const now = (): Date => clock.now();
   const git = rememberRemotes(createRepoGit(options.repo));
   const paths = weavePaths(options.repo);
   const target = options.skipPreflight ? options.plan.target ?? (await git.currentBranch()) ?? "main" : await preflight(git, options.plan.target, options.env);
@@ -58,7 +65,7 @@ export async function openRun(options: { repo: string; plan: Plan; planPath: str
     for (const id of Object.keys(state.milestones)) if (!options.plan.milestones.some((m) => m.id === id)) delete state.milestones[id];
     state.target = target;
     const ctx: RunContext = {
-      plan: options.plan, planPath: options.planPath, git, paths, target, checkoutBranch: await git.currentBranch(), state, lock, env: options.env, now, statuses: new Map(),
+      plan: options.plan, planPath: options.planPath, git, paths, target, checkoutBranch: await git.currentBranch(), state, lock, env: options.env, clock, now, statuses: new Map(),
       save: () => saveRunState(paths.state, state, now()),
       move: (id, to, detail) => moveMilestone(state, id, to, now(), detail),
       log: (kind, id, detail) => void state.events.push({ at: now().toISOString(), kind, id, detail }),
@@ -129,7 +136,7 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
     if (t.take?.lastOutput) record.lastOutput = t.take.lastOutput;
     const detail = t.to === "finished" && mine ? `${mine.tasksDone}/${mine.tasks} tasks, $${mine.costUsd.toFixed(2)}` : t.reason ?? undefined;
     takeTransition(record, t, ctx.now(), (to) => {
-      if (record.state === "claimed" && to !== "running" && to !== "stale" && (final || mine?.state !== "starting")) ctx.move(id, "running");
+      if (record.state === "claimed" && to !== "running" && to !== "stale" && mine) ctx.move(id, "running");
       ctx.move(id, to, detail);
     });
     if (t.kill) {

@@ -1,7 +1,7 @@
 /**
  * Decide: from a snapshot of a run, the actions that move it toward "every milestone merged".
  * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures (and lift the skip
- * once the failure is gone), order merges
+ * once the failure is gone), resolve jobs for conflicts (`merge.resolve: agent`, in worker slots), order merges
  * (sequential or by completion, gated by `merge.auto`), and pick what to start (rank, free slots, serialize locks).
  * Not here: observing the world or acting (local/coordinator.ts; the App's reconcile), eligibility rules (core/eligibility.ts).
  * Invariants: pure; the same snapshot always gives the same actions; never starts more than the free slots.
@@ -17,7 +17,10 @@ import { skipsToLift } from "../core/skip-lift.js";
 import { isBudgetCrossed, isBudgetReached } from "./budget.js";
 
 /** What decide() reads of a milestone's record: the shared fields (core/milestone-record.ts), so both homes' records fit. */
-export type MilestoneView = Pick<MilestoneCore, "state" | "requeues" | "finishedAt" | "mergeRequested" | "forceMerge" | "mergeBlocked">;
+export type MilestoneView = Pick<MilestoneCore, "state" | "requeues" | "finishedAt" | "mergeRequested" | "forceMerge" | "mergeBlocked"> & {
+  /** Resolve jobs already run for the current conflict (the App's record). */
+  resolveAttempts?: number;
+};
 
 export interface Snapshot {
   plan: Plan;
@@ -28,7 +31,12 @@ export interface Snapshot {
   budgetUsd?: number;
   budgetStopped: boolean;
   workers: number;
+  /** The home runs resolve jobs for conflicts under `merge.resolve: agent` (the App does; the local CLI does not yet). */
+  resolveJobs?: boolean;
 }
+
+/** Resolve jobs (`merge.resolve: agent`) per conflict episode. */
+export const RESOLVE_ATTEMPTS = 1;
 
 export type Action =
   | { kind: "requeue"; id: string }
@@ -38,6 +46,8 @@ export type Action =
   /** A skipped milestone whose failed dependency no longer is: it becomes `pending` again. */
   | { kind: "unskip"; id: string; reason: string }
   | { kind: "merge"; id: string }
+  /** A resolve job for a conflict (`merge.resolve: agent`): it takes a worker slot like a start. */
+  | { kind: "resolve"; id: string }
   | { kind: "start"; id: string };
 
 export function decide(snapshot: Snapshot): Action[] {
@@ -76,11 +86,20 @@ export function decide(snapshot: Snapshot): Action[] {
     }
   }
 
-  actions.push(...decideMerges(snapshot, states));
+  const reached = isBudgetReached(spend);
+  const resolvable = (id: string): boolean => !reached && snapshot.resolveJobs === true && plan.merge.resolve === "agent" && states.get(id) === "conflict" && (snapshot.milestones.get(id)?.resolveAttempts ?? 0) < RESOLVE_ATTEMPTS;
+  // A conflict a resolve job will take on waits for it (a merge now would only conflict again).
+  actions.push(...decideMerges(snapshot, states).filter((a) => !("id" in a) || !resolvable(a.id)));
 
-  if (isBudgetReached(spend)) return actions;
+  if (reached) return actions;
   const busy = [...states.values()].filter((s) => ACTIVE_STATES.has(s) && s !== "paused").length;
-  const freeSlots = Math.max(0, snapshot.workers - busy);
+  let freeSlots = Math.max(0, snapshot.workers - busy);
+  // Resolve jobs first (their milestone's own work is done; they only finish it), each in a worker slot.
+  for (const m of plan.milestones) {
+    if (freeSlots === 0 || !resolvable(m.id)) continue;
+    actions.push({ kind: "resolve", id: m.id });
+    freeSlots--;
+  }
   if (freeSlots === 0 || report.eligible.length === 0) return actions;
   const ranked = pickToStart({ eligible: report.eligible.map((m) => m.id), rankOf: snapshot.rankOf, freeSlots: report.eligible.length }).start;
   const serialized = new Map<string, Set<string>>();

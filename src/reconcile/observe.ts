@@ -74,8 +74,8 @@ export function observeWorker(input: ObserveInput): Transition {
     if (record.resolving) return { to: "conflict", reason: resolveEndedReason(input.id, "went silent", `${input.command} merge`), take, kill: true, resolveEnded: true };
     return { to: "stale", reason: staleReason(input.silentForS), take, kill: true };
   }
-  const to = record.state === "claimed" && (!report || report.state === "starting") ? undefined : report ? "running" : undefined;
-  return { to: to === record.state ? undefined : to, take };
+  // Any report of this attempt says the worker runs (a `starting` one too: it is there).
+  return { to: report && record.state !== "running" ? "running" : undefined, take };
 }
 
 function finalWord(input: ObserveInput, report: WorkerReport, take: NonNullable<Transition["take"]>): Transition {

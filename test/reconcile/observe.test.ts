@@ -37,7 +37,6 @@ describe("observe: every report × every worker state, both homes", () => {
           let want: MilestoneState | undefined;
           if (final && liveness !== "alive") want = final.to;
           else if (liveness === "gone") want = "stale";
-          else if (state === "claimed" && report === "starting") want = undefined;
           else want = "running";
           expect(t.to ?? state).toBe(want ?? state);
           // Every move it asks for is one the lifecycle allows (through running, as the homes step).
