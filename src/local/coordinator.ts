@@ -19,6 +19,7 @@ import { apply, budgetSignal } from "../reconcile/apply.js";
 import { isOverCeiling } from "../reconcile/budget.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
+import type { Forge } from "../ports/forge.js";
 import { ensureDir } from "./atomic-json.js";
 import { createLocalForge } from "./local-forge.js";
 import type { ControlRequest } from "./run-actions.js";
@@ -81,17 +82,13 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   // Warm workers: each milestone runs in one of a few long-lived worker processes (no Node start-up per milestone).
   // Closing lets them go: a member busy with a milestone finishes it (and a later coordinator adopts it), idle ones exit.
   const pool = createWorkerPool({ weaveBin: options.weaveBin, cwd: ctx.paths.root, env: ctx.env, logPath: ctx.paths.workersLog, size: options.workers });
-  const forge = createLocalForge(ctx, {
-    pool, defer,
-    started: (id, exited) => {
-      const child = { alive: true };
-      children.set(id, child);
-      void exited.then(() => {
-        child.alive = false;
-        wake();
-      });
-    },
-  });
+  // A started worker's exit wakes the loop (its final word is read at once).
+  const started = (id: string, exited: Promise<void>): void => {
+    const child = { alive: true };
+    children.set(id, child);
+    void exited.then(() => ((child.alive = false), wake()));
+  };
+  const forge = createLocalForge(ctx, { pool, defer, started });
   try {
     return await loop();
   } finally {
@@ -129,17 +126,7 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
       });
       // Effects in order, except that worker starts (independent worktrees) run side by side (reconcile/apply.ts).
       pool.warm(actions.filter((a) => a.kind === "start").length); // their start-up overlaps the merges and worktree creation
-      await apply(actions, {
-        plan: ctx.plan, records: ctx.state.milestones, run: ctx.state, forge,
-        move: (id, to, reason) => {
-          ctx.state.milestones[id]!.reason = reason;
-          ctx.move(id, to, reason);
-        },
-        applied: async (action) => {
-          options.view.event(ctx, actionLine(ctx, action, options));
-          await ctx.save();
-        },
-      });
+      await applyActions(ctx, actions, forge, options);
       options.view.update(ctx);
 
       const active = Object.values(ctx.state.milestones).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused");
@@ -176,6 +163,21 @@ function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
 
 function totalCost(ctx: RunContext): number {
   return Object.values(ctx.state.milestones).reduce((sum, r) => sum + r.costUsd, 0);
+}
+
+/** decide()'s actions through the shared apply (reconcile/apply.ts): each told to the view, the state saved after each. */
+async function applyActions(ctx: RunContext, actions: readonly Action[], forge: Forge, options: CoordinatorOptions): Promise<void> {
+  await apply(actions, {
+    plan: ctx.plan, records: ctx.state.milestones, run: ctx.state, forge,
+    move: (id, to, reason) => {
+      ctx.state.milestones[id]!.reason = reason;
+      ctx.move(id, to, reason);
+    },
+    applied: async (action) => {
+      options.view.event(ctx, actionLine(ctx, action, options));
+      await ctx.save();
+    },
+  });
 }
 
 /** The live view's line for an action just applied. */

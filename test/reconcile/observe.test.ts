@@ -4,7 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { diedReason, REASONS, staleReason, UNASKED_STOP, unprovenFinishReason } from "../../src/core/failure-reasons.js";
 import { canTransition, MILESTONE_STATES, type MilestoneState } from "../../src/core/lifecycle.js";
-import type { WorkerRunState } from "../../src/ports/reporter.js";
+import type { LedgerMilestone } from "../../src/github/ledger.js";
+import { applyHeartbeat } from "../../src/github/mutate-record.js";
+import type { WorkerRunState, WorkerStatus } from "../../src/ports/reporter.js";
 import { observeWorker, takeTransition, type ObserveInput, type Transition } from "../../src/reconcile/observe.js";
 
 const REPORT_STATES: WorkerRunState[] = ["starting", "running", "verifying", "paused", "stopped", "finished", "failed", "died"];
@@ -134,5 +136,33 @@ describe("takeTransition", () => {
     const record = { state: "running" as MilestoneState, tasksDone: 0, costUsd: 0, reason: "kept" as string | undefined };
     expect(takeTransition(record, { take: { tasksDone: 1, costUsd: 0.1 } }, new Date(), () => expect.unreachable())).toBe(false);
     expect(record).toMatchObject({ tasksDone: 1, costUsd: 0.1, reason: "kept" });
+  });
+});
+
+describe("observe: the App's heartbeat takes the same rules (github/mutate-record.ts)", () => {
+  const at = new Date("2026-12-02T08:00:00Z");
+  const record = (patch: Partial<LedgerMilestone> = {}): LedgerMilestone => ({ state: "running", attempts: 1, requeues: 0, tasks: 3, tasksDone: 1, costUsd: 0, ...patch });
+  const beat = (state: WorkerRunState, patch: Partial<WorkerStatus> = {}): WorkerStatus => ({ milestone: "M1", runId: "7", state, tasksDone: 3, tasks: 3, costUsd: 1, pid: 0, startedAt: at.toISOString(), updatedAt: at.toISOString(), ...patch });
+
+  it("a finish that came while a person's pause was asked is held paused, as locally, with the same words", () => {
+    const r = record({ signal: "pause" });
+    expect(applyHeartbeat("M1", r, beat("finished"), at, false)).toBe(true);
+    const local = observeWorker(input({ report: "finished", signal: "pause", liveness: "gone", command: "/weave" }));
+    expect(r).toMatchObject({ state: "paused", reason: local.reason, finishedAt: at.toISOString(), tasksDone: 3 });
+  });
+
+  it("a bare stop nobody asked for is requeued; one with its own reason is a stop", () => {
+    const bare = record();
+    applyHeartbeat("M1", bare, beat("stopped"), at, false);
+    expect(bare).toMatchObject({ state: "stale", reason: diedReason(UNASKED_STOP) });
+    const own = record();
+    applyHeartbeat("M1", own, beat("stopped", { error: "task 2/3 stopped: its limit" }), at, false);
+    expect(own).toMatchObject({ state: "stopped", reason: "task 2/3 stopped: its limit" });
+  });
+
+  it("a paused report at the budget reads budget reached", () => {
+    const r = record();
+    applyHeartbeat("M1", r, beat("paused"), at, true);
+    expect(r).toMatchObject({ state: "stopped", reason: REASONS.budgetReached });
   });
 });
