@@ -67,7 +67,6 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
       changed.add(id);
       // A stop nobody asked for (a dead main step) was requeued: the same report is not judged again.
       if (r.state === "stale" && beat.status.state === "stopped") session.heartbeats.delete(id);
-      if (r.state === "stale") continue;
     }
     if (ours && beat.notesSeen?.length && r.notes?.length) dropTakenNotes(r, beat.notesSeen);
     if (!ACTIVE.has(r.state)) continue;

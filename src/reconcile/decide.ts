@@ -3,8 +3,9 @@
  * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures (and lift the skip
  * once the failure is gone), resolve jobs for conflicts (`merge.resolve: agent`, in worker slots), order merges
  * (sequential or by completion, gated by `merge.auto`), and pick what to start (rank, free slots, serialize locks).
- * Not here: observing the world or acting (local/coordinator.ts; the App's reconcile), eligibility rules (core/eligibility.ts).
- * Invariants: pure; the same snapshot always gives the same actions; never starts more than the free slots.
+ * Not here: observing the world (reconcile/observe.ts and each home's reading), acting (reconcile/apply.ts), the budget
+ * rule (reconcile/budget.ts), eligibility rules (core/eligibility.ts).
+ * Invariants: pure; the same snapshot always gives the same actions; never starts (or resolves) more than the free slots.
  */
 import { dependencyOrder, findEligibility } from "../core/eligibility.js";
 import { silentTooOftenReason } from "../core/failure-reasons.js";
