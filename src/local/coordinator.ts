@@ -10,9 +10,6 @@
  */
 import { watch } from "node:fs";
 import type { FSWatcher } from "node:fs";
-import { readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { controlRequestContract } from "../core/contracts/control-request.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
 import { apply, budgetSignal } from "../reconcile/apply.js";
@@ -22,10 +19,10 @@ import type { Action, MilestoneView } from "../reconcile/decide.js";
 import type { Forge } from "../ports/forge.js";
 import { ensureDir } from "./atomic-json.js";
 import { createLocalForge } from "./local-forge.js";
-import type { ControlRequest } from "./run-actions.js";
 import { applyRequest, workerEnded } from "./run-actions.js";
 import type { RunContext } from "./run-context.js";
 import { observe } from "./run-context.js";
+import { takeRequests } from "./request-inbox.js";
 import { createWorkerPool } from "./worker-pool.js";
 
 export interface RunView {
@@ -106,7 +103,7 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
         const r = ctx.state.milestones[id]!;
         options.view.event(ctx, `${id} ${r.state}${r.reason && r.state !== "finished" ? `: ${r.reason}` : ""}`);
       }
-      for (const request of await takeRequests(ctx)) {
+      for (const request of await takeRequests(ctx, (line) => options.view.event(ctx, line))) {
         for (const line of await applyRequest(ctx, request)) options.view.event(ctx, line);
       }
       await ctx.save();
@@ -203,20 +200,4 @@ function actionLine(ctx: RunContext, action: Action, options: CoordinatorOptions
     case "start":
       return record.state === "claimed" ? `${action.id} started on worker ${record.slot}${record.attempts > 1 ? ` (attempt ${record.attempts}, resuming after task ${record.tasksDone})` : ""}` : `${action.id} could not start: ${record.reason}`;
   }
-}
-
-/** Requests written by `weave stop|pause|resume|merge` while this coordinator runs; each is applied once. */
-async function takeRequests(ctx: RunContext): Promise<ControlRequest[]> {
-  const names = (await readdir(ctx.paths.requests).catch(() => [])).filter((n) => n.endsWith(".json")).sort();
-  const requests: ControlRequest[] = [];
-  for (const name of names) {
-    const path = join(ctx.paths.requests, name);
-    try {
-      requests.push(controlRequestContract.parseText(await readFile(path, "utf8"), path));
-    } catch {
-      // torn or foreign file: drop it
-    }
-    await rm(path, { force: true });
-  }
-  return requests;
 }

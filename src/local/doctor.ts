@@ -1,14 +1,16 @@
 /**
  * Local doctor: finds what a crashed or interrupted run leaves behind, and (with --fix) cleans it up.
- * Responsibilities: stale coordinator locks, dead workers, expired heartbeats, orphan run files, worktrees and
- * branches; `cleanup` for old worktrees and logs. Every finding says what it is and what --fix does.
- * Not here: running milestones (local/coordinator.ts).
- * Invariants: --fix never deletes a branch whose commits are not on the target; nothing is touched while a
- * live coordinator holds the lock (it owns the run).
+ * Responsibilities: stale coordinator locks, an unreadable run state, dead workers, expired heartbeats, orphan run
+ * files, worktrees and branches; `cleanup` for old worktrees and logs. Every finding says what it is and what --fix does.
+ * Not here: running milestones (local/coordinator.ts); what a readable run state is (core/contracts/run-state.ts).
+ * Invariants: --fix never deletes a branch whose commits are not on the target, nor the run state (an unreadable
+ * one is moved aside, and only when it is not a newer weave's); nothing is touched while a live coordinator holds
+ * the lock (it owns the run); an unreadable run state never stops the other checks.
  */
 import { existsSync } from "node:fs";
-import { readdir, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, rename, rm, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { isWeaveError } from "../core/errors.js";
 import type { Plan } from "../core/plan/plan.js";
 import { readWorkerStatus } from "./file-reporter.js";
 import { isProcessAlive, readLockHolder } from "./locks.js";
@@ -18,7 +20,7 @@ import { loadRunState, saveRunState } from "./state-store.js";
 import type { WeavePaths } from "./weave-paths.js";
 
 export interface Finding {
-  kind: "stale-lock" | "dead-worker" | "expired-heartbeat" | "orphan-file" | "orphan-worktree" | "orphan-branch" | "unmerged-branch";
+  kind: "stale-lock" | "unreadable-state" | "dead-worker" | "expired-heartbeat" | "orphan-file" | "orphan-worktree" | "orphan-branch" | "unmerged-branch";
   subject: string;
   detail: string;
   /** What --fix does; undefined when it is left for a person. */
@@ -35,7 +37,8 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
   if (holder && !coordinatorAlive) {
     findings.push({ kind: "stale-lock", subject: ".weave/coordinator.lock", detail: `held by PID ${holder.pid}, which is not running`, fix: "remove the lock", apply: () => rm(paths.coordinatorLock, { force: true }) });
   }
-  const state = await loadRunState(paths.state);
+  const { state, finding } = await readState(paths, coordinatorAlive, now);
+  if (finding) findings.push(finding);
   const inPlan = new Set(plan.milestones.map((m) => m.id));
   const merged = await git.mergedMilestones(target);
 
@@ -54,7 +57,8 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
   }
 
   const runFiles = new Map<string, string[]>();
-  for (const name of await readdir(paths.runDir).catch(() => [] as string[])) {
+  // Without a readable state no run file can be judged an orphan: a live worker's files would look like one.
+  for (const name of finding ? [] : await readdir(paths.runDir).catch(() => [] as string[])) {
     const id = name.replace(/\.(status\.json|signal\.json|job\.json|cost\.jsonl|claim)$/, "");
     if (id !== name) runFiles.set(id, [...(runFiles.get(id) ?? []), name]);
   }
@@ -91,6 +95,31 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
     else findings.push({ kind: "unmerged-branch", subject: branch, detail: `${id} is not in the plan and has commits not on ${target}; left for you (git branch -D ${branch})` });
   }
   return { findings, coordinatorAlive };
+}
+
+/**
+ * The run state, or (when it cannot be read: torn, not a run state, a newer weave's, a disk error) a finding that says
+ * why, with the contract error's code and hint, and the other checks go on without it. --fix moves an unreadable
+ * state aside (never deletes it); a newer weave's is left alone: upgrading weave reads it.
+ */
+async function readState(paths: WeavePaths, coordinatorAlive: boolean, now: number): Promise<{ state?: RunState; finding?: Finding }> {
+  try {
+    return { state: await loadRunState(paths.state) };
+  } catch (e) {
+    if (!isWeaveError(e)) throw e;
+    const aside = `${paths.state}.unreadable-${new Date(now).toISOString().replace(/[:.]/g, "-")}`;
+    const movable = e.code === "contract-invalid" && !coordinatorAlive;
+    const finding: Finding = {
+      kind: "unreadable-state",
+      subject: ".weave/state.json",
+      detail: `${e.message} [${e.code}]; ${e.hint ?? "move it away to start afresh"}${movable ? "" : " — left for you"}; run files under .weave/run are not judged until it is readable`,
+    };
+    if (movable) {
+      finding.fix = `move it aside to .weave/${basename(aside)} (the next \`weave start\` begins a new run state; git still knows what merged)`;
+      finding.apply = () => rename(paths.state, aside);
+    }
+    return { finding };
+  }
 }
 
 async function markStale(paths: WeavePaths, id: string, reason: string): Promise<void> {

@@ -12,6 +12,7 @@ import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import type { Clock } from "../ports/clock.js";
 import { systemClock } from "../ports/clock.js";
+import { FINAL_WORKER_STATES } from "../ports/reporter.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import { observeWorker, takeTransition } from "../reconcile/observe.js";
 import { readSignal, readWorkerStatus } from "./file-reporter.js";
@@ -93,8 +94,6 @@ function rememberRemotes(git: RepoGit): RepoGit {
     },
   };
 }
-
-const FINAL_WORKER_STATES = new Set(["finished", "paused", "stopped", "failed"]);
 
 export interface Observation {
   /** Milestones whose worker ended (finished, paused, stopped, failed) since the last look. */

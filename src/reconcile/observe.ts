@@ -16,6 +16,7 @@ import {
 } from "../core/failure-reasons.js";
 import type { MilestoneState } from "../core/lifecycle.js";
 import type { MilestoneCore } from "../core/milestone-record.js";
+import { FINAL_WORKER_STATES } from "../ports/reporter.js";
 import type { WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 
 /** What a worker's report says, as far as the record takes it. */
@@ -61,14 +62,13 @@ export interface Transition {
 }
 
 const WORKER_STATES: ReadonlySet<MilestoneState> = new Set(["claimed", "running", "stale"]);
-const FINAL = new Set(["finished", "failed", "paused", "stopped", "died"]);
 
 export function observeWorker(input: ObserveInput): Transition {
   const { record, report } = input;
   if (!WORKER_STATES.has(record.state)) return {};
   const take = report ? takeFrom(report, record.tasks) : undefined;
   // A final word counts once the worker is not seen alive (a local worker writes it just before it exits).
-  if (report && FINAL.has(report.state) && input.liveness !== "alive") return finalWord(input, report, take!);
+  if (report && FINAL_WORKER_STATES.has(report.state) && input.liveness !== "alive") return finalWord(input, report, take!);
   if (input.liveness === "gone") return gone(input, take, input.endedHow);
   if (input.silentForS !== undefined && input.silentForS > input.timeoutS) {
     if (record.resolving) return { to: "conflict", reason: resolveEndedReason(input.id, "went silent", `${input.command} merge`), take, kill: true, resolveEnded: true };

@@ -1,7 +1,7 @@
 /**
  * Plan file schema (`.github/weave.yml`): the single source of truth for what users may write.
  * Responsibilities: strict zod schema with defaults and descriptions; the JSON Schema for editors is generated from it.
- * Not here: positions and error wording (core/plan/parse-plan.ts), graph checks (core/plan/validate-graph.ts).
+ * Not here: positions (core/plan/yaml-positions.ts) and error wording (core/plan/schema-problems.ts), graph checks (core/plan/validate-graph.ts).
  * Invariants: unknown keys are errors; every default lives here and nowhere else.
  */
 import { z } from "zod";

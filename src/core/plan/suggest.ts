@@ -1,7 +1,7 @@
 /**
  * "Did you mean": the closest known word to a misspelt one.
  * Responsibilities: edit distance and a suggestion with a sensible cut-off.
- * Not here: where suggestions are shown (core/plan/parse-plan.ts, core/commands.ts).
+ * Not here: where suggestions are shown (core/plan/schema-problems.ts, core/commands.ts).
  * Invariants: pure; returns undefined rather than a far-fetched guess.
  */
 

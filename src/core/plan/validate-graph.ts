@@ -1,7 +1,7 @@
 /**
  * Graph checks on a plan's milestones: duplicate IDs, unknown or self dependencies, and cycles named by their path.
  * Responsibilities: find every graph problem at once, each tied to the YAML path it comes from.
- * Not here: turning paths into line/column (core/plan/parse-plan.ts); building the graph of a valid plan (core/plan/plan-schedule.ts).
+ * Not here: turning paths into line/column (core/plan/yaml-positions.ts); building the graph of a valid plan (core/plan/plan-schedule.ts).
  * Invariants: pure and iterative (a chain of 10,000+ milestones never overflows the stack); input may be partly invalid.
  */
 import { suggest } from "./suggest.js";
