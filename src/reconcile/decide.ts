@@ -102,6 +102,12 @@ export function decide(snapshot: Snapshot): Action[] {
     freeSlots--;
   }
   if (freeSlots === 0 || report.eligible.length === 0) return actions;
+  for (const id of pickStarts(snapshot, report, freeSlots)) actions.push({ kind: "start", id });
+  return actions;
+}
+
+/** Eligible milestones by rank, at most `freeSlots`, never two that `overlap: serialize` keeps apart. */
+function pickStarts(snapshot: Snapshot, report: ReturnType<typeof findEligibility>, freeSlots: number): string[] {
   const ranked = pickToStart({ eligible: report.eligible.map((m) => m.id), rankOf: snapshot.rankOf, freeSlots: report.eligible.length }).start;
   const serialized = new Map<string, Set<string>>();
   for (const o of report.overlaps) {
@@ -115,8 +121,7 @@ export function decide(snapshot: Snapshot): Action[] {
     if (chosen.some((c) => serialized.get(id)?.has(c))) continue;
     chosen.push(id);
   }
-  for (const id of chosen) actions.push({ kind: "start", id });
-  return actions;
+  return chosen;
 }
 
 function decideMerges(snapshot: Snapshot, states: ReadonlyMap<string, MilestoneState>): Action[] {
