@@ -23,7 +23,8 @@ import { LEDGER_SECRET_MIN_LENGTH } from "../core/ledger-mac.js";
 import type { AppConfig } from "../github/app-config.js";
 import { handleComment, updateLedger } from "../github/comment-commands.js";
 import { diagnoseRepo } from "../github/github-doctor.js";
-import { ledgerGuardFor, readLedger } from "../github/ledger.js";
+import { ledgerGuardFor } from "../github/ledger.js";
+import { loadLedger } from "../github/ledger-store.js";
 import { applyApproval, applyButton } from "../github/person-requests.js";
 import { loadPlan } from "../github/plan-source.js";
 import { reconcileRepo, refreshStatusComment } from "../github/reconcile-repo.js";
@@ -105,7 +106,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
    */
   const reconcile = async (trigger: ReconcileTrigger, report?: { text: string; sender: string }): Promise<void> => {
     const mirror = await mirrorFor(session, client);
-    const version = await readLedger(client, session.ledgerGuard, mirror);
+    const version = await loadLedger(client, session.ledgerGuard, mirror);
     session.ledgerVersion = version;
     if (report) {
       const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
@@ -122,7 +123,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
       now,
       reconcile: () => reconcile("event"),
       refreshComment: async () => {
-        const ledger = (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
+        const ledger = (await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
         if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
         else await client.createComment(request.comment.issueNumber, "No weave run yet: say `/weave start` to begin one.");
       },

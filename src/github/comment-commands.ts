@@ -20,7 +20,8 @@ import { findMilestone } from "../core/plan/plan.js";
 import { renderEligibilityMarkdown } from "../core/render/eligibility-report.js";
 import { renderErrorMarkdown } from "../core/render/error-render.js";
 import type { Ledger } from "./ledger.js";
-import { emptyLedger, readLedger, writeLedger } from "./ledger.js";
+import { emptyLedger } from "./ledger.js";
+import { loadLedger, saveLedger } from "./ledger-store.js";
 import { applyControl } from "./person-requests.js";
 import { mirrorFor } from "./repo-mirror.js";
 import { loadPlan } from "./plan-source.js";
@@ -142,7 +143,7 @@ async function tell(session: RepoSession, client: RepoClient, event: CommentEven
 }
 
 async function start(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, deps: CommandDeps): Promise<void> {
-  const current = await readLedger(client, session.ledgerGuard, await mirrorFor(session, client));
+  const current = await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client));
   const run = current.ledger.run;
   if (run && Object.values(current.ledger.milestones).some((r) => !SETTLED_STATES.has(r.state) && r.state !== "pending" && r.state !== "eligible")) {
     await client.createComment(event.issueNumber, `A weave run is already in progress (tracking #${run.trackingIssue}). \`/weave status\` shows it.`);
@@ -168,7 +169,7 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
 export async function updateLedger(client: RepoClient, session: RepoSession, mutate: (ledger: Ledger) => void): Promise<Ledger> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const mirror = await mirrorFor(session, client);
-    const base = await readLedger(client, session.ledgerGuard, mirror);
+    const base = await loadLedger(client, session.ledgerGuard, mirror);
     const ledger = structuredClone(base.ledger);
     mutate(ledger);
     // A distrusted head is written over even when nothing changed (github/ledger.ts).
@@ -178,7 +179,7 @@ export async function updateLedger(client: RepoClient, session: RepoSession, mut
     }
     // Heartbeat replies read the session's ledger: let workers hear a pause or stop before the write lands.
     session.ledger = ledger;
-    const written = await writeLedger(client, session.ledgerGuard, base, ledger, "command", mirror);
+    const written = await saveLedger(client, session.ledgerGuard, base, ledger, "command", mirror);
     if (written) {
       session.ledger = written.ledger;
       session.ledgerVersion = written;

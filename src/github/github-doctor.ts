@@ -5,7 +5,7 @@
  * Invariants: --fix only marks records stale (the next reconcile requeues them) and deletes merged branches.
  */
 import { updateLedger } from "./comment-commands.js";
-import { readLedger } from "./ledger.js";
+import { loadLedger } from "./ledger-store.js";
 import { moveRecord } from "./mutate-record.js";
 import { loadPlan } from "./plan-source.js";
 import { firstParentChain } from "../core/merged-evidence.js";
@@ -15,7 +15,7 @@ import { mirrorFor } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
 
 export async function diagnoseRepo(session: RepoSession, client: RepoClient, fix: boolean): Promise<string> {
-  const { ledger } = await readLedger(client, session.ledgerGuard, await mirrorFor(session, client));
+  const { ledger } = await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client));
   const plan = await loadPlan(session, client);
   const findings: string[] = [];
   const stale: string[] = [];

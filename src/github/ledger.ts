@@ -7,10 +7,11 @@
  * the newest commit of the ref's first-parent history whose MAC holds); write (commit on the sha read + non-forced
  * update, signed), after a distrusted read even when nothing else changed, with one alarm on the tracking issue —
  * over git (the App's mirror: no REST calls, no write throttling) or over the REST git-data API (any token).
- * Not here: the ledger's shape and versioned schema (github/ledger-content.ts); deciding what goes in it
+ * Not here: the Store callers use (github/ledger-store.ts: every reader and writer of the ledger goes through it);
+ * the ledger's shape and versioned schema (github/ledger-content.ts); deciding what goes in it
  * (github/reconcile-repo.ts); the MAC itself (core/ledger-mac.ts); where the key
  * comes from (github/weave-app.ts, actions-home/coordinate.ts).
- * Invariants: a write either lands on exactly the version it read or fails with `stale`; never force-moves the ref;
+ * Invariants: a write either lands on exactly the version it read or returns undefined; never force-moves the ref;
  * content whose MAC fails is never parsed, used or quoted (the alarm names commits, never their words); an unsigned
  * ledger is never used, whatever its history (see `readLedger`).
  */

@@ -24,7 +24,7 @@ import type { AppConfig } from "./app-config.js";
 import { checkRunUpdate } from "./check-runs.js";
 import { createGitHubForge } from "./github-forge.js";
 import type { Ledger, LedgerMilestone, LedgerVersion } from "./ledger.js";
-import { readLedger, writeLedger } from "./ledger.js";
+import { loadLedger, saveLedger } from "./ledger-store.js";
 import { deleteLandedBranch } from "./landing-attempt.js";
 import { analyse, landed } from "./merge-back.js";
 import type { MergeContext } from "./merge-back.js";
@@ -112,7 +112,7 @@ interface Pass {
 
 async function openPass(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger, pass: number): Promise<Pass | undefined> {
   const mirror = await mirrorFor(session, client);
-  const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, session.ledgerGuard, mirror));
+  const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await loadLedger(client, session.ledgerGuard, mirror));
   session.ledgerVersion = base;
   session.ledger = base.ledger;
   if (!base.ledger.run) return undefined;
@@ -218,7 +218,7 @@ async function writePass(p: Pass): Promise<boolean> {
     // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
     // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
     session.ledger = ledger;
-    const written = await writeLedger(client, session.ledgerGuard, base, ledger, summarise(p.changed, ledger), mirror);
+    const written = await saveLedger(client, session.ledgerGuard, base, ledger, summarise(p.changed, ledger), mirror);
     if (!written) {
       p.deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
       session.ledger = base.ledger;

@@ -14,7 +14,8 @@ import { checkRunUpdate } from "./check-runs.js";
 import { isBudgetCrossing } from "./budget-reach.js";
 import { diagnoseRepo } from "./github-doctor.js";
 import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
-import { ledgerGuardFor, readLedger } from "./ledger.js";
+import { ledgerGuardFor } from "./ledger.js";
+import { loadLedger } from "./ledger-store.js";
 import { applyApproval, applyButton } from "./person-requests.js";
 import { loadPlan, PLAN_PATH } from "./plan-source.js";
 import { reportingPostFailures } from "./post-failures.js";
@@ -130,7 +131,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (session) wireSession(session);
       if (session && !session.ledger) {
         const client = await clientFor(session);
-        session.ledger = (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
+        session.ledger = (await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
       }
       // Dispatches whose run GitHub did not name (a 204, a lost answer) are known by their ids, after a restart too.
       if (session?.ledger) seedDispatches(session, session.ledger);
@@ -200,7 +201,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
             }
           },
           refreshComment: async () => {
-            const ledger = (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
+            const ledger = (await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
             if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
             else await client.createComment(issue.number, "No weave run yet: say `/weave start` to begin one.");
           },
@@ -273,7 +274,7 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
       if (!session) return;
       void serialise(session, async () => {
         const client = await clientFor(session);
-        session.ledger ??= (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
+        session.ledger ??= (await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
         if (!Object.values(session.ledger.milestones).some((r) => r.waitingFor === "checks")) return;
         await reconcileRepo(session, client, deps, "checks").catch((e: unknown) => report(`${session.fullName}: reconcile`, e));
       }).catch((e: unknown) => report(`${session.fullName}: checks`, e));

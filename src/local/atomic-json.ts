@@ -1,13 +1,15 @@
 /**
  * Atomic JSON files: write to a temp file in the same directory, then rename, so readers never see half a file.
  * Responsibilities: atomic write, read through a contract (core/contracts/versioned.ts), exclusive create (for
- * claims and locks), clear disk errors.
- * Not here: what the files mean and their versions (core/contracts/), who reads which (state-store.ts,
+ * claims and locks: the content is written to a temp file first and hard-linked into place, so the file appears
+ * whole), clear disk errors.
+ * Not here: what the files mean and their versions (core/contracts/), who reads which (state-file-store.ts,
  * file-reporter.ts, locks.ts).
  * Invariants: a failed write leaves the previous content intact and throws WeaveError("io-failed") naming the path;
- * nothing is read without a contract, so a file is either what its contract says or a WeaveError naming the path.
+ * nothing is read without a contract, so a file is either what its contract says or a WeaveError naming the path; a
+ * file made by `createExclusive` is never seen empty or half written (a reader sees no file, or all of it).
  */
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Contract } from "../core/contracts/versioned.js";
 import { WeaveError } from "../core/errors.js";
@@ -26,10 +28,15 @@ function ioError(action: string, path: string, e: unknown): WeaveError {
 }
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const temp = `${path}.${process.pid}.${++counter}.tmp`;
+  await writeTextAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `text` in place of the file at `path`, by temp file and rename: readers see the old content or the new, whole. */
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
+  const temp = tempPath(path);
   await ensureDir(dirname(path));
   try {
-    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFile(temp, text);
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true }).catch(() => undefined);
@@ -65,7 +72,10 @@ function tryJson(text: string): unknown {
   }
 }
 
-async function readText(path: string): Promise<string | undefined> {
+const tempPath = (path: string): string => `${path}.${process.pid}.${++counter}.tmp`;
+
+/** The file's text, or undefined when it does not exist; other disk errors throw WeaveError("io-failed"). */
+export async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (e) {
@@ -83,9 +93,30 @@ export async function ensureDir(path: string): Promise<void> {
   }
 }
 
-/** Creates the file only if it does not exist; false when it already does. */
+/**
+ * Creates the file only if it does not exist; false when it already does. The content goes to a temp file first,
+ * which is then hard-linked to `path` (a link, like `open(…, "wx")`, fails when the name exists): the file appears
+ * with all its content, so a reader racing the creation never finds it empty (`open` + write left that moment open,
+ * and a coordinator lock read then named no holder). Where the file system has no hard links, `open(…, "wx")`.
+ */
 export async function createExclusive(path: string, content: string): Promise<boolean> {
   await ensureDir(dirname(path));
+  const temp = tempPath(path);
+  try {
+    await writeFile(temp, content);
+    await link(temp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "ENOSYS") return createByOpen(path, content);
+    throw ioError("create", path, e);
+  } finally {
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
+async function createByOpen(path: string, content: string): Promise<boolean> {
   try {
     const handle = await open(path, "wx");
     try {

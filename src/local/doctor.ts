@@ -16,7 +16,7 @@ import { readWorkerStatus } from "./file-reporter.js";
 import { isProcessAlive, readLockHolder } from "./locks.js";
 import type { RepoGit } from "./repo-git.js";
 import type { RunState } from "./state-store.js";
-import { loadRunState, saveRunState } from "./state-store.js";
+import { loadRunState, updateRunState } from "./state-store.js";
 import type { WeavePaths } from "./weave-paths.js";
 
 export interface Finding {
@@ -123,13 +123,13 @@ async function readState(paths: WeavePaths, coordinatorAlive: boolean, now: numb
 }
 
 async function markStale(paths: WeavePaths, id: string, reason: string): Promise<void> {
-  const state = await loadRunState(paths.state);
-  const record = state?.milestones[id];
-  if (!state || !record || !ACTIVE.has(record.state)) return;
-  record.state = "stale";
-  record.reason = reason;
-  state.events.push({ at: new Date().toISOString(), kind: "stale", id, detail: reason });
-  await saveRunState(paths.state, state as RunState, new Date());
+  await updateRunState(paths.state, new Date(), (state) => {
+    const record = state.milestones[id];
+    if (!record || !ACTIVE.has(record.state)) return false;
+    record.state = "stale";
+    record.reason = reason;
+    state.events.push({ at: new Date().toISOString(), kind: "stale", id, detail: reason });
+  });
 }
 
 function killTree(pid: number | undefined): void {

@@ -1,11 +1,14 @@
 /**
- * Locks: one coordinator per repository (a PID lock a dead holder loses) and one worker per milestone (a claim file).
- * Responsibilities: acquire/release with exclusive creation; take over a dead coordinator's lock; report the holder.
+ * Locks: one coordinator per repository (a PID lock a dead holder loses), one worker per milestone (a claim file),
+ * and short write locks (a file's compare-and-swap: local/state-file-store.ts).
+ * Responsibilities: acquire/release with exclusive creation; take over a dead holder's lock; report the holder; wait
+ * for a write lock a live process holds.
  * Not here: deciding who should run (local/coordinator.ts); the files' content and versions
  * (core/contracts/lock-file.ts).
  * Invariants: a live holder is never displaced; of processes racing for a dead holder's lock exactly one wins; release
  * is safe to call twice; a lock file that fails its contract names no holder (it is taken over like a dead one),
- * except one of a newer weave, which is refused (WeaveError `contract-newer`: use that weave).
+ * except one of a newer weave, which is refused (WeaveError `contract-newer`: use that weave); a lock file appears
+ * with its content (local/atomic-json.ts `createExclusive`), so a reader never takes a lock being made for a free one.
  */
 import { existsSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -136,6 +139,62 @@ async function replaceFile(path: string, content: string): Promise<void> {
     await rm(temp, { force: true }).catch(() => undefined);
     throw new WeaveError("io-failed", `cannot write the lock ${path}: ${(e as Error).message}`, { cause: e, hint: "check that .weave/ is writable" });
   }
+}
+
+/** How long a write lock is waited for while a live process holds it (held for one read and one rename). */
+const WRITE_LOCK_WAIT_MS = 30_000;
+/** Write locks of this process, by path: its own writers queue here (a file lock names a process, not a caller). */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` holding the write lock at `path`: one writer at a time, in this process (queued) and across processes
+ * (the lock file, waited for while its holder lives, taken over atomically when it died). Released whatever `fn` does.
+ */
+export async function withWriteLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const before = queues.get(path) ?? Promise.resolve();
+  const run = before.then(async () => {
+    const held = await acquireWriteLock(path);
+    try {
+      return await fn();
+    } finally {
+      await held.release();
+    }
+  });
+  const settled = run.then(() => undefined, () => undefined);
+  queues.set(path, settled);
+  void settled.then(() => {
+    if (queues.get(path) === settled) queues.delete(path);
+  });
+  return run;
+}
+
+async function acquireWriteLock(path: string): Promise<HeldLock> {
+  const me = coordinatorLock(process.pid, new Date());
+  const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    if (await createExclusive(path, JSON.stringify(me))) return ownLock(path, me);
+    const holder = await readLockHolder(path);
+    // This process's own lock is never held across calls (they queue): one left here is from a writer that died.
+    const live = holder !== undefined && holder.pid !== me.pid && isProcessAlive(holder.pid);
+    if (!live && existsSync(path) && (await takeOver(path, holder ?? UNREADABLE, me, 0))) return ownLock(path, me);
+    if (Date.now() > deadline) {
+      throw new WeaveError("already-running", `the write lock ${path} is held by PID ${holder?.pid ?? "?"} for more than ${WRITE_LOCK_WAIT_MS / 1000} s`, { hint: "if that process is stuck, end it (or remove the lock by hand), then run the command again" });
+    }
+    await sleep(wait + Math.floor(Math.random() * wait));
+  }
+}
+
+/** A lock released only while it still holds `me` (a takeover by another process after a pause is not undone). */
+function ownLock(path: string, me: LockContent): HeldLock {
+  let released = false;
+  return {
+    path,
+    async release() {
+      if (released) return;
+      released = true;
+      if (sameHolder(await readLockHolder(path), me)) await rm(path, { force: true });
+    },
+  };
 }
 
 /** One worker per milestone: false when another claim exists. */

@@ -22,7 +22,7 @@ import { preflight } from "./preflight.js";
 import type { RepoGit } from "./repo-git.js";
 import { createRepoGit } from "./repo-git.js";
 import type { MilestoneRecord, RunState } from "./state-store.js";
-import { loadRunState, moveMilestone, newRecord, newRunState, saveRunState } from "./state-store.js";
+import { moveMilestone, newRecord, newRunState, openRunStateFile } from "./state-store.js";
 import type { WeavePaths } from "./weave-paths.js";
 import { weavePaths } from "./weave-paths.js";
 
@@ -57,7 +57,7 @@ export async function openRun(options: { repo: string; plan: Plan; planPath: str
   const target = options.skipPreflight ? options.plan.target ?? (await git.currentBranch()) ?? "main" : await preflight(git, options.plan.target, options.env);
   const lock = await acquireCoordinatorLock(paths.coordinatorLock);
   try {
-    const loaded = await loadRunState(paths.state);
+    const { loaded, save: saveState } = await openRunStateFile(paths.state);
     const state = loaded ?? newRunState(randomBytes(6).toString("hex"), options.planPath, target, options.plan.milestones.map((m) => m.id), options.plan.milestones.map((m) => m.tasks.length), now());
     for (const m of options.plan.milestones) {
       state.milestones[m.id] ??= newRecord(m.tasks.length);
@@ -67,7 +67,7 @@ export async function openRun(options: { repo: string; plan: Plan; planPath: str
     state.target = target;
     const ctx: RunContext = {
       plan: options.plan, planPath: options.planPath, git, paths, target, checkoutBranch: await git.currentBranch(), state, lock, env: options.env, clock, now, statuses: new Map(),
-      save: () => saveRunState(paths.state, state, now()),
+      save: () => saveState(state, now()),
       move: (id, to, detail) => moveMilestone(state, id, to, now(), detail),
       log: (kind, id, detail) => void state.events.push({ at: now().toISOString(), kind, id, detail }),
     };

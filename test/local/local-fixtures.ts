@@ -15,7 +15,7 @@ export const BIN = join(ROOT, "bin/weave.js");
 /**
  * A stand-in agent: for each task it writes `<dir>/<milestone>-<task>.txt` (or the file named by $AGENT_FILE),
  * sleeps $AGENT_SLEEP_MS, waits until the file $AGENT_GATE exists when it is set (so a test, not the clock, decides
- * when a task ends), reports $AGENT_COST USD, and fails when $AGENT_FAIL names the milestone.
+ * when a task ends; $AGENT_GATE_BY, `{"<milestone>:<task>": path}`, gates single tasks), reports $AGENT_COST USD, and fails when $AGENT_FAIL names the milestone.
  * Every invocation appends `<milestone>:<task>[:fix]` to $AGENT_LOG (an absolute path) when set, so tests can count
  * attempts; in a verify fix pass ($WEAVE_FIX_PASS) it also writes `fixed.txt` with the verify output it was given.
  */
@@ -34,7 +34,8 @@ writeFileSync(file, prev + id + " task " + n + ": " + e.WEAVE_TASK + "\\n");
 if (e.WEAVE_FIX_PASS) writeFileSync("fixed.txt", "fix pass " + e.WEAVE_FIX_PASS + "\\n" + (e.WEAVE_VERIFY_OUTPUT ?? "") + "\\n");
 const sleep = Number((e.AGENT_SLEEP_BY && JSON.parse(e.AGENT_SLEEP_BY)[id]) ?? e.AGENT_SLEEP_MS ?? 0);
 if (sleep) await new Promise((r) => setTimeout(r, sleep));
-for (let waited = 0; e.AGENT_GATE && !existsSync(e.AGENT_GATE) && waited < 120000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+const gate = (e.AGENT_GATE_BY && JSON.parse(e.AGENT_GATE_BY)[id + ":" + n]) || e.AGENT_GATE;
+for (let waited = 0; gate && !existsSync(gate) && waited < 120000; waited += 20) await new Promise((r) => setTimeout(r, 20));
 appendFileSync(e.WEAVE_COST_FILE, JSON.stringify({ usd: Number(e.AGENT_COST ?? 0.01) }) + "\\n");
 `;
 

@@ -3,7 +3,7 @@
  * `weave pause <ID>` during a long task — the task finishes and is checkpointed, the milestone ends `paused`; then
  * `weave resume <ID>` and `weave start` finish it from its checkpoint.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkpoints, collect, createTestRepo, planYaml, trailerValues, waitFor } from "./local-fixtures.js";
@@ -36,10 +36,15 @@ describe("status, pause and resume", () => {
   - { id: quick, tasks: [one], files: ["out/quick-*"] }
 `));
     const log = join(repo.dir, ".weave/agent.log");
-    const env = { AGENT_SLEEP_BY: JSON.stringify({ slow: 2000, quick: 100 }), AGENT_COST: "0.01", AGENT_LOG: log };
+    // slow's task 2 ends when the test opens its gate, not on a clock: the status below is read while the coordinator
+    // surely runs. (With a 2 s task instead, a status slow to start under load read the run after the pause had
+    // already ended it: `coordinator: null`, slow paused at 2/3.)
+    const gate = join(repo.dir, ".weave/slow-2.gate");
+    const env = { AGENT_SLEEP_BY: JSON.stringify({ quick: 100 }), AGENT_GATE_BY: JSON.stringify({ "slow:2": gate }), AGENT_COST: "0.01", AGENT_LOG: log };
     const coordinator = repo.spawnWeave(["start"], env);
     const run = collect(coordinator);
-    await waitFor(async () => ((await readFile(log, "utf8")).includes("slow:2") ? true : undefined), 30_000, "slow's task 2 to start");
+    const r = repo;
+    await waitFor(async () => (await readFile(log, "utf8")).includes("slow:2") && (await r.state()).milestones.quick?.state === "merged", 30_000, "slow's task 2 to start, quick merged");
 
     const [during, pause] = await Promise.all([status(repo), repo.weave(["pause", "slow"])]);
     expect(pause.code, pause.stderr).toBe(0);
@@ -53,6 +58,7 @@ describe("status, pause and resume", () => {
     expect(row(during, "slow").heartbeatAge).toBeLessThanOrEqual(5);
     expect(row(during, "quick")).toMatchObject({ state: "merged", tasksDone: 1, tasks: 1 });
     expect(during.totals.costUsd).toBeCloseTo(0.02);
+    await writeFile(gate, "");
 
     const first = await run.done;
     expect(first.stderr).toBe("");
