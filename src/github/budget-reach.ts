@@ -1,19 +1,33 @@
 /**
- * Budget reach: whether a run's spending is at its ceiling, counting live heartbeats the ledger has not recorded.
+ * Budget reach on GitHub: the run's spend as the App knows it — the ledger's, with live heartbeats it has not
+ * recorded — judged by the one budget rule (reconcile/budget.ts).
  * Responsibilities: one sum for the heartbeat reply (tell the worker to stop at once, and what the run may still
  * spend) and the reconcile (a worker's `stopped` or `paused` then reads "budget reached", even before the ledger
  * records the stop).
- * Not here: the stop itself (reconcile/decide.ts `budget-stop`).
+ * Not here: the rule (reconcile/budget.ts), the stop itself (reconcile/decide.ts `budget-stop`).
  * Invariants: pure; a heartbeat counts only for the run its record knows, and never lowers a recorded cost.
  */
+import { budgetLeft, isBudgetCrossed, isBudgetReached as reached, knownSpend } from "../reconcile/budget.js";
+import type { RunSpend } from "../reconcile/budget.js";
 import type { Ledger } from "./ledger.js";
 
 type Beats = ReadonlyMap<string, { status: { costUsd: number }; runId: number }>;
 
+function spend(ledger: Ledger, heartbeats: Beats, ceiling: number | undefined): RunSpend {
+  const live = (id: string): number | undefined => {
+    const beat = heartbeats.get(id);
+    return beat && beat.runId === ledger.milestones[id]?.runId ? beat.status.costUsd : undefined;
+  };
+  return { spentUsd: knownSpend(Object.entries(ledger.milestones), live), ceilingUsd: ceiling, stopped: ledger.run?.budgetStopped === true };
+}
+
 export function isBudgetReached(ledger: Ledger, heartbeats: Beats, ceiling: number | undefined): boolean {
-  if (ledger.run?.budgetStopped) return true;
-  if (ceiling === undefined) return false;
-  return knownSpend(ledger, heartbeats) >= ceiling;
+  return reached(spend(ledger, heartbeats, ceiling));
+}
+
+/** Live heartbeats put the run at its ceiling and the ledger does not record the stop yet: tell the worker now. */
+export function isBudgetCrossing(ledger: Ledger, heartbeats: Beats, ceiling: number | undefined): boolean {
+  return ledger.run !== undefined && isBudgetCrossed(spend(ledger, heartbeats, ceiling));
 }
 
 /**
@@ -21,16 +35,5 @@ export function isBudgetReached(ledger: Ledger, heartbeats: Beats, ceiling: numb
  * the heartbeat reply's `budget_left_usd`; undefined without a ceiling. Unknown spend counts nothing.
  */
 export function runBudgetLeft(ledger: Ledger, heartbeats: Beats, ceiling: number | undefined): number | undefined {
-  if (ceiling === undefined) return undefined;
-  if (ledger.run?.budgetStopped) return 0;
-  return Math.max(0, ceiling - knownSpend(ledger, heartbeats));
-}
-
-function knownSpend(ledger: Ledger, heartbeats: Beats): number {
-  let total = 0;
-  for (const [id, r] of Object.entries(ledger.milestones)) {
-    const beat = heartbeats.get(id);
-    total += beat && beat.runId === r.runId ? Math.max(beat.status.costUsd, r.costUsd) : r.costUsd;
-  }
-  return total;
+  return budgetLeft(spend(ledger, heartbeats, ceiling));
 }

@@ -8,19 +8,12 @@
 import { z } from "zod";
 import { WeaveError } from "../core/errors.js";
 import { MILESTONE_STATES } from "../core/lifecycle.js";
-import type { MilestoneState } from "../core/lifecycle.js";
-import type { VerifyStatus } from "../ports/reporter.js";
+import type { MilestoneCore } from "../core/milestone-record.js";
 
 /** Where the ledger lives: `refs/` + this. */
 export const LEDGER_REF = "weave/state";
-export interface LedgerMilestone {
-  state: MilestoneState;
-  attempts: number;
-  requeues: number;
-  tasks: number;
-  tasksDone: number;
-  /** Known spend (USD). */
-  costUsd: number;
+/** The App's ledger record: the shared fields (core/milestone-record.ts) and what only the App keeps. */
+export interface LedgerMilestone extends MilestoneCore {
   /** Some of its spend could not be read (shown as unknown; the budget counts `costUsd`). */
   costUnknown?: boolean;
   dispatchId?: string;
@@ -28,17 +21,8 @@ export interface LedgerMilestone {
   checkRunId?: number;
   /** Commit weave/<ID> was at when its job was dispatched. */
   sha?: string;
-  headSha?: string;
-  startedAt?: string;
-  finishedAt?: string;
   lastHeartbeat?: string;
   signal?: "pause" | "stop";
-  reason?: string;
-  verify?: VerifyStatus;
-  mergeRequested?: boolean;
-  forceMerge?: boolean;
-  mergeBlocked?: boolean;
-  conflictFiles?: string[];
   pr?: number;
   /** The branch head the PR's body describes (a new head gets the body rewritten). */
   prHead?: string;

@@ -2,7 +2,8 @@
  * Merge-back on GitHub: land a finished milestone branch on the target — through its pull request (github/pull-merge.ts)
  * or by a direct, non-forced push of a `git merge-tree` merge — or record why it cannot land yet.
  * Responsibilities: the real-git analysis (conflicting files, files outside the declared scope), conflict comments on
- * the PR and the tracking issue, the resolve job, and the bounded retry of a lost race.
+ * the PR and the tracking issue, a conflict's hand-over to a resolve job (decide()'s `resolve`), and the bounded
+ * retry of a lost race.
  * Not here: when to merge and in which order (reconcile/decide.ts); the ledger write (github/reconcile-repo.ts); the
  * merged tree and what follows a landing (github/landing-attempt.ts).
  * Invariants: never force-pushes; a lost race is recomputed on the new heads (bounded, with backoff); a conflict
@@ -11,7 +12,8 @@
 import { WeaveError } from "../core/errors.js";
 import { filesOutsideScope, mergeVerdict } from "../core/merge-verdict.js";
 import { findMilestone } from "../core/plan/plan.js";
-import { startMilestone } from "./dispatch.js";
+import { isBudgetReached, knownSpend } from "../reconcile/budget.js";
+import { RESOLVE_ATTEMPTS } from "../reconcile/decide.js";
 import { conflictComment, mergeCommitMessage, scopeText } from "./merge-texts.js";
 import type { CommitLine, ConflictSide } from "./merge-texts.js";
 import { block, landed, mergedTree, tell } from "./landing-attempt.js";
@@ -25,8 +27,6 @@ export type { MergeContext } from "./landing-attempt.js";
 
 /** Backoff between attempts when the target or the branch moved while landing. */
 export const RACE_BACKOFF_MS = [200, 1000, 3000];
-/** Resolve jobs (`merge.resolve: agent`) per conflict episode. */
-const RESOLVE_ATTEMPTS = 1;
 
 
 /** Fetches the target and the milestone branch and computes the merge and the scope check; undefined = blocked. */
@@ -112,16 +112,11 @@ async function conflict(ctx: MergeContext, a: Analysis, files: string[]): Promis
   r.forceMerge = false;
   await tell(ctx, a, conflictComment(ctx.plan, a.milestone, files, await side(a.target, a.base), await side(a.branch, a.head)));
   if (ctx.plan.merge.resolve !== "agent" || (r.resolveAttempts ?? 0) >= RESOLVE_ATTEMPTS) return;
-  const run = ctx.ledger.run!;
-  const spent = Object.values(ctx.ledger.milestones).reduce((n, x) => n + x.costUsd, 0);
-  if (run.budgetStopped || (ctx.plan.budget_ceiling !== undefined && spent >= ctx.plan.budget_ceiling)) {
+  if (isBudgetReached({ spentUsd: knownSpend(Object.entries(ctx.ledger.milestones)), ceilingUsd: ctx.plan.budget_ceiling, stopped: ctx.ledger.run!.budgetStopped })) {
     r.reason = `${r.reason ?? ""}; no resolve job: the budget is spent`;
     return;
   }
-  // The agent merges the target into the branch; when its job finishes, the milestone is merged again.
-  r.resolveAttempts = (r.resolveAttempts ?? 0) + 1;
+  // decide() gives the conflict to a resolve job (its `resolve` action, in a worker slot); a merge asked for before
+  // stays asked for, so the milestone lands once the job has merged the target in.
   r.mergeRequested = wasRequested;
-  const targetSha = a.base;
-  await startMilestone({ client: ctx.client, session: ctx.session, plan: ctx.plan, ledger: ctx.ledger, id, config: ctx.config, now: ctx.now, targetSha, mode: "resolve" });
-  if (r.state === "conflict") ctx.log(`${ctx.client.fullName}: the resolve job for ${id} was not dispatched: ${r.reason ?? "unknown"}`);
 }

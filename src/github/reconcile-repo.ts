@@ -1,6 +1,7 @@
 /**
- * Reconcile one repository: observe (ledger, target commits, heartbeats, finished runs) → decide (the same pure
- * decide() the local coordinator uses) → act (claim, check run, dispatch, cancel) → write the ledger by CAS.
+ * Reconcile one repository: observe (ledger, target commits, heartbeats, finished runs; reconcile/observe.ts) →
+ * decide (the same pure decide() the local coordinator uses) → apply (reconcile/apply.ts through the GitHub forge:
+ * claim, check run, dispatch, land, resolve) → write the ledger by CAS — each a step of its own.
  * Responsibilities: every webhook, heartbeat and tick of a repository ends here; duplicates and reorderings are
  * harmless because each pass recomputes from what is true now.
  * Not here: comment commands (github/comment-commands.ts), starting a milestone's job (github/dispatch.ts),
@@ -9,19 +10,23 @@
  * is deleted after the pass's starts and before its ledger write (a dispatch never waits on the deletion's push).
  */
 import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
+import type { MilestoneState } from "../core/lifecycle.js";
 import { firstParentChain, landedIds } from "../core/merged-evidence.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
+import type { Clock } from "../ports/clock.js";
+import { apply } from "../reconcile/apply.js";
+import { knownSpend } from "../reconcile/budget.js";
 import { decide } from "../reconcile/decide.js";
-import type { MilestoneView } from "../reconcile/decide.js";
+import type { Action, MilestoneView } from "../reconcile/decide.js";
 import type { AppConfig } from "./app-config.js";
 import { checkRunUpdate } from "./check-runs.js";
-import { startMilestone } from "./dispatch.js";
-import type { Ledger, LedgerMilestone } from "./ledger.js";
+import { createGitHubForge } from "./github-forge.js";
+import type { Ledger, LedgerMilestone, LedgerVersion } from "./ledger.js";
 import { loadLedger, saveLedger } from "./ledger-store.js";
 import { deleteLandedBranch } from "./landing-attempt.js";
-import { analyse, landed, landMilestone } from "./merge-back.js";
+import { analyse, landed } from "./merge-back.js";
 import type { MergeContext } from "./merge-back.js";
 import { isBudgetReached } from "./budget-reach.js";
 import { moveRecord } from "./mutate-record.js";
@@ -37,10 +42,13 @@ import { renderStatusComment } from "./status-comment.js";
 
 export interface ReconcileDeps {
   config: AppConfig;
+  /** What time it is for this reconcile's judgements; `clock.now` wins when a clock is given. */
   now: () => Date;
   log: (message: string) => void;
-  /** Waits between merge attempts that lost a race (tests shorten it). */
+  /** Waits between merge attempts that lost a race (tests shorten it); `clock.sleep` wins when a clock is given. */
   sleep?: (ms: number) => Promise<void>;
+  /** The loop's clock (ports/clock.ts): now and waits from one place. */
+  clock?: Clock;
 }
 
 const MAX_PASSES = 4;
@@ -63,152 +71,174 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
   const unpublished = new Set<string>();
   let shown: { plan: Plan; ledger: Ledger; now: Date } | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const mirror = await mirrorFor(session, client);
-    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await loadLedger(client, session.ledgerGuard, mirror));
-    session.ledgerVersion = base;
-    session.ledger = base.ledger;
-    if (!base.ledger.run) return;
-    const ledger: Ledger = structuredClone(base.ledger);
-    const run = ledger.run!;
-    const plan = await loadPlan(session, client);
-    const now = deps.now();
-    const changed = new Set<string>();
-    const ctx: MergeContext = { client, session, plan, ledger, config: deps.config, now, log: deps.log, sleep: deps.sleep, deferredDeletes: new Set() };
-    /** The target's head as fetched into the mirror in this pass (a landing seen by git): the starts claim from it. */
-    let targetHead: string | undefined;
-    for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
-
-    // Observe: what landed on the target, what workers said, which runs ended.
-    const seen = afterLanding ? { all: [], firstParent: [] } : await targetMessages(session, client, run.target, trigger, pass);
-    // Any weave trailer reachable from the target only names a candidate: it counts when the milestone's branch is
-    // on the target (git's evidence) — a branch's own commits can never mark another milestone merged.
-    const merged = mergedOnTarget(seen.all);
-    // Only weave's merge commit (`Weave-Merged`) on the target's first-parent chain proves the whole branch landed.
-    const wholly = mergedOnTarget(seen.firstParent, "Merged");
-    for (const id of wholly) merged.add(id);
-    for (const id of merged) {
-      const r = ledger.milestones[id];
-      const m = findMilestone(plan, id);
-      if (!r || !m || r.state === "merged" || ACTIVE_STATES.has(r.state)) continue;
-      // Landed by someone (a person, auto-merge, a queue): what follows a landing follows it here too.
-      if (["finished", "merging", "conflict"].includes(r.state) && (wholly.has(id) || (await branchLanded(mirror, run.target, `weave/${id}`, (sha) => (targetHead = sha))))) await landed(ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
-      // A milestone weave never saw finish counts as merged only by weave's own merge trailer on the target's
-      // first-parent chain (a ledger rebuilt after a loss), never by a checkpoint-style trailer.
-      else if (wholly.has(id)) moveRecord(id, r, "merged", undefined);
-      else continue;
-      r.reason = undefined;
-      changed.add(id);
-    }
-    if (trigger === "tick" || trigger === "checks") {
-      // A check or review may have changed what the rules allow; and waiting never depends on events alone.
-      for (const r of Object.values(ledger.milestones)) if (r.waitingFor === "checks") Object.assign(r, { waitingFor: undefined, mergeBlocked: false });
-    }
-    const closedPulls = new Map(session.closedPulls);
-    // A push to the target may leave PRs GitHub is merging behind (strict checks): they are looked at then too.
-    const poll = trigger === "tick" || trigger === "push";
-    if (closedPulls.size > 0 || poll) for (const id of await followPulls(ctx, closedPulls, poll)) changed.add(id);
-    // What jobs said and what GitHub says of their runs (github/run-watch.ts).
-    const budgetReached = isBudgetReached(ledger, session.heartbeats, plan.budget_ceiling);
-    const askAll = trigger === "tick" || !session.runsAsked;
-    for (const id of await watchJobs({ client, session, plan, ledger, config: deps.config, now, mirror, budgetReached, askAll })) changed.add(id);
-    session.runsAsked = true;
-    seedDispatches(session, ledger);
-
-    // Decide.
-    const rank = rankMilestones(plan);
-    const actions = decide({
-      plan,
-      milestones: new Map(Object.entries(ledger.milestones).filter(([id]) => findMilestone(plan, id)).map(([id, r]) => [id, r satisfies MilestoneView])),
-      rankOf: (id) => rank.get(id) ?? Number.MAX_SAFE_INTEGER,
-      costUsd: Object.values(ledger.milestones).reduce((n, r) => n + r.costUsd, 0),
-      budgetUsd: plan.budget_ceiling,
-      budgetStopped: run.budgetStopped,
-      workers: plan.max_workers,
-    });
-
-    // Act. Starts are independent of each other and run side by side.
-    const starts: string[] = [];
-    for (const action of actions) {
-      if (action.kind === "budget-stop") {
-        run.budgetStopped = true;
-        for (const id of action.ids) ledger.milestones[id]!.signal = plan.budget_action === "drain" ? "pause" : "stop";
-        deps.log(`${client.fullName}: budget reached; stopping ${action.ids.join(", ") || "nothing"}`);
-        continue;
-      }
-      const r = ledger.milestones[action.id]!;
-      changed.add(action.id);
-      if (action.kind === "requeue") {
-        r.requeues += 1;
-        moveRecord(action.id, r, "eligible", `requeued (${r.requeues}/${plan.retries}) after: ${r.reason ?? "going silent"}`);
-      } else if (action.kind === "fail") moveRecord(action.id, r, "failed", action.reason);
-      else if (action.kind === "skip") moveRecord(action.id, r, "skipped", action.reason);
-      else if (action.kind === "unskip") moveRecord(action.id, r, "pending", action.reason);
-      else if (action.kind === "merge") {
-        try {
-          await landMilestone(ctx, action.id);
-        } catch (e) {
-          // One milestone's merge trouble does not hold up the rest of the run; the next reconcile tries again.
-          r.reason = `merging failed: ${(e as Error).message}`;
-          deps.log(`${client.fullName}: ${action.id}: ${r.reason}`);
-        }
-      } else if (action.kind === "start") starts.push(action.id);
-    }
-    if (plan.merge.via === "pr") {
-      // Finished milestones get their PR now, so reviewers can look (and approve) before weave merges.
-      for (const id of await openFinishedPulls(ctx, (id) => analyse(ctx, id)).catch((e: unknown) => (deps.log(`${client.fullName}: opening PRs: ${(e as Error).message}`), []))) changed.add(id);
-    }
-    if (starts.length > 0) {
-      // Through the mirror: the claims push from it, so it must hold the target's head.
-      // A head fetched in this pass holds every landing this pass saw: a second fetch would only delay the dispatch.
-      const targetSha = targetHead ?? (await mirror.fetch([run.target]).then((h) => h.get(run.target), () => undefined));
-      if (!targetSha) deps.log(`${client.fullName}: target branch ${run.target} not found; nothing started`);
-      else {
-        // One start that fails (a refused check run, a network error) must not lose what this pass already did.
-        const results = await Promise.allSettled(starts.map((id) => startMilestone({ client, session, plan, ledger, id, config: deps.config, now, targetSha })));
-        results.forEach((result, i) => {
-          if (result.status === "fulfilled") return;
-          ledger.milestones[starts[i]!]!.reason = `starting failed: ${(result.reason as Error).message}`;
-          deps.log(`${client.fullName}: ${starts[i]}: starting failed: ${(result.reason as Error).message}`);
-        });
-      }
-    }
-
-    // Branches that landed go after this pass's starts (a dispatch never waits on their push), before the ledger
-    // write: a ledger that says merged never names a branch still there.
-    for (const branch of ctx.deferredDeletes!) await deleteLandedBranch(ctx, mirror, branch);
-
-    // Write the ledger; a lost race means someone else changed the world: look again.
-    // A distrusted head (its MAC failed) is written over with the last good state even when nothing else changed.
-    if (base.distrusted || JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
-      // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
-      // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
-      session.ledger = ledger;
-      const written = await saveLedger(client, session.ledgerGuard, base, ledger, summarise(changed, ledger), mirror);
-      if (!written) {
-        deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
-        session.ledger = base.ledger;
-        session.ledgerVersion = undefined;
-        afterLanding = false;
-        continue;
-      }
-      session.ledger = written.ledger;
-      session.ledgerVersion = written;
-    }
-    for (const n of closedPulls.keys()) session.closedPulls.delete(n);
-    for (const id of changed) unpublished.add(id);
-    shown = { plan, ledger, now };
-    // A landing unblocks dependents: decide again at once — their dispatches before any check run or comment edit.
-    if (actions.some((a) => a.kind === "merge" && ledger.milestones[a.id]?.state === "merged") && pass + 1 < MAX_PASSES) {
-      afterLanding = true;
+    const p = await openPass(session, client, deps, trigger, pass);
+    if (!p) return;
+    await observePass(p, trigger, pass, afterLanding);
+    const actions = decidePass(p);
+    await applyPass(p, actions);
+    if (!(await writePass(p))) {
+      afterLanding = false;
       continue;
     }
-    break;
+    for (const id of p.changed) unpublished.add(id);
+    shown = { plan: p.plan, ledger: p.ledger, now: p.now };
+    if (!wantsAnotherPass(p, actions) || pass + 1 >= MAX_PASSES) break;
+    afterLanding = true;
   }
   // Beside the queue: the next reconcile (a dependent's dispatch) need not wait while these wait for the throttle.
   if (shown) {
     const { plan, ledger, now } = shown;
     void publishLater(session, () => publish(session, client, plan, ledger, unpublished, now)).catch((e: unknown) => deps.log(`${client.fullName}: publishing: ${(e as Error).message}`));
   }
+}
+
+/** One pass's world: the ledger read (and the copy this pass changes), the plan, the mirror, what changed. */
+interface Pass {
+  session: RepoSession;
+  client: RepoClient;
+  deps: ReconcileDeps;
+  base: LedgerVersion;
+  ledger: Ledger;
+  plan: Plan;
+  now: Date;
+  mirror: RepoMirror;
+  ctx: MergeContext;
+  changed: Set<string>;
+  /** Pull requests closed since the last pass, looked at in this one. */
+  closedPulls: Map<number, boolean>;
+  /** The target's head as fetched into the mirror in this pass (a landing seen by git): the starts claim from it. */
+  targetHead?: string;
+}
+
+async function openPass(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger, pass: number): Promise<Pass | undefined> {
+  const mirror = await mirrorFor(session, client);
+  const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await loadLedger(client, session.ledgerGuard, mirror));
+  session.ledgerVersion = base;
+  session.ledger = base.ledger;
+  if (!base.ledger.run) return undefined;
+  const ledger: Ledger = structuredClone(base.ledger);
+  const plan = await loadPlan(session, client);
+  const now = deps.clock?.now() ?? deps.now();
+  const sleep = deps.clock ? (ms: number) => deps.clock!.sleep(ms) : deps.sleep;
+  const ctx: MergeContext = { client, session, plan, ledger, config: deps.config, now, log: deps.log, sleep, deferredDeletes: new Set() };
+  for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
+  return { session, client, deps, base, ledger, plan, now, mirror, ctx, changed: new Set(), closedPulls: new Map(session.closedPulls) };
+}
+
+/** Observe: what landed on the target, what PRs did, what workers said, which runs ended. */
+async function observePass(p: Pass, trigger: ReconcileTrigger, pass: number, afterLanding: boolean): Promise<void> {
+  const { session, client, ledger, plan } = p;
+  const run = ledger.run!;
+  const seen = afterLanding ? { all: [], firstParent: [] } : await targetMessages(session, client, run.target, trigger, pass);
+  await observeLandings(p, seen);
+  if (trigger === "tick" || trigger === "checks") {
+    // A check or review may have changed what the rules allow; and waiting never depends on events alone.
+    for (const r of Object.values(ledger.milestones)) if (r.waitingFor === "checks") Object.assign(r, { waitingFor: undefined, mergeBlocked: false });
+  }
+  // A push to the target may leave PRs GitHub is merging behind (strict checks): they are looked at then too.
+  const poll = trigger === "tick" || trigger === "push";
+  if (p.closedPulls.size > 0 || poll) for (const id of await followPulls(p.ctx, p.closedPulls, poll)) p.changed.add(id);
+  // What jobs said and what GitHub says of their runs (github/run-watch.ts, with reconcile/observe.ts).
+  const budgetReached = isBudgetReached(ledger, session.heartbeats, plan.budget_ceiling);
+  const askAll = trigger === "tick" || !session.runsAsked;
+  for (const id of await watchJobs({ client, session, plan, ledger, config: p.deps.config, now: p.now, mirror: p.mirror, budgetReached, askAll })) p.changed.add(id);
+  session.runsAsked = true;
+  seedDispatches(session, ledger);
+}
+
+/**
+ * Milestones landed on the target by anyone. Any weave trailer reachable from the target only names a candidate: it
+ * counts when the milestone's branch is on the target (git's evidence) — a branch's own commits can never mark
+ * another milestone merged; only weave's merge commit (`Weave-Merged`) on the first-parent chain proves it wholly.
+ */
+async function observeLandings(p: Pass, seen: { all: string[]; firstParent: string[] }): Promise<void> {
+  const { ledger, plan } = p;
+  const target = ledger.run!.target;
+  const merged = mergedOnTarget(seen.all);
+  const wholly = mergedOnTarget(seen.firstParent, "Merged");
+  for (const id of wholly) merged.add(id);
+  for (const id of merged) {
+    const r = ledger.milestones[id];
+    const m = findMilestone(plan, id);
+    if (!r || !m || r.state === "merged" || ACTIVE_STATES.has(r.state)) continue;
+    // Landed by someone (a person, auto-merge, a queue): what follows a landing follows it here too.
+    if (["finished", "merging", "conflict"].includes(r.state) && (wholly.has(id) || (await branchLanded(p.mirror, target, `weave/${id}`, (sha) => (p.targetHead = sha))))) await landed(p.ctx, { record: r, milestone: m, branch: `weave/${id}` }, undefined);
+    // A milestone weave never saw finish counts as merged only by weave's own merge trailer on the target's
+    // first-parent chain (a ledger rebuilt after a loss), never by a checkpoint-style trailer.
+    else if (wholly.has(id)) moveRecord(id, r, "merged", undefined);
+    else continue;
+    r.reason = undefined;
+    p.changed.add(id);
+  }
+}
+
+/** Decide: the same pure decide() the local coordinator uses. */
+function decidePass(p: Pass): Action[] {
+  const { plan, ledger } = p;
+  const rank = rankMilestones(plan);
+  return decide({
+    plan,
+    milestones: new Map(Object.entries(ledger.milestones).filter(([id]) => findMilestone(plan, id)).map(([id, r]) => [id, r satisfies MilestoneView])),
+    rankOf: (id) => rank.get(id) ?? Number.MAX_SAFE_INTEGER,
+    costUsd: knownSpend(Object.entries(ledger.milestones)),
+    budgetUsd: plan.budget_ceiling,
+    budgetStopped: ledger.run!.budgetStopped,
+    workers: plan.max_workers,
+    resolveJobs: true,
+  });
+}
+
+/** Apply: the actions through the GitHub forge (starts side by side, last), PRs for finished work, landed branches deleted. */
+async function applyPass(p: Pass, actions: readonly Action[]): Promise<void> {
+  const { client, ledger, plan, deps } = p;
+  const forge = createGitHubForge(p.ctx, p.mirror, () => p.targetHead);
+  const target = {
+    plan, records: ledger.milestones, run: ledger.run!, forge,
+    move: (id: string, to: MilestoneState, reason: string) => moveRecord(id, ledger.milestones[id]!, to, reason),
+    applied: (a: Action) => void ("id" in a && p.changed.add(a.id)),
+  };
+  await apply(actions.filter((a) => a.kind !== "start"), target);
+  if (plan.merge.via === "pr") {
+    // Finished milestones get their PR now, so reviewers can look (and approve) before weave merges.
+    for (const id of await openFinishedPulls(p.ctx, (id) => analyse(p.ctx, id)).catch((e: unknown) => (deps.log(`${client.fullName}: opening PRs: ${(e as Error).message}`), []))) p.changed.add(id);
+  }
+  await apply(actions.filter((a) => a.kind === "start"), target);
+  // Branches that landed go after this pass's starts (a dispatch never waits on their push), before the ledger
+  // write: a ledger that says merged never names a branch still there.
+  for (const branch of p.ctx.deferredDeletes!) await deleteLandedBranch(p.ctx, p.mirror, branch);
+}
+
+/**
+ * Writes the ledger by CAS; false when someone else changed it meanwhile (look again). A distrusted head (its MAC
+ * failed) is written over with the last good state even when nothing else changed.
+ */
+async function writePass(p: Pass): Promise<boolean> {
+  const { session, client, base, ledger, mirror } = p;
+  if (base.distrusted || JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
+    // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
+    // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
+    session.ledger = ledger;
+    const written = await saveLedger(client, session.ledgerGuard, base, ledger, summarise(p.changed, ledger), mirror);
+    if (!written) {
+      p.deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
+      session.ledger = base.ledger;
+      session.ledgerVersion = undefined;
+      return false;
+    }
+    session.ledger = written.ledger;
+    session.ledgerVersion = written;
+  }
+  for (const n of p.closedPulls.keys()) session.closedPulls.delete(n);
+  return true;
+}
+
+/**
+ * A landing unblocks dependents: decide again at once — their dispatches before any check run or comment edit. A
+ * merge that conflicted under `merge.resolve: agent` is given its resolve job at once too.
+ */
+function wantsAnotherPass(p: Pass, actions: readonly Action[]): boolean {
+  const after = (state: string): boolean => actions.some((a) => a.kind === "merge" && p.ledger.milestones[a.id]?.state === state);
+  return after("merged") || (p.plan.merge.resolve === "agent" && after("conflict"));
 }
 
 /**

@@ -5,7 +5,8 @@
  * first reconcile of this process, or a job that ended or went quiet, ask GitHub for the run and judge a completed
  * one by the branch's checkpoints (finished, not requeued, when every task has one); a `stopped` nobody asked for is
  * a dead main step (stale → requeue); cancel runs that went silent or ignore a stop.
- * Not here: what follows (requeue, fail: reconcile/decide.ts); the pure rules (github/job-outcome.ts,
+ * Not here: what follows (requeue, fail: reconcile/decide.ts); the pure rules (reconcile/observe.ts: what a report,
+ * an ended run or a silence means for the record — the same as the local coordinator's; github/job-outcome.ts,
  * github/run-correlation.ts); the heartbeat endpoint (github/heartbeat-endpoint.ts).
  * Invariants: a job's words never finish a milestone on their own here — a completed run and the branch do.
  */
@@ -13,7 +14,8 @@ import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import { progressFrom } from "../worker/checkpoint.js";
 import type { AppConfig } from "./app-config.js";
-import { isUnaskedStop, judgeRun } from "./job-outcome.js";
+import { observeWorker, takeTransition } from "../reconcile/observe.js";
+import { judgeRun } from "./job-outcome.js";
 import type { Ledger, LedgerMilestone } from "./ledger.js";
 import { finishNotShown } from "./finish-evidence.js";
 import { applyHeartbeat, moveRecord } from "./mutate-record.js";
@@ -57,49 +59,38 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
     if (!m) continue;
     if (ACTIVE.has(r.state) && r.runId === undefined) await learnRunId(w, id, r);
     const beat = session.heartbeats.get(id);
-    if (beat && r.runId === beat.runId && ACTIVE.has(r.state) && isUnaskedStop(beat.status.state, r.signal, w.budgetReached)) {
-      // The post step's word for a main step that died (killed, out of memory): requeue it like a silent job.
-      session.heartbeats.delete(id);
-      moveRecord(id, r, "stale", "its job's main step ended without finishing (it reported stopped, and no one asked it to stop)");
-      changed.add(id);
-      continue;
-    }
+    const ours = beat !== undefined && r.runId === beat.runId;
     // A `finished` claim is believed only when weave/<ID> shows it (github/finish-evidence.ts).
-    const unproven = beat?.status.state === "finished" && r.runId === beat.runId && ["claimed", "running", "stale"].includes(r.state)
+    const unproven = ours && beat.status.state === "finished" && ["claimed", "running", "stale"].includes(r.state)
       ? await finishNotShown(w.mirror, target, id, r.tasks, beat.status.headSha) : undefined;
-    if (beat && r.runId === beat.runId && applyHeartbeat(id, r, beat.status, new Date(beat.at), w.budgetReached, unproven)) changed.add(id);
-    if (beat && r.runId === beat.runId && beat.notesSeen?.length && r.notes?.length) dropTakenNotes(r, beat.notesSeen);
+    if (ours && applyHeartbeat(id, r, beat.status, new Date(beat.at), w.budgetReached, unproven)) {
+      changed.add(id);
+      // A stop nobody asked for (a dead main step) was requeued: the same report is not judged again.
+      if (r.state === "stale" && beat.status.state === "stopped") session.heartbeats.delete(id);
+    }
+    if (ours && beat.notesSeen?.length && r.notes?.length) dropTakenNotes(r, beat.notesSeen);
     if (!ACTIVE.has(r.state)) continue;
     const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
-    const silent = now.getTime() - lastSign > w.plan.heartbeat_timeout * 1000;
+    const silentForS = (now.getTime() - lastSign) / 1000;
     let ended = r.runId !== undefined ? session.completedRuns.get(r.runId) : undefined;
-    if (ended === undefined && r.runId !== undefined && (w.askAll || silent)) {
+    if (ended === undefined && r.runId !== undefined && (w.askAll || silentForS > w.plan.heartbeat_timeout)) {
       const run = await client.getRun(r.runId);
       if (run?.status === "completed") ended = run.conclusion ?? "unknown";
     }
-    if (ended !== undefined && !r.resolving) {
-      const verdict = judgeRun({ status: "completed", conclusion: ended }, await branchProgress(w.mirror, target, id), m.tasks.length);
-      if (verdict.kind === "finished") {
-        // Its final report was lost (the App was down, the post step could not reach it): the branch says it is done.
-        Object.assign(r, { tasksDone: verdict.tasksDone, costUsd: Math.max(r.costUsd, verdict.costUsd), finishedAt: now.toISOString() });
-        if (verdict.costUnknown) r.costUnknown = true; // an agent that reported no cost on some task: never $0.00
-        moveRecord(id, r, "finished", undefined);
-        r.reason = undefined;
-      } else moveRecord(id, r, "stale", `its job ended (${ended}) without a final report`);
-      changed.add(id);
-    } else if (r.resolving && (ended !== undefined || silent)) {
-      // A resolve job that died leaves the conflict as it was: the milestone's own work is done and is not rerun.
-      if (ended === undefined && r.runId) await client.cancelRun(r.runId);
-      moveRecord(id, r, "conflict", `the resolve job ${ended !== undefined ? `ended (${ended}) without a final report` : "went silent"}; resolve by hand, then \`/weave merge ${id}\``);
-      r.resolving = false;
-      changed.add(id);
-    } else if (silent) {
-      moveRecord(id, r, "stale", `no heartbeat for ${Math.round((now.getTime() - lastSign) / 1000)} s`);
-      if (r.runId) await client.cancelRun(r.runId);
-      changed.add(id);
-    } else if (r.signal === "stop" && r.runId && now.getTime() - lastSign > STOP_GRACE_MS) {
-      await client.cancelRun(r.runId);
-    }
+    // A run that ended is judged by its branch: every task's checkpoint there is a finish whose final report was
+    // lost (the App was down, the post step could not reach it); fewer is a job gone without one.
+    const verdict = ended !== undefined && !r.resolving ? judgeRun({ status: "completed", conclusion: ended }, await branchProgress(w.mirror, target, id), m.tasks.length) : undefined;
+    const report = verdict?.kind === "finished" ? { state: "finished" as const, tasksDone: verdict.tasksDone, costUsd: Math.max(r.costUsd, verdict.costUsd), costUnknown: verdict.costUnknown } : undefined;
+    const t = observeWorker({
+      id, record: r, report, liveness: ended !== undefined ? "gone" : "unknown", silentForS, timeoutS: w.plan.heartbeat_timeout,
+      endedHow: ended !== undefined ? `run ${ended}` : undefined, budgetStopped: w.budgetReached, signal: r.signal, command: "/weave",
+    });
+    if (t.take?.costUnknown) r.costUnknown = true; // an agent that reported no cost on some task: never $0.00
+    if (t.resolveEnded) r.resolving = false;
+    if (takeTransition(r, t, now, (to) => moveRecord(id, r, to))) changed.add(id);
+    // A job gone silent (or a resolve job that did) is cancelled if it still runs; a stop not obeyed in time is enforced.
+    if (t.kill && ended === undefined && r.runId) await client.cancelRun(r.runId);
+    else if (t.to === undefined && r.signal === "stop" && r.runId && now.getTime() - lastSign > STOP_GRACE_MS) await client.cancelRun(r.runId);
   }
   return changed;
 }

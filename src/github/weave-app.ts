@@ -11,7 +11,7 @@ import type { WorkerStatus } from "../ports/reporter.js";
 import type { AppConfig } from "./app-config.js";
 import { handleComment, updateLedger } from "./comment-commands.js";
 import { checkRunUpdate } from "./check-runs.js";
-import { isBudgetReached } from "./budget-reach.js";
+import { isBudgetCrossing } from "./budget-reach.js";
 import { diagnoseRepo } from "./github-doctor.js";
 import { createHeartbeatHandler } from "./heartbeat-endpoint.js";
 import { ledgerGuardFor } from "./ledger.js";
@@ -58,9 +58,7 @@ interface RepoPayload {
 
 /** True when live heartbeats put the run's cost at or over the plan's ceiling and the ledger does not know yet. */
 function crossesBudget(session: RepoSession): boolean {
-  const ledger = session.ledger;
-  if (!ledger?.run || ledger.run.budgetStopped) return false;
-  return isBudgetReached(ledger, session.heartbeats, session.plan?.plan.budget_ceiling);
+  return session.ledger !== undefined && isBudgetCrossing(session.ledger, session.heartbeats, session.plan?.plan.budget_ceiling);
 }
 
 /** A push payload lists at most this many commits; one that lists as many may have been cut short. */

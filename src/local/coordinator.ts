@@ -3,7 +3,8 @@
  * happen without a person (all merged, or the rest failed, skipped, stopped, in conflict or awaiting a merge).
  * Responsibilities: wake on worker exits, requests and a tick; budget; adopt live workers after a crash; own the run's
  * pool of warm worker processes.
- * Not here: the decisions (reconcile/decide.ts), effects (run-actions.ts), observation (run-context.ts), drawing
+ * Not here: the decisions (reconcile/decide.ts), acting on them (reconcile/apply.ts through local/local-forge.ts over
+ * run-actions.ts), observation (run-context.ts, with reconcile/observe.ts), drawing
  * (run-view.ts), the workers themselves (worker-pool.ts, pool-worker-main.ts).
  * Invariants: one coordinator per repository (lock); every tick re-reads the world, so duplicated wake-ups are harmless.
  */
@@ -11,14 +12,17 @@ import { watch } from "node:fs";
 import type { FSWatcher } from "node:fs";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
+import { apply, budgetSignal } from "../reconcile/apply.js";
+import { isOverCeiling } from "../reconcile/budget.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
+import type { Forge } from "../ports/forge.js";
 import { ensureDir } from "./atomic-json.js";
-import { applyRequest, freeSlot, mergeOne, signalWorkers, startWorker, workerEnded } from "./run-actions.js";
+import { createLocalForge } from "./local-forge.js";
+import { applyRequest, workerEnded } from "./run-actions.js";
 import type { RunContext } from "./run-context.js";
 import { observe } from "./run-context.js";
 import { takeRequests } from "./request-inbox.js";
-import type { WorkerPool } from "./worker-pool.js";
 import { createWorkerPool } from "./worker-pool.js";
 
 export interface RunView {
@@ -64,7 +68,7 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   await ensureDir(ctx.paths.logs);
   // Started again with a budget above what was spent (`--budget`, or a raised `budget_ceiling`): the hold lifts.
   const budget = options.budgetUsd ?? ctx.plan.budget_ceiling;
-  if (ctx.state.budgetStopped && (budget === undefined || totalCost(ctx) < budget)) {
+  if (ctx.state.budgetStopped && !isOverCeiling({ spentUsd: totalCost(ctx), ceilingUsd: budget })) {
     ctx.state.budgetStopped = false;
     options.view.event(ctx, `budget ${budget === undefined ? "removed" : `raised to $${budget.toFixed(2)}`}: milestones may start again`);
   }
@@ -75,6 +79,13 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   // Warm workers: each milestone runs in one of a few long-lived worker processes (no Node start-up per milestone).
   // Closing lets them go: a member busy with a milestone finishes it (and a later coordinator adopts it), idle ones exit.
   const pool = createWorkerPool({ weaveBin: options.weaveBin, cwd: ctx.paths.root, env: ctx.env, logPath: ctx.paths.workersLog, size: options.workers });
+  // A started worker's exit wakes the loop (its final word is read at once).
+  const started = (id: string, exited: Promise<void>): void => {
+    const child = { alive: true };
+    children.set(id, child);
+    void exited.then(() => ((child.alive = false), wake()));
+  };
+  const forge = createLocalForge(ctx, { pool, defer, started });
   try {
     return await loop();
   } finally {
@@ -110,13 +121,9 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
         budgetStopped: ctx.state.budgetStopped,
         workers: options.workers,
       });
-      // Effects in order, except that worker starts (independent worktrees) run side by side.
-      const starts = actions.filter((a) => a.kind === "start");
-      pool.warm(starts.length); // their start-up overlaps the merges and worktree creation below
-      for (const action of actions) if (action.kind !== "start") await act(ctx, action, options, children, wake, defer, pool);
-      const slots: number[] = [];
-      for (const a of starts) slots.push(freeSlot(ctx, a.id, slots));
-      await Promise.all(starts.map((a, i) => act(ctx, a, options, children, wake, defer, pool, slots[i])));
+      // Effects in order, except that worker starts (independent worktrees) run side by side (reconcile/apply.ts).
+      pool.warm(actions.filter((a) => a.kind === "start").length); // their start-up overlaps the merges and worktree creation
+      await applyActions(ctx, actions, forge, options);
       options.view.update(ctx);
 
       const active = Object.values(ctx.state.milestones).some((r) => ACTIVE_STATES.has(r.state) && r.state !== "paused");
@@ -155,56 +162,42 @@ function totalCost(ctx: RunContext): number {
   return Object.values(ctx.state.milestones).reduce((sum, r) => sum + r.costUsd, 0);
 }
 
-async function act(
-  ctx: RunContext, action: Action, options: CoordinatorOptions, children: Map<string, { alive: boolean }>, wake: () => void,
-  defer: (task: () => Promise<void>) => void, pool: WorkerPool, slot?: number,
-): Promise<void> {
-  const record = action.kind === "budget-stop" ? undefined : ctx.state.milestones[action.id];
+/** decide()'s actions through the shared apply (reconcile/apply.ts): each told to the view, the state saved after each. */
+async function applyActions(ctx: RunContext, actions: readonly Action[], forge: Forge, options: CoordinatorOptions): Promise<void> {
+  await apply(actions, {
+    plan: ctx.plan, records: ctx.state.milestones, run: ctx.state, forge,
+    move: (id, to, reason) => {
+      ctx.state.milestones[id]!.reason = reason;
+      ctx.move(id, to, reason);
+    },
+    applied: async (action) => {
+      options.view.event(ctx, actionLine(ctx, action, options));
+      await ctx.save();
+    },
+  });
+}
+
+/** The live view's line for an action just applied. */
+function actionLine(ctx: RunContext, action: Action, options: CoordinatorOptions): string {
+  if (action.kind === "budget-stop") {
+    const signal = budgetSignal(ctx.plan);
+    return `budget of $${(options.budgetUsd ?? ctx.plan.budget_ceiling)?.toFixed(2)} reached: nothing new starts${action.ids.length ? `; ${signal === "stop" ? "stopping" : "draining"} ${action.ids.join(", ")}` : ""}; to go on, \`weave start --budget USD\` with a higher budget (or raise \`budget_ceiling\` in the plan)`;
+  }
+  const record = ctx.state.milestones[action.id]!;
   switch (action.kind) {
     case "requeue":
-      record!.requeues += 1;
-      ctx.move(action.id, "eligible", `requeued (${record!.requeues}/${ctx.plan.retries})`);
-      options.view.event(ctx, `${action.id} requeued after ${record!.reason ?? "going silent"}; it resumes from its last checkpoint`);
-      break;
+      return `${action.id} ${record.reason ?? "requeued"}; it resumes from its last checkpoint`;
     case "fail":
-      record!.reason = action.reason;
-      ctx.move(action.id, "failed", action.reason);
-      options.view.event(ctx, `${action.id} failed: ${action.reason}`);
-      break;
+      return `${action.id} failed: ${action.reason}`;
     case "skip":
-      record!.reason = action.reason;
-      ctx.move(action.id, "skipped", action.reason);
-      options.view.event(ctx, `${action.id} ${action.reason.toLowerCase()}`);
-      break;
+      return `${action.id} ${action.reason.toLowerCase()}`;
     case "unskip":
-      record!.reason = undefined;
-      ctx.move(action.id, "pending", action.reason);
-      options.view.event(ctx, `${action.id} is no longer skipped: ${action.reason}`);
-      break;
-    case "budget-stop": {
-      ctx.state.budgetStopped = true;
-      const signal = ctx.plan.budget_action === "drain" ? "pause" : "stop";
-      await signalWorkers(ctx, action.ids, signal, "budget reached");
-      options.view.event(ctx, `budget of $${(options.budgetUsd ?? ctx.plan.budget_ceiling)?.toFixed(2)} reached: nothing new starts${action.ids.length ? `; ${signal === "stop" ? "stopping" : "draining"} ${action.ids.join(", ")}` : ""}; to go on, \`weave start --budget USD\` with a higher budget (or raise \`budget_ceiling\` in the plan)`);
-      break;
-    }
+      return `${action.id} is no longer skipped: ${action.reason}`;
     case "merge":
-      await mergeOne(ctx, action.id, defer);
-      options.view.event(ctx, record!.state === "merged" ? `${action.id} merged into ${ctx.target}${record!.scopeWarnings?.length ? ` (outside its declared files: ${record!.scopeWarnings.join(", ")})` : ""}` : `${action.id} ${record!.state}: ${record!.reason}${record!.conflictFiles?.length ? `\n    ${record!.conflictFiles.join("\n    ")}` : ""}`);
-      break;
-    case "start": {
-      const started = await startWorker(ctx, action.id, pool, slot);
-      if (started) {
-        const child = { alive: true };
-        children.set(action.id, child);
-        void started.exited.then(() => {
-          child.alive = false;
-          wake();
-        });
-        options.view.event(ctx, `${action.id} started on worker ${record!.slot}${record!.attempts > 1 ? ` (attempt ${record!.attempts}, resuming after task ${record!.tasksDone})` : ""}`);
-      } else options.view.event(ctx, `${action.id} could not start: ${record!.reason}`);
-      break;
-    }
+      return record.state === "merged" ? `${action.id} merged into ${ctx.target}${record.scopeWarnings?.length ? ` (outside its declared files: ${record.scopeWarnings.join(", ")})` : ""}` : `${action.id} ${record.state}: ${record.reason}${record.conflictFiles?.length ? `\n    ${record.conflictFiles.join("\n    ")}` : ""}`;
+    case "resolve":
+      return `${action.id} ${record.state}: ${record.reason}`;
+    case "start":
+      return record.state === "claimed" ? `${action.id} started on worker ${record.slot}${record.attempts > 1 ? ` (attempt ${record.attempts}, resuming after task ${record.tasksDone})` : ""}` : `${action.id} could not start: ${record.reason}`;
   }
-  await ctx.save();
 }

@@ -1,15 +1,20 @@
 /**
  * Run context: everything the local coordinator and the control commands share while holding the lock.
  * Responsibilities: open a run (lock, preflight, load or create state, reconcile the record set with the plan),
- * observe the world (merged trailers in git, worker status files, PIDs, heartbeat ages), and save.
- * Not here: acting (local/run-actions.ts), the loop (local/coordinator.ts).
+ * observe the world (merged trailers in git, worker status files, signal files, PIDs, heartbeat ages), and save.
+ * Not here: what a worker's report, death or silence means for its record (reconcile/observe.ts, shared with the
+ * App), acting (local/run-actions.ts), the loop (local/coordinator.ts).
  * Invariants: git is ground truth for "merged"; a record is only changed through moveMilestone.
  */
 import { randomBytes } from "node:crypto";
 import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
+import type { Clock } from "../ports/clock.js";
+import { systemClock } from "../ports/clock.js";
+import { FINAL_WORKER_STATES } from "../ports/reporter.js";
 import type { WorkerStatus } from "../ports/reporter.js";
+import { observeWorker, takeTransition } from "../reconcile/observe.js";
 import { readSignal, readWorkerStatus } from "./file-reporter.js";
 import type { HeldLock } from "./locks.js";
 import { acquireCoordinatorLock, isProcessAlive, releaseClaim } from "./locks.js";
@@ -32,6 +37,9 @@ export interface RunContext {
   state: RunState;
   lock: HeldLock;
   env: NodeJS.ProcessEnv;
+  /** The run's clock (ports/clock.ts): every judgement of time (heartbeat ages, stamps) asks it. */
+  clock: Clock;
+  /** `clock.now()`, kept for the call sites that read the time. */
   now: () => Date;
   /** Last status read per milestone (for the live view and status). */
   statuses: Map<string, WorkerStatus>;
@@ -40,8 +48,10 @@ export interface RunContext {
   log(kind: string, id?: string, detail?: string): void;
 }
 
-export async function openRun(options: { repo: string; plan: Plan; planPath: string; env: NodeJS.ProcessEnv; now?: () => Date; skipPreflight?: boolean }): Promise<RunContext> {
-  const now = options.now ?? (() => new Date());
+export async function openRun(options: { repo: string; plan: Plan; planPath: string; env: NodeJS.ProcessEnv; clock?: Clock; now?: () => Date; skipPreflight?: boolean }): Promise<RunContext> {
+  // A test's `now` keeps working: it becomes the clock's (waits stay real).
+  const clock: Clock = options.clock ?? (options.now ? { now: options.now, sleep: systemClock.sleep } : systemClock);
+  const now = (): Date => clock.now();
   const git = rememberRemotes(createRepoGit(options.repo));
   const paths = weavePaths(options.repo);
   const target = options.skipPreflight ? options.plan.target ?? (await git.currentBranch()) ?? "main" : await preflight(git, options.plan.target, options.env);
@@ -56,7 +66,7 @@ export async function openRun(options: { repo: string; plan: Plan; planPath: str
     for (const id of Object.keys(state.milestones)) if (!options.plan.milestones.some((m) => m.id === id)) delete state.milestones[id];
     state.target = target;
     const ctx: RunContext = {
-      plan: options.plan, planPath: options.planPath, git, paths, target, checkoutBranch: await git.currentBranch(), state, lock, env: options.env, now, statuses: new Map(),
+      plan: options.plan, planPath: options.planPath, git, paths, target, checkoutBranch: await git.currentBranch(), state, lock, env: options.env, clock, now, statuses: new Map(),
       save: () => saveState(state, now()),
       move: (id, to, detail) => moveMilestone(state, id, to, now(), detail),
       log: (kind, id, detail) => void state.events.push({ at: now().toISOString(), kind, id, detail }),
@@ -84,8 +94,6 @@ function rememberRemotes(git: RepoGit): RepoGit {
     },
   };
 }
-
-const FINAL_WORKER_STATES = new Set(["finished", "paused", "stopped", "failed"]);
 
 export interface Observation {
   /** Milestones whose worker ended (finished, paused, stopped, failed) since the last look. */
@@ -115,55 +123,29 @@ export async function observe(ctx: RunContext, isChildAlive: (id: string) => boo
     const alive = isChildAlive(id) ?? isProcessAlive(record.pid);
     const status = await readWorkerStatus(ctx.paths, id);
     const mine = status && status.runId === state.runId && status.pid === record.pid ? status : undefined;
-    if (mine) {
-      ctx.statuses.set(id, mine);
-      record.tasksDone = mine.tasksDone;
-      record.costUsd = mine.costUsd;
-      record.headSha = mine.headSha ?? record.headSha;
-      record.verify = mine.verify ?? record.verify;
-    }
-    if (mine && FINAL_WORKER_STATES.has(mine.state) && !alive) {
-      ended.push(id);
-      if (record.state === "claimed") ctx.move(id, "running");
-      if (mine.state === "finished" && !state.budgetStopped && (await pauseAsked(ctx, id))) {
-        // The pause came during the last task: the work is kept (every task is checkpointed on weave/<ID>), and the
-        // milestone is held here, not merged, as the user asked; `weave resume` lets it verify and merge.
-        record.finishedAt = ctx.now().toISOString();
-        ctx.move(id, "paused", `pause came during its last task: all ${mine.tasks} tasks are done and kept; \`weave resume ${id}\` lets it merge`);
-      } else if (mine.state === "finished") {
-        record.finishedAt = ctx.now().toISOString();
-        ctx.move(id, "finished", `${mine.tasksDone}/${mine.tasks} tasks, $${mine.costUsd.toFixed(2)}`);
-      } else if (mine.state === "paused") ctx.move(id, state.budgetStopped ? "stopped" : "paused", state.budgetStopped ? "budget reached" : undefined);
-      else if (mine.state === "stopped") ctx.move(id, "stopped", record.reason ?? "stopped");
-      else {
-        record.reason = mine.error;
-        record.lastOutput = mine.lastOutput;
-        ctx.move(id, "failed", mine.error);
-      }
-      continue;
-    }
-    if (mine && mine.state !== "starting" && record.state === "claimed") ctx.move(id, "running");
-    if (!alive) {
-      record.reason = "worker process ended without a final report";
+    if (mine) ctx.statuses.set(id, mine);
+    const final = mine !== undefined && FINAL_WORKER_STATES.has(mine.state) && !alive;
+    // What a person (or the budget) asked matters once the worker is done or gone (a pause during its last task, a stop).
+    const signal = final || !alive ? (await readSignal(ctx.paths, id))?.signal : undefined;
+    const lastSign = Date.parse(mine?.updatedAt ?? record.startedAt ?? "");
+    const t = observeWorker({
+      id, record, report: mine, liveness: alive ? "alive" : "gone", silentForS: Number.isFinite(lastSign) ? (ctx.now().getTime() - lastSign) / 1000 : undefined,
+      timeoutS: ctx.plan.heartbeat_timeout, budgetStopped: state.budgetStopped, signal, command: "weave",
+    });
+    if (t.take?.lastOutput) record.lastOutput = t.take.lastOutput;
+    const detail = t.to === "finished" && mine ? `${mine.tasksDone}/${mine.tasks} tasks, $${mine.costUsd.toFixed(2)}` : t.reason ?? undefined;
+    takeTransition(record, t, ctx.now(), (to) => {
+      if (record.state === "claimed" && to !== "running" && to !== "stale" && mine) ctx.move(id, "running");
+      ctx.move(id, to, detail);
+    });
+    if (t.kill) {
+      // Stale: the worker (and the task it left behind) goes, and the claim is given back for the requeue.
       killGroup(mine?.taskPid);
+      if (alive) killGroup(record.pid);
       await releaseClaim(ctx.paths.claim(id));
-      ctx.move(id, "stale", record.reason);
-      continue;
-    }
-    const beat = Date.parse(mine?.updatedAt ?? record.startedAt ?? "");
-    if (Number.isFinite(beat) && ctx.now().getTime() - beat > ctx.plan.heartbeat_timeout * 1000) {
-      record.reason = `no heartbeat for ${Math.round((ctx.now().getTime() - beat) / 1000)} s`;
-      killGroup(mine?.taskPid);
-      killGroup(record.pid);
-      await releaseClaim(ctx.paths.claim(id));
-      ctx.move(id, "stale", record.reason);
-    }
+    } else if (!alive && t.to !== undefined) ended.push(id);
   }
   return { ended };
-}
-
-async function pauseAsked(ctx: RunContext, id: string): Promise<boolean> {
-  return (await readSignal(ctx.paths, id))?.signal === "pause";
 }
 
 export function killGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL"): void {

@@ -1,27 +1,27 @@
 /**
  * Decide: from a snapshot of a run, the actions that move it toward "every milestone merged".
  * Responsibilities: requeue or fail stale workers, enforce the budget, skip dependents of failures (and lift the skip
- * once the failure is gone), order merges
+ * once the failure is gone), resolve jobs for conflicts (`merge.resolve: agent`, in worker slots), order merges
  * (sequential or by completion, gated by `merge.auto`), and pick what to start (rank, free slots, serialize locks).
- * Not here: observing the world or acting (local/coordinator.ts; the App's reconcile), eligibility rules (core/eligibility.ts).
- * Invariants: pure; the same snapshot always gives the same actions; never starts more than the free slots.
+ * Not here: observing the world (reconcile/observe.ts and each home's reading), acting (reconcile/apply.ts), the budget
+ * rule (reconcile/budget.ts), eligibility rules (core/eligibility.ts).
+ * Invariants: pure; the same snapshot always gives the same actions; never starts (or resolves) more than the free slots.
  */
 import { dependencyOrder, findEligibility } from "../core/eligibility.js";
+import { silentTooOftenReason } from "../core/failure-reasons.js";
 import type { MilestoneState } from "../core/lifecycle.js";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
+import type { MilestoneCore } from "../core/milestone-record.js";
 import type { Plan } from "../core/plan/plan.js";
 import { pickToStart } from "../core/schedule/pick.js";
 import { skipsToLift } from "../core/skip-lift.js";
+import { isBudgetCrossed, isBudgetReached } from "./budget.js";
 
-export interface MilestoneView {
-  state: MilestoneState;
-  requeues: number;
-  finishedAt?: string;
-  mergeRequested?: boolean;
-  forceMerge?: boolean;
-  /** The last merge attempt hit an error a person must fix: do not retry on our own. */
-  mergeBlocked?: boolean;
-}
+/** What decide() reads of a milestone's record: the shared fields (core/milestone-record.ts), so both homes' records fit. */
+export type MilestoneView = Pick<MilestoneCore, "state" | "requeues" | "finishedAt" | "mergeRequested" | "forceMerge" | "mergeBlocked"> & {
+  /** Resolve jobs already run for the current conflict (the App's record). */
+  resolveAttempts?: number;
+};
 
 export interface Snapshot {
   plan: Plan;
@@ -32,7 +32,12 @@ export interface Snapshot {
   budgetUsd?: number;
   budgetStopped: boolean;
   workers: number;
+  /** The home runs resolve jobs for conflicts under `merge.resolve: agent` (the App does; the local CLI does not yet). */
+  resolveJobs?: boolean;
 }
+
+/** Resolve jobs (`merge.resolve: agent`) per conflict episode. */
+export const RESOLVE_ATTEMPTS = 1;
 
 export type Action =
   | { kind: "requeue"; id: string }
@@ -42,6 +47,8 @@ export type Action =
   /** A skipped milestone whose failed dependency no longer is: it becomes `pending` again. */
   | { kind: "unskip"; id: string; reason: string }
   | { kind: "merge"; id: string }
+  /** A resolve job for a conflict (`merge.resolve: agent`): it takes a worker slot like a start. */
+  | { kind: "resolve"; id: string }
   | { kind: "start"; id: string };
 
 export function decide(snapshot: Snapshot): Action[] {
@@ -56,13 +63,13 @@ export function decide(snapshot: Snapshot): Action[] {
       actions.push({ kind: "requeue", id });
       states.set(id, "eligible");
     } else {
-      actions.push({ kind: "fail", id, reason: `the worker went silent ${view.requeues + 1} time${view.requeues ? "s" : ""} (heartbeat older than ${plan.heartbeat_timeout} s or process gone)` });
+      actions.push({ kind: "fail", id, reason: silentTooOftenReason(view.requeues + 1, plan.heartbeat_timeout) });
       states.set(id, "failed");
     }
   }
 
-  const overBudget = snapshot.budgetUsd !== undefined && snapshot.costUsd >= snapshot.budgetUsd;
-  if (overBudget && !snapshot.budgetStopped) {
+  const spend = { spentUsd: snapshot.costUsd, ceilingUsd: snapshot.budgetUsd, stopped: snapshot.budgetStopped };
+  if (isBudgetCrossed(spend)) {
     const active = [...states].filter(([, s]) => ACTIVE_STATES.has(s) && s !== "paused" && s !== "stale").map(([id]) => id);
     actions.push({ kind: "budget-stop", ids: active });
   }
@@ -80,12 +87,27 @@ export function decide(snapshot: Snapshot): Action[] {
     }
   }
 
-  actions.push(...decideMerges(snapshot, states));
+  const reached = isBudgetReached(spend);
+  const resolvable = (id: string): boolean => !reached && snapshot.resolveJobs === true && plan.merge.resolve === "agent" && states.get(id) === "conflict" && (snapshot.milestones.get(id)?.resolveAttempts ?? 0) < RESOLVE_ATTEMPTS;
+  // A conflict a resolve job will take on waits for it (a merge now would only conflict again).
+  actions.push(...decideMerges(snapshot, states).filter((a) => !("id" in a) || !resolvable(a.id)));
 
-  if (overBudget || snapshot.budgetStopped) return actions;
+  if (reached) return actions;
   const busy = [...states.values()].filter((s) => ACTIVE_STATES.has(s) && s !== "paused").length;
-  const freeSlots = Math.max(0, snapshot.workers - busy);
+  let freeSlots = Math.max(0, snapshot.workers - busy);
+  // Resolve jobs first (their milestone's own work is done; they only finish it), each in a worker slot.
+  for (const m of plan.milestones) {
+    if (freeSlots === 0 || !resolvable(m.id)) continue;
+    actions.push({ kind: "resolve", id: m.id });
+    freeSlots--;
+  }
   if (freeSlots === 0 || report.eligible.length === 0) return actions;
+  for (const id of pickStarts(snapshot, report, freeSlots)) actions.push({ kind: "start", id });
+  return actions;
+}
+
+/** Eligible milestones by rank, at most `freeSlots`, never two that `overlap: serialize` keeps apart. */
+function pickStarts(snapshot: Snapshot, report: ReturnType<typeof findEligibility>, freeSlots: number): string[] {
   const ranked = pickToStart({ eligible: report.eligible.map((m) => m.id), rankOf: snapshot.rankOf, freeSlots: report.eligible.length }).start;
   const serialized = new Map<string, Set<string>>();
   for (const o of report.overlaps) {
@@ -99,8 +121,7 @@ export function decide(snapshot: Snapshot): Action[] {
     if (chosen.some((c) => serialized.get(id)?.has(c))) continue;
     chosen.push(id);
   }
-  for (const id of chosen) actions.push({ kind: "start", id });
-  return actions;
+  return chosen;
 }
 
 function decideMerges(snapshot: Snapshot, states: ReadonlyMap<string, MilestoneState>): Action[] {

@@ -55,7 +55,7 @@ describe("a worker SIGKILLed mid-task", () => {
     const result = await run.done;
     expect(result.stderr).toBe("");
     expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).toMatch(/long requeued after worker process ended without a final report/);
+    expect(result.stdout).toMatch(/long requeued \(\d\/\d\) after: its worker ended without a final report/);
     expect(result.stdout).toMatch(/long started on worker \d \(attempt 2, resuming after task 1\)/);
 
     const state = await repo.state();

@@ -139,6 +139,24 @@ describe("decide: merges", () => {
   });
 });
 
+describe("decide: resolve jobs (merge.resolve: agent)", () => {
+  const p = plan(DIAMOND, "merge: { auto: auto, resolve: agent }\n");
+  const rows: Array<[string, Record<string, ViewInput>, Partial<Snapshot>, string[]]> = [
+    ["a conflict gets a resolve job, in a worker slot before new starts", { A: "merged", B: "conflict" }, { resolveJobs: true, workers: 2 }, ["resolve:B", "start:C"]],
+    ["a resolve job waits for a free slot", { A: "merged", B: "conflict", C: "running", E: "running" }, { resolveJobs: true, workers: 2 }, []],
+    ["one resolve job per conflict: after it, the conflict waits for a person", { A: "merged", B: { state: "conflict", resolveAttempts: 1 } }, { resolveJobs: true, workers: 1 }, ["start:C"]],
+    ["a merge asked of a conflict waits for its resolve job", { A: "merged", B: { state: "conflict", mergeRequested: true } }, { resolveJobs: true, workers: 1 }, ["resolve:B"]],
+    ["no resolve job over the budget (a merge asked for is tried again)", { A: "merged", B: { state: "conflict", mergeRequested: true } }, { resolveJobs: true, costUsd: 5, budgetUsd: 5 }, ["budget-stop:", "merge:B"]],
+    ["no resolve job once the budget stopped the run", { A: "merged", B: "conflict" }, { resolveJobs: true, budgetStopped: true }, []],
+    ["a home that runs no resolve jobs (local) leaves the conflict", { A: "merged", B: "conflict" }, { workers: 1 }, ["start:C"]],
+  ];
+  for (const [what, views, extra, want] of rows) it(what, () => expect(kinds(decide(snapshot(p, views, extra)))).toEqual(want));
+
+  it("merge.resolve: manual never asks for one", () => {
+    expect(kinds(decide(snapshot(plan(DIAMOND, "merge: { auto: auto }\n"), { A: "merged", B: "conflict" }, { resolveJobs: true, workers: 1 })))).toEqual(["start:C"]);
+  });
+});
+
 describe("decide: purity", () => {
   it("gives the same actions for the same snapshot", () => {
     const p = plan(DIAMOND, "merge: { auto: auto }\n");

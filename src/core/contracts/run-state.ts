@@ -7,40 +7,20 @@
  */
 import { z } from "zod";
 import { MILESTONE_STATES } from "../lifecycle.js";
-import type { MilestoneState } from "../lifecycle.js";
-import type { VerifyStatus } from "../../ports/reporter.js";
+import type { MilestoneCore } from "../milestone-record.js";
 import { versioned } from "./versioned.js";
 import type { SameShape } from "./versioned.js";
 
 export const RUN_STATE_VERSION = 1;
 
-export interface MilestoneRecord {
-  state: MilestoneState;
-  /** Worker starts so far (the first start included). */
-  attempts: number;
-  /** Stale requeues so far. */
-  requeues: number;
+/** The local home's record: the shared fields (core/milestone-record.ts) and what only a local run keeps. */
+export interface MilestoneRecord extends MilestoneCore {
   slot?: number;
   pid?: number;
-  startedAt?: string;
-  finishedAt?: string;
   mergedAt?: string;
-  costUsd: number;
-  tasksDone: number;
-  tasks: number;
-  headSha?: string;
   mergeCommit?: string;
-  reason?: string;
   lastOutput?: string[];
-  conflictFiles?: string[];
   scopeWarnings?: string[];
-  verify?: VerifyStatus;
-  /** Set by `weave merge --force`: land even though verify failed. */
-  forceMerge?: boolean;
-  /** Set by `weave merge`: merge even under `merge.auto: confirm|manual`. */
-  mergeRequested?: boolean;
-  /** The last merge failed for a reason a person must fix (dirty checkout, strict scope): no automatic retry. */
-  mergeBlocked?: boolean;
 }
 
 export interface RunEvent {
