@@ -25,19 +25,22 @@ worker:
 milestones:
   - { id: M1, title: Told, tasks: [one, two, three] }
 `;
-// Task 1 waits for the test's gate file, so the note is in the ledger before task 2 starts.
+// Task 1 waits for the test's gate file, so the note is in the ledger before task 2 starts; task 2 waits for a second
+// gate, opened once the job's check run acknowledges the note (a heartbeat's write, not a race with the job's end).
 const AGENT = `import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-const { gate } = JSON.parse(readFileSync("agent.json", "utf8"));
+const { gate, gate2 } = JSON.parse(readFileSync("agent.json", "utf8"));
 const n = Number(process.env.WEAVE_TASK_INDEX);
 writeFileSync("notes-" + n + ".txt", (process.env.WEAVE_NOTES ?? "(none)") + "\\n");
-for (let waited = 0; n === 1 && !existsSync(gate) && waited < 120000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+const wait = n === 1 ? gate : n === 2 ? gate2 : undefined;
+for (let waited = 0; wait && !existsSync(wait) && waited < 120000; waited += 50) await new Promise((r) => setTimeout(r, 50));
 appendFileSync(process.env.WEAVE_COST_FILE, JSON.stringify({ usd: 0.01 }) + "\\n");
 `;
 
 describe("/weave tell in the Actions home", () => {
   it("reaches the running job through the ledger: its next task gets the note once, and the taken note leaves the ledger", async () => {
-    const gate = join(await mkdtemp(join(tmpdir(), "weave-notes-")), "gate");
-    world = await createCoordinatorWorld({ plan: PLAN, agent: { gate }, files: { "agent.mjs": AGENT } });
+    const gates = await mkdtemp(join(tmpdir(), "weave-notes-"));
+    const [gate, gate2] = [join(gates, "gate"), join(gates, "gate2")];
+    world = await createCoordinatorWorld({ plan: PLAN, agent: { gate, gate2 }, files: { "agent.mjs": AGENT } });
     const w = world;
     const comment = async (body: string): Promise<void> => void (await w.alice.issues.createComment({ ...o, issue_number: w.issue, body }));
     await comment("/weave start");
@@ -53,6 +56,10 @@ describe("/weave tell in the Actions home", () => {
     // Let the worker read the ledger (every heartbeat, 1 s) before task 1 ends.
     await new Promise((r) => setTimeout(r, 3000));
     await writeFile(gate, "");
+    // Acknowledged on the job's check run while it runs (task 2 holds until then).
+    const claimed = async (): Promise<readonly string[] | undefined> => readWorkerCheckClaim((await w.alice.checks.get({ ...o, check_run_id: running.checkRunId! })).data.output.text)?.notes_seen;
+    expect(await waitFor(async () => ((await claimed())?.length ? claimed() : undefined), "the note acknowledged on the check run", 60_000)).toEqual([noted.id]);
+    await writeFile(gate2, "");
     const done = await waitFor(async () => ((await w.ledger()).milestones.M1?.state === "merged" ? w.ledger() : undefined), "M1 merged", 120_000).catch(async (e: unknown) => {
       console.log(await w.explain());
       throw e;
@@ -63,9 +70,7 @@ describe("/weave tell in the Actions home", () => {
     expect(told).toEqual(["(none)\n", "use the v2 client\n", "(none)\n"]);
     const { data: commits } = await w.alice.repos.listCommits({ ...o, sha: "main", per_page: 100 });
     expect(commits.map((c) => c.commit.message).join("\n")).toContain("Notes given to the agent:\n> use the v2 client");
-    // Acknowledged: on the job's check run while it ran, and in its closing report; the coordinator dropped it.
-    const check = (await w.alice.checks.get({ ...o, check_run_id: running.checkRunId! })).data;
-    expect(readWorkerCheckClaim(check.output.text)?.notes_seen).toEqual([noted.id]);
+    // Acknowledged in its closing report too: the coordinator dropped it.
     expect(done.milestones.M1?.notes).toBeUndefined();
     expect(w.gh.takeViolations()).toEqual([]);
   }, 240_000);
