@@ -38,7 +38,7 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
     if (!run) continue;
     const stopAsked = r.signal === "stop";
     if (run.status === "completed" && !stopAsked) {
-      session.completedRuns.set(r.runId, run.conclusion ?? "unknown");
+      session.inbox.completedRuns.set(r.runId, run.conclusion ?? "unknown");
       continue;
     }
     // No reply reaches a job here: a stop (a person's, or the budget's) is a cancel at once; the worker
@@ -58,7 +58,7 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
     });
   }
   // Every active run was looked at: the loop need not ask GitHub about them again in this pass.
-  session.runsAsked = true;
+  session.dispatchBook.runsAsked = true;
   return asked;
 }
 

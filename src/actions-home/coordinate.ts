@@ -94,7 +94,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   // With an App's id and key from secrets, pushes and PRs go out as the App so CI runs on them (actions-home/app-token.ts).
   const credentials = readAppCredentials(env);
   const landing = credentials ? tokenClient(await mintLandingToken(credentials, where, baseUrl, core.setSecret, core.info), where, baseUrl, core.info) : undefined;
-  const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
+  const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledgers.latest?.run?.trackingIssue, log: core.info });
   const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
   const session = createSession(client.fullName, 0, config.cacheDir, ledgerGuardFor(config));
   session.client = client;
@@ -105,8 +105,8 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
    */
   const reconcile = async (trigger: ReconcileTrigger, report?: { text: string; sender: string }): Promise<void> => {
     const mirror = await mirrorFor(session, client);
-    const version = await readLedger(client, session.ledgerGuard, mirror);
-    session.ledgerVersion = version;
+    const version = await readLedger(client, session.ledgers.guard, mirror);
+    session.ledgers.version = version;
     if (report) {
       const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
       core.info(refused ? `weave: worker report set aside: ${refused}` : "weave: worker report taken as its run's last heartbeat");
@@ -122,14 +122,14 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
       now,
       reconcile: () => reconcile("event"),
       refreshComment: async () => {
-        const ledger = (await readLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
+        const ledger = (await readLedger(client, session.ledgers.guard, await mirrorFor(session, client))).ledger;
         if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
         else await client.createComment(request.comment.issueNumber, "No weave run yet: say `/weave start` to begin one.");
       },
       doctor: (fix) => diagnoseRepo(session, client, fix),
     });
   } else if (request.kind === "button") {
-    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plan?.plan));
+    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plans.current?.plan));
     await reconcile("event");
   } else if (request.kind === "review") {
     const plan = await loadPlan(session, client);
@@ -148,10 +148,8 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
  * waiting is made now (the next coordinator run would otherwise show it, up to a tick late).
  */
 async function flushStatusComment(session: RepoSession, client: RepoClient, now: () => Date): Promise<void> {
-  if (!session.commentTimer) return;
-  clearTimeout(session.commentTimer);
-  session.commentTimer = undefined;
-  if (session.ledger?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledger, now(), true);
+  if (!session.published.cancelCommentEdit()) return;
+  if (session.ledgers.latest?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledgers.latest, now(), true);
 }
 
 /** The App's configuration as far as the loop reads it, for a coordinator with no server: no endpoint, no App key. */

@@ -111,8 +111,8 @@ async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, 
   });
   if (command.verb === "stop") {
     for (const id of ids) {
-      const runId = session.ledger?.milestones[id]?.runId;
-      if (runId && session.ledger?.milestones[id]?.signal === "stop") await client.cancelRun(runId);
+      const runId = session.ledgers.latest?.milestones[id]?.runId;
+      if (runId && session.ledgers.latest?.milestones[id]?.signal === "stop") await client.cancelRun(runId);
     }
   }
   await client.createComment(event.issueNumber, lines.length ? lines.join("\n") : `Nothing to ${command.verb}.`);
@@ -142,7 +142,7 @@ async function tell(session: RepoSession, client: RepoClient, event: CommentEven
 }
 
 async function start(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, deps: CommandDeps): Promise<void> {
-  const current = await readLedger(client, session.ledgerGuard, await mirrorFor(session, client));
+  const current = await readLedger(client, session.ledgers.guard, await mirrorFor(session, client));
   const run = current.ledger.run;
   if (run && Object.values(current.ledger.milestones).some((r) => !SETTLED_STATES.has(r.state) && r.state !== "pending" && r.state !== "eligible")) {
     await client.createComment(event.issueNumber, `A weave run is already in progress (tracking #${run.trackingIssue}). \`/weave status\` shows it.`);
@@ -160,7 +160,7 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
       ledger.milestones[m.id] = before?.state === "merged" ? before : { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
     }
   });
-  session.lastComment = undefined;
+  session.published.comment = undefined;
   await deps.reconcile();
 }
 
@@ -168,20 +168,20 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
 export async function updateLedger(client: RepoClient, session: RepoSession, mutate: (ledger: Ledger) => void): Promise<Ledger> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const mirror = await mirrorFor(session, client);
-    const base = await readLedger(client, session.ledgerGuard, mirror);
+    const base = await readLedger(client, session.ledgers.guard, mirror);
     const ledger = structuredClone(base.ledger);
     mutate(ledger);
     // A distrusted head is written over even when nothing changed (github/ledger.ts).
     if (!base.distrusted && JSON.stringify(ledger) === JSON.stringify(base.ledger)) {
-      session.ledger = ledger;
+      session.ledgers.latest = ledger;
       return ledger;
     }
     // Heartbeat replies read the session's ledger: let workers hear a pause or stop before the write lands.
-    session.ledger = ledger;
-    const written = await writeLedger(client, session.ledgerGuard, base, ledger, "command", mirror);
+    session.ledgers.latest = ledger;
+    const written = await writeLedger(client, session.ledgers.guard, base, ledger, "command", mirror);
     if (written) {
-      session.ledger = written.ledger;
-      session.ledgerVersion = written;
+      session.ledgers.latest = written.ledger;
+      session.ledgers.version = written;
       return written.ledger;
     }
   }

@@ -64,9 +64,9 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
   let shown: { plan: Plan; ledger: Ledger; now: Date } | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const mirror = await mirrorFor(session, client);
-    const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await readLedger(client, session.ledgerGuard, mirror));
-    session.ledgerVersion = base;
-    session.ledger = base.ledger;
+    const base = (pass === 0 && trigger !== "tick" ? session.ledgers.version : undefined) ?? (await readLedger(client, session.ledgers.guard, mirror));
+    session.ledgers.version = base;
+    session.ledgers.latest = base.ledger;
     if (!base.ledger.run) return;
     const ledger: Ledger = structuredClone(base.ledger);
     const run = ledger.run!;
@@ -103,15 +103,15 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
       // A check or review may have changed what the rules allow; and waiting never depends on events alone.
       for (const r of Object.values(ledger.milestones)) if (r.waitingFor === "checks") Object.assign(r, { waitingFor: undefined, mergeBlocked: false });
     }
-    const closedPulls = new Map(session.closedPulls);
+    const closedPulls = new Map(session.inbox.closedPulls);
     // A push to the target may leave PRs GitHub is merging behind (strict checks): they are looked at then too.
     const poll = trigger === "tick" || trigger === "push";
     if (closedPulls.size > 0 || poll) for (const id of await followPulls(ctx, closedPulls, poll)) changed.add(id);
     // What jobs said and what GitHub says of their runs (github/run-watch.ts).
     const budgetReached = isBudgetReached(ledger, session.heartbeats, plan.budget_ceiling);
-    const askAll = trigger === "tick" || !session.runsAsked;
+    const askAll = trigger === "tick" || !session.dispatchBook.runsAsked;
     for (const id of await watchJobs({ client, session, plan, ledger, config: deps.config, now, mirror, budgetReached, askAll })) changed.add(id);
-    session.runsAsked = true;
+    session.dispatchBook.runsAsked = true;
     seedDispatches(session, ledger);
 
     // Decide.
@@ -182,19 +182,19 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
     if (base.distrusted || JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
       // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
       // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
-      session.ledger = ledger;
-      const written = await writeLedger(client, session.ledgerGuard, base, ledger, summarise(changed, ledger), mirror);
+      session.ledgers.latest = ledger;
+      const written = await writeLedger(client, session.ledgers.guard, base, ledger, summarise(changed, ledger), mirror);
       if (!written) {
         deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
-        session.ledger = base.ledger;
-        session.ledgerVersion = undefined;
+        session.ledgers.latest = base.ledger;
+        session.ledgers.version = undefined;
         afterLanding = false;
         continue;
       }
-      session.ledger = written.ledger;
-      session.ledgerVersion = written;
+      session.ledgers.latest = written.ledger;
+      session.ledgers.version = written;
     }
-    for (const n of closedPulls.keys()) session.closedPulls.delete(n);
+    for (const n of closedPulls.keys()) session.inbox.closedPulls.delete(n);
     for (const id of changed) unpublished.add(id);
     shown = { plan, ledger, now };
     // A landing unblocks dependents: decide again at once — their dispatches before any check run or comment edit.
@@ -217,12 +217,12 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
  * heartbeat-driven first pass needs none (nothing landed meanwhile).
  */
 async function targetMessages(session: RepoSession, client: RepoClient, target: string, trigger: ReconcileTrigger, pass: number): Promise<{ all: string[]; firstParent: string[] }> {
-  const pushed = session.pushed.get(target);
-  session.pushed.delete(target);
+  const pushed = session.inbox.pushed.get(target);
+  session.inbox.pushed.delete(target);
   if (pass === 0 && trigger === "heartbeat" && !pushed) return { all: [], firstParent: [] };
-  if (pass === 0 && trigger !== "tick" && session.targetListed && (pushed?.complete ?? true)) return { all: pushed?.messages ?? [], firstParent: pushed?.heads ?? [] };
+  if (pass === 0 && trigger !== "tick" && session.inbox.targetListed && (pushed?.complete ?? true)) return { all: pushed?.messages ?? [], firstParent: pushed?.heads ?? [] };
   const page = await client.recentCommits(target);
-  session.targetListed = true;
+  session.inbox.targetListed = true;
   return { all: page.map((c) => c.message), firstParent: firstParentChain(page).map((c) => c.message) };
 }
 
@@ -251,10 +251,10 @@ async function publish(session: RepoSession, client: RepoClient, plan: Plan, led
     const update = checkRunUpdate(m, r, now);
     const shown = `${String(update.status)}/${String(update.conclusion ?? "")}`;
     // Unchanged, or just "in progress" (the heartbeats' own updates show that): nothing to send.
-    if (session.checkRunShown.get(id) === shown || update.status === "in_progress") continue;
+    if (session.published.checkRuns.get(id) === shown || update.status === "in_progress") continue;
     await client.updateCheckRun(r.checkRunId, update);
-    session.checkRunShown.set(id, shown);
-    session.checkRunUpdatedAt.set(id, now.getTime());
+    session.published.checkRuns.set(id, shown);
+    session.published.checkRunUpdatedAt.set(id, now.getTime());
   }
   await refreshStatusComment(session, client, plan, ledger, now);
 }
@@ -267,19 +267,16 @@ export async function refreshStatusComment(session: RepoSession, client: RepoCli
   const body = renderStatusComment(plan, ledger, now);
   // Unchanged but for the clock (the "Updated …" stamp, heartbeat ages): not worth an edit.
   const stable = body.replace(/Updated [^<]*<\/sub>/, "").replace(/\| [^|]* ago \|/g, "|");
-  if (!force && stable === session.lastComment) return;
+  if (!force && stable === session.published.comment) return;
   const settled = Object.values(ledger.milestones).every((r) => SETTLED_STATES.has(r.state));
-  const wait = (session.commentEditedAt ?? 0) + COMMENT_INTERVAL_MS - now.getTime();
+  const wait = (session.published.commentEditedAt ?? 0) + COMMENT_INTERVAL_MS - now.getTime();
   if (!force && !settled && wait > 0) {
     // Too soon after the last edit: edit once the interval is over, with whatever is true then.
-    session.commentTimer ??= setTimeout(() => {
-      session.commentTimer = undefined;
-      session.flushComment?.();
-    }, wait).unref();
+    session.published.editCommentIn(wait);
     return;
   }
   await client.updateComment(ledger.run.commentId, body);
-  session.lastComment = stable;
-  session.commentEditedAt = now.getTime();
+  session.published.comment = stable;
+  session.published.commentEditedAt = now.getTime();
 }
 
