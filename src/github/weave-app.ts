@@ -62,8 +62,8 @@ export function createWeaveApp(options: WeaveAppOptions): WeaveApp {
     app.on("pull_request_review.submitted", onReview(rt));
     app.on("check_run.completed", onCheckCompleted(rt));
     app.on("check_run.requested_action", onButton(rt));
-    // After a restart, runs in flight are found without waiting for a webhook.
-    discovery = ticks.onLoad();
+    // A tick at once: after a restart, runs in flight are found without waiting for a webhook (handlers/tick.ts).
+    discovery = ticks.tick();
   };
 
   return {

@@ -6,8 +6,9 @@
  * installations, their repositories, and which of them hold a weave run (`refs/weave/state`): those get a session
  * and a reconcile.
  * Not here: the timer (github/server.ts); what a reconcile does (github/reconcile-repo.ts).
- * Invariants: discovery spends at most DISCOVERY_CALLS API calls (it stops early and says so), runs one at a time,
- * and, on ticks that find no session, at most once per DISCOVERY_INTERVAL_MS; a failure is reported, never thrown.
+ * Invariants: discovery spends at most DISCOVERY_CALLS API calls (it stops early and says so) and runs one at a time;
+ * after one that found no run, ticks look again only DISCOVERY_INTERVAL_MS later; a failure is reported, never thrown
+ * (the next tick looks again).
  */
 import { LEDGER_REF } from "../ledger.js";
 import { createRepoClient } from "../repo-client.js";
@@ -15,7 +16,7 @@ import type { AppRuntime } from "./app-runtime.js";
 
 /** The most API calls one discovery makes (listing pages and ref reads together). */
 export const DISCOVERY_CALLS = 100;
-/** Ticks with no session look for runs at most this often. */
+/** After a look that found no run, ticks with no session look again this much later. */
 export const DISCOVERY_INTERVAL_MS = 10 * 60_000;
 const PAGE = 100;
 
@@ -23,13 +24,12 @@ export interface Tick {
   tick(): Promise<void>;
   /** Finds the installations' repositories with a weave run and gives each a session; resolves with their names. */
   discover(): Promise<string[]>;
-  /** When the App is loaded: discover, then reconcile what was found. */
-  onLoad(): Promise<void>;
 }
 
 export function createTick(rt: AppRuntime): Tick {
   let running: Promise<string[]> | undefined;
-  let lastDiscovery: number | undefined;
+  /** When a look found no run (ticks wait DISCOVERY_INTERVAL_MS after it). */
+  let foundNothingAt: number | undefined;
 
   const find = async (): Promise<string[]> => {
     const probot = rt.probot();
@@ -62,11 +62,11 @@ export function createTick(rt: AppRuntime): Tick {
     }
     if (budget < 0) rt.log(`weave: looking for runs stopped after ${DISCOVERY_CALLS} API calls; the rest are found when their webhooks come`);
     if (found.length) rt.log(`weave: found runs in ${found.join(", ")}`);
+    else foundNothingAt = rt.now().getTime();
     return found;
   };
 
   const discover = (): Promise<string[]> => {
-    lastDiscovery = rt.now().getTime();
     running ??= find()
       .catch((e: unknown) => {
         rt.report("looking for weave runs", e);
@@ -78,15 +78,8 @@ export function createTick(rt: AppRuntime): Tick {
 
   return {
     discover,
-    async onLoad() {
-      const found = await discover();
-      await Promise.all(found.flatMap((name) => {
-        const session = rt.sessions.get(name);
-        return session ? [rt.reconcile(session, "tick")] : [];
-      }));
-    },
     async tick() {
-      if (rt.sessions.size === 0 && (lastDiscovery === undefined || rt.now().getTime() - lastDiscovery >= DISCOVERY_INTERVAL_MS)) await discover();
+      if (rt.sessions.size === 0 && (foundNothingAt === undefined || rt.now().getTime() - foundNothingAt >= DISCOVERY_INTERVAL_MS)) await discover();
       await Promise.all([...rt.sessions.values()].map((s) => rt.reconcile(s, "tick")));
     },
   };
