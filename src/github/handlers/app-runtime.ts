@@ -9,6 +9,7 @@
  * Invariants: one session per repository in this process; every swallowed error is logged and told to `onError`.
  */
 import type { Probot } from "probot";
+import { WeaveError } from "../../core/errors.js";
 import type { AppConfig } from "../app-config.js";
 import { ledgerGuardFor } from "../ledger.js";
 import { loadPlan } from "../plan-source.js";
@@ -78,7 +79,7 @@ export function createAppRuntime(options: RuntimeOptions): AppRuntime {
   };
   const clientFor = async (session: RepoSession): Promise<RepoClient> => {
     if (session.client) return session.client;
-    if (!probot) throw new Error("the App is not loaded yet");
+    if (!probot) throw new WeaveError("internal", "the App is not loaded yet", { hint: "a repository's client is asked for before probot loaded the App; report this" });
     const octokit = await probot.auth(session.installationId);
     return session.client ?? makeClient(session, octokit);
   };
