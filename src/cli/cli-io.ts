@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { WeaveError } from "../core/errors.js";
+import { PLAN_PATH } from "../core/plan/plan-path.js";
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -16,7 +17,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
 }
 
-export const DEFAULT_PLAN_PATH = ".github/weave.yml";
+/** The plan a command reads when none is named. */
+export const DEFAULT_PLAN_PATH = PLAN_PATH;
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 

@@ -8,6 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { WeaveError } from "../core/errors.js";
 import { parseDuration } from "../core/plan/duration.js";
+import { PLAN_PATH } from "../core/plan/plan-path.js";
 
 const wholeNumber = (min: number, max: number) => (value: string): string => {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`Must be a whole number from ${min} to ${max}.`);
@@ -42,7 +43,7 @@ export function buildProgram(onRun: (name: string) => void): Command {
     parent.command(name).description(description).allowExcessArguments(false).action(() => onRun(full));
 
   const plan = program.command("plan").description("check, draw and simulate a plan").showSuggestionAfterError(true);
-  leaf(plan, "check", "validate a plan (every problem, with line and column)", "plan check").argument("[path]", "plan file", ".github/weave.yml").option("--json", "problems as JSON");
+  leaf(plan, "check", "validate a plan (every problem, with line and column)", "plan check").argument("[path]", "plan file", PLAN_PATH).option("--json", "problems as JSON");
   stateFlags(leaf(plan, "graph", "draw the dependency graph", "plan graph").argument("[path]", "plan file"))
     .addOption(new Option("--format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"));
   stateFlags(leaf(plan, "eligible", "which milestones may start, and why others wait", "plan eligible").argument("[path]", "plan file"))
@@ -72,11 +73,11 @@ export function buildProgram(onRun: (name: string) => void): Command {
   for (const verb of ["stop", "pause", "resume", "merge"] as const) {
     const command = leaf(program, verb, verb === "merge" ? "land finished milestones (retry after resolving a conflict)" : `${verb} workers (all, or the IDs named)`)
       .argument("[ids...]", "milestone IDs (default: all)")
-      .option("--plan <path>", "plan file", ".github/weave.yml");
+      .option("--plan <path>", "plan file", PLAN_PATH);
     if (verb === "merge") command.option("--force", "land even when verify failed or files are out of scope");
   }
   leaf(program, "tell", "extra instructions, given to ID's agent with its next task").argument("<id>", "milestone ID").argument("<text...>", "the instructions")
-    .option("--plan <path>", "plan file", ".github/weave.yml");
+    .option("--plan <path>", "plan file", PLAN_PATH);
   leaf(program, "doctor", "find (and with --fix clean) stale locks, dead workers, orphan worktrees and branches").argument("[path]", "plan file").option("--fix", "apply the fixes");
   leaf(program, "cleanup", "remove old worktrees and logs of finished milestones")
     .option("--older-than <age>", "only what finished longer ago", duration, "7d")

@@ -84,7 +84,6 @@ export interface RepoClient extends RepoRef {
   permission(login: string): Promise<string>;
   /** The latest commits reachable from `branch` (newest first), with their parents (core/merged-evidence.ts reads them). */
   recentCommits(branch: string, count?: number): Promise<ListedCommit[]>;
-  compareStatus(base: string, head: string): Promise<string | undefined>;
   /** The clone URL and a token for git over HTTPS (never logged). */
   gitAccess(): Promise<{ url: string; token: string }>;
   /** Opens a PR; "exists" when one is open for head→base, "empty" when head has nothing base lacks. */
@@ -252,7 +251,6 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: 
         throw translate(e);
       }
     },
-    compareStatus: async (base, head) => (await maybe(() => call<{ status: string }>("GET /repos/{owner}/{repo}/compare/{basehead}", { basehead: `${base}...${head}` }), 404))?.status,
   };
 }
 

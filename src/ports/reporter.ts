@@ -11,6 +11,9 @@ export type WorkerSignal = "pause" | "stop";
  */
 export type WorkerRunState = "starting" | "running" | "verifying" | "paused" | "stopped" | "finished" | "failed" | "died";
 
+/** A worker's last word: after one of these its process or job has ended (`died` is said for it by the post step). */
+export const FINAL_WORKER_STATES: ReadonlySet<WorkerRunState> = new Set(["finished", "failed", "stopped", "paused", "died"]);
+
 export interface VerifyStatus {
   state: "running" | "passed" | "failed";
   attempt: number;

@@ -4,7 +4,7 @@
  * Responsibilities: fetch the target, conflicts in weave's own paths (core/weave-owned-paths.ts) to the milestone's side, one agent run (plus verify fix
  * passes), the marker check, heartbeats, cost, pause (before the agent only) and stop, the final report.
  * Not here: deciding to resolve or retrying the merge (github/, reconcile/), the task loop (worker-loop.ts), the git
- * questions asked of the merge in progress (worker/merge-in-checkout.ts).
+ * questions asked of the merge in progress (worker/merge-in-checkout.ts), the verify gate's attempts (worker/verify-gate.ts).
  * Invariants: only a fully resolved merge is committed and pushed, never forced; any failure, stop or pause aborts
  * the merge and leaves weave/<ID> (local and remote) where it was.
  */
@@ -21,6 +21,7 @@ import { resolveAgent } from "./agents/presets.js";
 import { formatResolveMessage, progressFrom } from "./checkpoint.js";
 import { createStatusSender } from "./status-sender.js";
 import { mergeInCheckout } from "./merge-in-checkout.js";
+import { fixPasses, runVerifyGate } from "./verify-gate.js";
 import { createWorkerGit } from "./worker-git.js";
 import { verifyCheckout } from "./worker-loop.js";
 import type { WorkerRunOptions } from "./worker-loop.js";
@@ -107,32 +108,22 @@ export async function runResolveConflicts(options: ResolveConflictsOptions): Pro
 
     const verify = plan.worker.verify;
     if (verify) {
-      for (let attempt = 1; ; attempt++) {
-        if (signals.current === "stop") return await abort("stopped");
-        const started = Date.now();
-        await send({ state: "verifying", verify: { state: "running", attempt } });
-        const check = await runTask(verify, envFor("verify", { ...extra, WEAVE_VERIFY: "1" }), false);
-        const durationMs = Date.now() - started;
-        if (check.interrupted) return await abort("stopped", { verify: { state: "failed", attempt, durationMs, exitCode: null } });
-        if (check.ok) {
-          status.verify = { state: "passed", attempt, durationMs, exitCode: 0 };
-          break;
-        }
-        const output = check.process.tail.slice(-30);
-        if (attempt > plan.worker.verify_retries) {
-          return await abort("failed", {
-            verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode },
-            error: `resolving the conflicts of merging ${target} into ${branch}: verify \`${verify}\` failed (${describeExit(check.process)}) after ${attempt - 1} fix pass${attempt === 2 ? "" : "es"}; nothing was pushed`,
-            lastOutput: output,
-          });
-        }
-        const fixText = `Fix what makes \`${verify}\` fail after resolving the conflicts of merging ${target} into ${branch}. Its output is in $WEAVE_VERIFY_OUTPUT. Do not commit.`;
-        await send({ state: "running", verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode }, currentTaskText: fixText });
-        const fix = await runTask(command, envFor(fixText, { ...extra, WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) }), true);
-        spent += fix.costUsd ?? 0;
-        const afterFix = await checkAgentRun(fix, files);
-        if (afterFix) return afterFix;
-      }
+      const fixText = `Fix what makes \`${verify}\` fail after resolving the conflicts of merging ${target} into ${branch}. Its output is in $WEAVE_VERIFY_OUTPUT. Do not commit.`;
+      const verdict = await runVerifyGate({
+        plan, signals, send,
+        runCheck: () => runTask(verify, envFor("verify", { ...extra, WEAVE_VERIFY: "1" }), false),
+        async runFix(attempt, output, failed) {
+          await send({ state: "running", verify: failed, currentTaskText: fixText });
+          const fix = await runTask(command, envFor(fixText, { ...extra, WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) }), true);
+          spent += fix.costUsd ?? 0;
+          return fix;
+        },
+        afterFix: (fix) => checkAgentRun(fix, files),
+        end: abort,
+        failure: (check, passes) => `resolving the conflicts of merging ${target} into ${branch}: verify \`${verify}\` failed (${describeExit(check.process)}) ${fixPasses(passes)}; nothing was pushed`,
+      });
+      if ("ended" in verdict) return verdict.ended;
+      status.verify = verdict.passed;
     }
     if (signals.current === "stop") return await abort("stopped");
     return await commitAndPush(true, spent);

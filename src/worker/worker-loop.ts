@@ -5,7 +5,7 @@
  * heartbeat with the live cost, obey pause (after the task), stop (SIGTERM the task, checkpoint what exists) and the
  * live budget, fail a milestone that changed no files (unless `allow_empty`), report the outcome.
  * Not here: creating the checkout (local/worktree-create.ts, the workflow), transport (ports/reporter.ts), OS signals
- * (worker-main), what an agent's output means (agents/).
+ * (worker-main), what an agent's output means (agents/), the verify gate's attempts (worker/verify-gate.ts).
  * Invariants: a finished task is committed before the next starts, so a crash loses at most the task in flight;
  * plan text reaches commands only through the environment and the task file; statuses carry weave's reasons.
  */
@@ -24,6 +24,7 @@ import type { SignalBox } from "./signal-box.js";
 import { createStatusSender } from "./status-sender.js";
 import type { WorkerGit } from "./worker-git.js";
 import { capLine } from "./output-lines.js";
+import { fixPasses, runVerifyGate } from "./verify-gate.js";
 import { LINE_CAP } from "./task-process.js";
 
 /** What every worker run (the task loop, a resolve run) is given. */
@@ -183,35 +184,31 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
     const verify = plan.worker.verify;
     if (!verify) return await finish("finished");
     const m = milestone!.tasks.length;
-    for (let attempt = 1; ; attempt++) {
-      if (signals.current === "stop") return await finish("stopped");
-      const started = Date.now();
-      await send({ state: "verifying", verify: { state: "running", attempt } });
-      const check = await runTask(verify, verifyAgent, taskEnv(m, "verify", { extra: { WEAVE_VERIFY: "1" } }));
-      const durationMs = Date.now() - started;
-      if (check.interrupted) return await finish("stopped", { verify: { state: "failed", attempt, durationMs, exitCode: null } });
-      if (check.ok) return await finish("finished", { verify: { state: "passed", attempt, durationMs, exitCode: 0 } });
-      const output = check.process.tail.slice(-30);
-      if (attempt > plan.worker.verify_retries) {
-        return await finish("failed", {
-          verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode },
-          error: `verify \`${verify}\` failed (${check.outcome.kind === "timeout" ? check.outcome.reason! : describeExit(check.process)}) after ${attempt - 1} fix pass${attempt === 2 ? "" : "es"}`,
-          lastOutput: output,
-        });
-      }
-      await send({ state: "running", verify: { state: "failed", attempt, durationMs, exitCode: check.process.exitCode }, currentTask: m, currentTaskText: "fix the verify failure" });
-      const fixText = `Fix what makes \`${verify}\` fail. Its output is in $WEAVE_VERIFY_OUTPUT.`;
-      const fix = await runTask(command, agent, taskEnv(m, fixText, { extra: { WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) } }));
-      const fixCost = fix.costUsd ?? 0;
-      settled += fixCost;
-      if (fix.costUsd === null) status.costUnknown = true;
-      status.costUsd = settled;
-      if (fix.interrupted) {
-        await checkpoint({ task: m, text: fixText, costUsd: fixCost, costUnknown: fix.costUsd === null, partial: true, subject: `weave(${milestone!.id}): partial verify fix pass ${attempt}` });
-        return await finish("stopped");
-      }
-      await checkpoint({ task: m, text: fixText, costUsd: fixCost, costUnknown: fix.costUsd === null, partial: false, subject: `weave(${milestone!.id}): verify fix pass ${attempt}` });
-    }
+    const fixText = `Fix what makes \`${verify}\` fail. Its output is in $WEAVE_VERIFY_OUTPUT.`;
+    const verdict = await runVerifyGate({
+      plan, signals, send,
+      runCheck: () => runTask(verify, verifyAgent, taskEnv(m, "verify", { extra: { WEAVE_VERIFY: "1" } })),
+      async runFix(attempt, output, failed) {
+        await send({ state: "running", verify: failed, currentTask: m, currentTaskText: "fix the verify failure" });
+        return await runTask(command, agent, taskEnv(m, fixText, { extra: { WEAVE_VERIFY_OUTPUT: output.join("\n"), WEAVE_FIX_PASS: String(attempt) } }));
+      },
+      async afterFix(fix, attempt) {
+        const fixCost = fix.costUsd ?? 0;
+        settled += fixCost;
+        if (fix.costUsd === null) status.costUnknown = true;
+        status.costUsd = settled;
+        const pass = { task: m, text: fixText, costUsd: fixCost, costUnknown: fix.costUsd === null };
+        if (fix.interrupted) {
+          await checkpoint({ ...pass, partial: true, subject: `weave(${milestone!.id}): partial verify fix pass ${attempt}` });
+          return await finish("stopped");
+        }
+        await checkpoint({ ...pass, partial: false, subject: `weave(${milestone!.id}): verify fix pass ${attempt}` });
+        return undefined;
+      },
+      end: finish,
+      failure: (check, passes) => `verify \`${verify}\` failed (${check.outcome.kind === "timeout" ? check.outcome.reason! : describeExit(check.process)}) ${fixPasses(passes)}`,
+    });
+    return "ended" in verdict ? verdict.ended : await finish("finished", { verify: verdict.passed });
   }
 
   async function finish(state: WorkerStatus["state"], patch: Partial<WorkerStatus> = {}): Promise<WorkerStatus> {

@@ -21,6 +21,7 @@ import type { CliIo } from "../cli-io.js";
 import { parseOptions, write } from "../cli-io.js";
 import { ACTION_REF, defaultActionRef, readPackageInfo, schemaUrl } from "../package-info.js";
 import { findRepoRoot } from "../repo-root.js";
+import { PLAN_PATH } from "../../core/plan/plan-path.js";
 
 export const INIT_USAGE = `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent ${AGENT_NAMES.join("|")}] [--coordinator app|actions]`;
 
@@ -44,7 +45,7 @@ export async function runInit(argv: string[], io: CliIo): Promise<number> {
   }
   const repo = await findRepoRoot(io.cwd);
   const files = [
-    { path: ".github/weave.yml", content: examplePlan(agent, schemaUrl(info)) },
+    { path: PLAN_PATH, content: examplePlan(agent, schemaUrl(info)) },
     { path: ".github/workflows/weave-worker.yml", content: renderWorkerWorkflow({ actionRef, agent, coordinator: inActions ? "actions" : "app" }) },
     ...(inActions ? [{ path: `.github/workflows/${COORDINATOR_WORKFLOW_FILE}`, content: renderCoordinatorWorkflow({ actionRef }) }] : []),
   ];

@@ -1,19 +1,18 @@
 /**
  * Pick: which eligible milestones to start on this tick of the live scheduler.
- * Responsibilities: best-ranked first, at most the free slots, nothing once the budget is spent, and why.
- * Not here: which milestones are eligible (core/plan/ eligibility), computing ranks (priorities.ts), dispatch (reconcile/).
+ * Responsibilities: best-ranked first, at most the free slots, and why some were not picked.
+ * Not here: which milestones are eligible (core/eligibility.ts), computing ranks (core/plan/plan-schedule.ts), the
+ * budget and dispatch (reconcile/).
  * Invariants: pure; output ⊆ eligible without duplicates; ties keep the eligible order; a NaN rank sorts last.
  */
 
-export type PickReason = "no-free-slots" | "budget-exhausted" | "nothing-eligible";
+export type PickReason = "no-free-slots" | "nothing-eligible";
 
 export interface PickInput {
   eligible: readonly string[];
   /** Lower starts first (from computeRank). */
   rankOf: (id: string) => number;
   freeSlots: number;
-  /** Undefined: no budget ceiling. At or below 0: start nothing. */
-  remainingBudgetUsd?: number;
 }
 
 export interface PickResult {
@@ -25,7 +24,6 @@ export interface PickResult {
 /** The milestones to start now, best-ranked first. */
 export function pickToStart(input: PickInput): PickResult {
   const eligible = [...new Set(input.eligible)];
-  if (input.remainingBudgetUsd !== undefined && !(input.remainingBudgetUsd > 0)) return { start: [], reason: "budget-exhausted" };
   if (eligible.length === 0) return { start: [], reason: "nothing-eligible" };
   const slots = Number.isNaN(input.freeSlots) ? 0 : Math.max(0, Math.floor(input.freeSlots));
   const rankOf = (id: string): number => {
