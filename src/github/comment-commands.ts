@@ -8,6 +8,7 @@
  * Invariants: every ledger change goes through a CAS update; a refused command changes nothing.
  */
 import { randomBytes } from "node:crypto";
+import { maySteer } from "../core/command-permission.js";
 import { COMMAND_HELP, parseCommands, renderCommandProblems } from "../core/commands.js";
 import { controlMilestones, replyText } from "../core/control.js";
 import type { WeaveCommand } from "../core/commands.js";
@@ -43,14 +44,12 @@ export interface CommandDeps {
   doctor(fix: boolean): Promise<string>;
 }
 
-const WRITERS = new Set(["write", "maintain", "admin"]);
-
 /** Handles one comment; returns the verbs it carried out (for logs and tests). */
 export async function handleComment(session: RepoSession, client: RepoClient, event: CommentEvent, deps: CommandDeps): Promise<string[]> {
   if (event.isBot || !/\/weave\b/i.test(event.body)) return [];
   const first = parseCommands(event.body)[0];
   if (!first) return [];
-  if (!WRITERS.has(await client.permission(event.login))) {
+  if (!maySteer(await client.permission(event.login))) {
     await client.createComment(event.issueNumber, `@${event.login} thanks — weave commands can only be run by people with write access to this repository, so I have not acted on this one.`);
     return [];
   }

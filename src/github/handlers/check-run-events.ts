@@ -10,13 +10,13 @@
  * button delivery seen before is not handled again.
  */
 import type { Context } from "probot";
+import { maySteer } from "../../core/command-permission.js";
 import { updateLedger } from "../comment-commands.js";
 import { readLedger } from "../ledger.js";
 import { applyButton } from "../person-requests.js";
 import { mirrorFor } from "../repo-mirror.js";
 import { serialise } from "../repo-session.js";
 import type { AppRuntime } from "./app-runtime.js";
-import { MAY_MERGE } from "./permissions.js";
 
 export function onCheckCompleted(rt: AppRuntime): (context: Context<"check_run.completed">) => Promise<void> {
   return async (context) => {
@@ -41,7 +41,7 @@ export function onButton(rt: AppRuntime): (context: Context<"check_run.requested
     const identifier = action?.identifier ?? "";
     void serialise(session, async () => {
       const client = await rt.clientFor(session);
-      if (!MAY_MERGE.has(await client.permission(sender.login))) return;
+      if (!maySteer(await client.permission(sender.login))) return;
       await updateLedger(client, session, (ledger) => applyButton(ledger, milestone, identifier, sender.login, session.plans.current?.plan));
       await rt.reconcileNow(session, client);
     }).catch((e: unknown) => rt.report(`${session.fullName}: check run button`, e));

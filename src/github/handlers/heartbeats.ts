@@ -8,6 +8,7 @@
  * Not here: verifying the token and the body (github/heartbeat-endpoint.ts); the budget sum (github/budget-reach.ts).
  * Invariants: a progress update never reopens a completed check run; no reconcile is woken by progress alone.
  */
+import { FINAL_WORKER_STATES } from "../../ports/reporter.js";
 import type { WorkerSignal, WorkerStatus } from "../../ports/reporter.js";
 import { isBudgetReached } from "../budget-reach.js";
 import { checkRunUpdate } from "../check-runs.js";
@@ -26,9 +27,6 @@ export function crossesBudget(session: RepoSession): boolean {
   if (!ledger?.run || ledger.run.budgetStopped) return false;
   return isBudgetReached(ledger, session.heartbeats, session.plans.current?.plan.budget_ceiling);
 }
-
-/** Worker states that end a job (or hold it): a change into one wakes a reconcile. */
-const ENDS = new Set(["finished", "failed", "paused", "stopped", "died"]);
 
 export interface Heartbeats {
   handler: ReturnType<typeof createHeartbeatHandler>;
@@ -70,7 +68,7 @@ export function createHeartbeats(rt: AppRuntime): Heartbeats {
     // whose id the ledger lacks is learnt from its first heartbeat: reconcile now. Progress alone does not.
     const known = session.ledgers.latest?.milestones[milestone];
     const starts = known?.state === "claimed" || (known !== undefined && known.runId === undefined);
-    if (changed && (starts || ENDS.has(status.state))) {
+    if (changed && (starts || FINAL_WORKER_STATES.has(status.state))) {
       void rt.reconcile(session, "heartbeat");
       return undefined;
     }

@@ -8,12 +8,12 @@
  * seen before is not handled again.
  */
 import type { Context } from "probot";
+import { maySteer } from "../../core/command-permission.js";
 import { updateLedger } from "../comment-commands.js";
 import { applyApproval } from "../person-requests.js";
 import { loadPlan } from "../plan-source.js";
 import { serialise } from "../repo-session.js";
 import type { AppRuntime } from "./app-runtime.js";
-import { MAY_MERGE } from "./permissions.js";
 
 export function onPullClosed(rt: AppRuntime): (context: Context<"pull_request.closed">) => Promise<void> {
   return async (context) => {
@@ -36,7 +36,7 @@ export function onReview(rt: AppRuntime): (context: Context<"pull_request_review
       const client = await rt.clientFor(session);
       const plan = await loadPlan(session, client);
       // `merge.auto: confirm`: an approving review from someone who may merge is the confirmation.
-      if (review.state.toLowerCase() === "approved" && plan.merge.auto === "confirm" && MAY_MERGE.has(await client.permission(reviewer))) {
+      if (review.state.toLowerCase() === "approved" && plan.merge.auto === "confirm" && maySteer(await client.permission(reviewer))) {
         await updateLedger(client, session, (ledger) => applyApproval(ledger, pull.number));
       }
       await rt.reconcileNow(session, client, "checks");
