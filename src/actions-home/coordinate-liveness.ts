@@ -51,7 +51,7 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
     if (run.status === "completed") {
       const verdict = endedRunVerdict({ signal: r.signal, resolving: r.resolving === true, budgetStopped: ledger.run?.budgetStopped === true, ceilingUsd, othersCostUsd: othersCost(ledger, id), ownCostUsd: r.costUsd, ...(r.allowanceUsd !== undefined ? { allowanceUsd: r.allowanceUsd } : {}), branch: progress, tasks: r.tasks });
       if (verdict === "judge") {
-        session.completedRuns.set(r.runId, run.conclusion ?? "unknown");
+        session.inbox.completedRuns.set(r.runId, run.conclusion ?? "unknown");
         continue;
       }
       ended = verdict;
@@ -73,7 +73,7 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
     });
   }
   // Every active run was looked at: the loop need not ask GitHub about them again in this pass.
-  session.runsAsked = true;
+  session.dispatchBook.runsAsked = true;
   return asked;
 }
 

@@ -119,7 +119,7 @@ interface PassParts {
 /** The pass itself, once the tokens are in hand. */
 async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events, landing, now }: PassParts): Promise<CoordinateOutcome> {
   const { env, core } = ctx;
-  const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledger?.run?.trackingIssue, log: core.info });
+  const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledgers.latest?.run?.trackingIssue, log: core.info });
   const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
   const session = createSession(client.fullName, 0, config.cacheDir, ledgerGuardFor(config));
   session.client = client;
@@ -130,8 +130,8 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
    */
   const reconcile = async (trigger: ReconcileTrigger, report?: { text: string; sender: string }): Promise<void> => {
     const mirror = await mirrorFor(session, client);
-    const version = await loadLedger(client, session.ledgerGuard, mirror);
-    session.ledgerVersion = version;
+    const version = await loadLedger(client, session.ledgers.guard, mirror);
+    session.ledgers.version = version;
     if (report) {
       const refused = acceptWorkerReport(session, version.ledger, report.text, report.sender, now());
       core.info(refused ? `weave: worker report set aside: ${refused}` : "weave: worker report taken as its run's last heartbeat");
@@ -147,14 +147,14 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
       now,
       reconcile: () => reconcile("event"),
       refreshComment: async () => {
-        const ledger = (await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client))).ledger;
+        const ledger = (await loadLedger(client, session.ledgers.guard, await mirrorFor(session, client))).ledger;
         if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
         else await client.createComment(request.comment.issueNumber, "No weave run yet: say `/weave start` to begin one.");
       },
       doctor: (fix) => diagnoseRepo(session, client, fix),
     });
   } else if (request.kind === "button") {
-    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plan?.plan));
+    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plans.current?.plan));
     await reconcile("event");
   } else if (request.kind === "review") {
     const plan = await loadPlan(session, client);
@@ -175,8 +175,8 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
  * are made eligible, and a second reconcile dispatches them; nothing is written when none is waiting.
  */
 async function resumeOnAllowance(session: RepoSession, client: RepoClient, reconcile: () => Promise<void>): Promise<void> {
-  const plan = session.plan?.plan;
-  const ledger = session.ledger;
+  const plan = session.plans.current?.plan;
+  const ledger = session.ledgers.latest;
   if (!plan || plan.budget_ceiling === undefined || !ledger?.run) return;
   const waiting = Object.values(ledger.milestones).some((r) => r.state === "paused" && r.signal === undefined && r.allowanceUsd !== undefined);
   if (!waiting) return;
@@ -190,10 +190,8 @@ async function resumeOnAllowance(session: RepoSession, client: RepoClient, recon
  * waiting is made now (the next coordinator run would otherwise show it, up to a tick late).
  */
 async function flushStatusComment(session: RepoSession, client: RepoClient, now: () => Date): Promise<void> {
-  if (!session.commentTimer) return;
-  clearTimeout(session.commentTimer);
-  session.commentTimer = undefined;
-  if (session.ledger?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledger, now(), true);
+  if (!session.published.cancelCommentEdit()) return;
+  if (session.ledgers.latest?.run) await refreshStatusComment(session, client, await loadPlan(session, client), session.ledgers.latest, now(), true);
 }
 
 /** The App's configuration as far as the loop reads it, for a coordinator with no server: no endpoint, no App key. */

@@ -64,13 +64,14 @@ export function readAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppC
     if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) problems.push({ message: `${name} must be an http(s) URL, not ${JSON.stringify(raw)}` });
     return raw;
   };
+  const baseUrl = env.GHE_HOST ? apiBaseUrl(env.GHE_HOST, env.GHE_PROTOCOL) : url("GITHUB_API_URL");
   const config: AppConfig = {
     appId: env.APP_ID ?? "",
     privateKey: privateKey ?? "",
     webhookSecret: env.WEBHOOK_SECRET ?? "",
-    baseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : url("GITHUB_API_URL"),
+    baseUrl,
     publicUrl: url("WEAVE_PUBLIC_URL") ?? "",
-    oidcIssuer: url("WEAVE_OIDC_ISSUER") ?? oidcIssuerFor(env.GHE_HOST),
+    oidcIssuer: url("WEAVE_OIDC_ISSUER") ?? oidcIssuerFor(baseUrl !== undefined && URL.canParse(baseUrl) ? new URL(baseUrl).host : undefined),
     workflowFile: env.WEAVE_WORKFLOW ?? "weave-worker.yml",
     tickSeconds: number("WEAVE_TICK_SECONDS", 60, 1),
     checkRunIntervalSeconds: number("WEAVE_CHECK_RUN_INTERVAL", 30, 0),
@@ -88,6 +89,17 @@ export function readAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppC
     throw new WeaveError("usage", message, { hint: (problems.length === 1 ? problems[0]!.hint : undefined) ?? HINT, problems: problems.length > 1 ? problems : [] });
   }
   return config;
+}
+
+/**
+ * The REST API's base URL for `GHE_HOST`, the way each kind of host serves it: GHE.com (data residency,
+ * `SUBDOMAIN.ghe.com`) at `https://api.SUBDOMAIN.ghe.com`, GitHub Enterprise Server at `https://HOST/api/v3`
+ * (probot's own reading of GHE_HOST knows only the latter; the App hands probot this URL instead).
+ */
+export function apiBaseUrl(gheHost: string, protocol = "https"): string {
+  const host = gheHost.replace(/^https?:\/\//, "").replace(/\/.*$/, "").toLowerCase();
+  if (host.endsWith(".ghe.com")) return `https://${host.startsWith("api.") ? host : `api.${host}`}`;
+  return `${protocol}://${host}/api/v3`;
 }
 
 /** The PEM of the App's private key, checked to be one; undefined (with a problem noted) when it is missing or bad. */

@@ -8,6 +8,7 @@
  * Invariants: every ledger change goes through a CAS update; a refused command changes nothing.
  */
 import { randomBytes } from "node:crypto";
+import { maySteer } from "../core/command-permission.js";
 import { COMMAND_HELP, parseCommands, renderCommandProblems } from "../core/commands.js";
 import { controlMilestones, replyText } from "../core/control.js";
 import type { WeaveCommand } from "../core/commands.js";
@@ -44,14 +45,12 @@ export interface CommandDeps {
   doctor(fix: boolean): Promise<string>;
 }
 
-const WRITERS = new Set(["write", "maintain", "admin"]);
-
 /** Handles one comment; returns the verbs it carried out (for logs and tests). */
 export async function handleComment(session: RepoSession, client: RepoClient, event: CommentEvent, deps: CommandDeps): Promise<string[]> {
   if (event.isBot || !/\/weave\b/i.test(event.body)) return [];
   const first = parseCommands(event.body)[0];
   if (!first) return [];
-  if (!WRITERS.has(await client.permission(event.login))) {
+  if (!maySteer(await client.permission(event.login))) {
     await client.createComment(event.issueNumber, `@${event.login} thanks — weave commands can only be run by people with write access to this repository, so I have not acted on this one.`);
     return [];
   }
@@ -112,8 +111,8 @@ async function runCommand(session: RepoSession, client: RepoClient, plan: Plan, 
   });
   if (command.verb === "stop") {
     for (const id of ids) {
-      const runId = session.ledger?.milestones[id]?.runId;
-      if (runId && session.ledger?.milestones[id]?.signal === "stop") await client.cancelRun(runId);
+      const runId = session.ledgers.latest?.milestones[id]?.runId;
+      if (runId && session.ledgers.latest?.milestones[id]?.signal === "stop") await client.cancelRun(runId);
     }
   }
   await client.createComment(event.issueNumber, lines.length ? lines.join("\n") : `Nothing to ${command.verb}.`);
@@ -143,7 +142,7 @@ async function tell(session: RepoSession, client: RepoClient, event: CommentEven
 }
 
 async function start(session: RepoSession, client: RepoClient, plan: Plan, event: CommentEvent, deps: CommandDeps): Promise<void> {
-  const current = await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client));
+  const current = await loadLedger(client, session.ledgers.guard, await mirrorFor(session, client));
   const run = current.ledger.run;
   if (run && Object.values(current.ledger.milestones).some((r) => !SETTLED_STATES.has(r.state) && r.state !== "pending" && r.state !== "eligible")) {
     await client.createComment(event.issueNumber, `A weave run is already in progress (tracking #${run.trackingIssue}). \`/weave status\` shows it.`);
@@ -161,7 +160,7 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
       ledger.milestones[m.id] = before?.state === "merged" ? before : { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
     }
   });
-  session.lastComment = undefined;
+  session.published.comment = undefined;
   await deps.reconcile();
 }
 
@@ -169,20 +168,20 @@ async function start(session: RepoSession, client: RepoClient, plan: Plan, event
 export async function updateLedger(client: RepoClient, session: RepoSession, mutate: (ledger: Ledger) => void): Promise<Ledger> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const mirror = await mirrorFor(session, client);
-    const base = await loadLedger(client, session.ledgerGuard, mirror);
+    const base = await loadLedger(client, session.ledgers.guard, mirror);
     const ledger = structuredClone(base.ledger);
     mutate(ledger);
     // A distrusted head is written over even when nothing changed (github/ledger.ts).
     if (!base.distrusted && JSON.stringify(ledger) === JSON.stringify(base.ledger)) {
-      session.ledger = ledger;
+      session.ledgers.latest = ledger;
       return ledger;
     }
     // Heartbeat replies read the session's ledger: let workers hear a pause or stop before the write lands.
-    session.ledger = ledger;
-    const written = await saveLedger(client, session.ledgerGuard, base, ledger, "command", mirror);
+    session.ledgers.latest = ledger;
+    const written = await saveLedger(client, session.ledgers.guard, base, ledger, "command", mirror);
     if (written) {
-      session.ledger = written.ledger;
-      session.ledgerVersion = written;
+      session.ledgers.latest = written.ledger;
+      session.ledgers.version = written;
       return written.ledger;
     }
   }

@@ -68,7 +68,7 @@ export async function startMilestone({ client, session, plan, ledger, id, config
   }
   if (!fresh && r.attempts === 0 && r.state !== "stale") {
     // The branch exists but the ledger never started it: a lost response, a racing handler, or a leftover branch.
-    const known = [...session.dispatches].find(([, d]) => d.milestone === id);
+    const known = [...session.dispatchBook.pending].find(([, d]) => d.milestone === id);
     const live = known ? { id: known[1].runId, dispatchId: known[0] } : await findLiveRun(client, config, id);
     if (live?.id) {
       r.dispatchId = live.dispatchId;
@@ -82,7 +82,7 @@ export async function startMilestone({ client, session, plan, ledger, id, config
 
   const m = findMilestone(plan, id)!;
   const dispatchId = `${run.id}.${id}.${r.attempts + 1}.${randomBytes(3).toString("hex")}`;
-  session.dispatches.set(dispatchId, { milestone: id });
+  session.dispatchBook.pending.set(dispatchId, { milestone: id });
   // `mode` goes only to resolve jobs, so workflows written before it existed still take ordinary runs.
   const inputs: Record<string, string> = { milestone: id, dispatch_id: dispatchId, sha, app_url: config.publicUrl, ...(mode === "resolve" ? { mode } : {}) };
   let runId: number | undefined;
@@ -102,18 +102,18 @@ export async function startMilestone({ client, session, plan, ledger, id, config
     if (status !== undefined && status >= 400 && status < 500) {
       // GitHub refused it (a missing workflow, bad inputs, no permission): nothing started; this attempt may try again.
       r.reason = `dispatch failed: ${(e as Error).message}`;
-      session.dispatches.delete(dispatchId);
+      session.dispatchBook.pending.delete(dispatchId);
       return;
     }
     // The request may have been carried out even though the answer was lost: it counts as made. Its run is looked
     // for by its dispatch id now and, since runs show up late, again with backoff (github/run-watch.ts).
     runId = (await client.findRunByTitle(config.workflowFile, dispatchId).catch(() => undefined))?.id;
   }
-  session.dispatches.set(dispatchId, { milestone: id, runId });
+  session.dispatchBook.pending.set(dispatchId, { milestone: id, runId });
   if (!r.checkRunId) {
     // After the dispatch: the job need not wait for its check run. One that fails is created on a later reconcile.
     r.checkRunId = await ensureCheckRun(client, m, r, sha, now).catch(() => undefined);
-    if (r.checkRunId !== undefined) session.checkRunShown.set(id, "queued/");
+    if (r.checkRunId !== undefined) session.published.checkRuns.set(id, "queued/");
   }
   r.dispatchId = dispatchId;
   r.runId = runId;

@@ -15,7 +15,7 @@ import { mirrorFor } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
 
 export async function diagnoseRepo(session: RepoSession, client: RepoClient, fix: boolean): Promise<string> {
-  const { ledger } = await loadLedger(client, session.ledgerGuard, await mirrorFor(session, client));
+  const { ledger } = await loadLedger(client, session.ledgers.guard, await mirrorFor(session, client));
   const plan = await loadPlan(session, client);
   const findings: string[] = [];
   const stale: string[] = [];

@@ -90,8 +90,8 @@ export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessa
       notInstalled.delete(repository);
       const milestone = body.status.milestone;
       const runId = Number(claims.run_id);
-      const record = Object.hasOwn(session.ledger?.milestones ?? {}, milestone) ? session.ledger!.milestones[milestone] : undefined;
-      const dispatch = body.dispatch_id !== undefined ? session.dispatches.get(body.dispatch_id) : undefined;
+      const record = Object.hasOwn(session.ledgers.latest?.milestones ?? {}, milestone) ? session.ledgers.latest!.milestones[milestone] : undefined;
+      const dispatch = body.dispatch_id !== undefined ? session.dispatchBook.pending.get(body.dispatch_id) : undefined;
       const known = (record?.runId !== undefined && record.runId === runId) || (dispatch?.milestone === milestone && (dispatch.runId === undefined || dispatch.runId === runId));
       if (!known) return reply(res, 403, { error: `run ${String(claims.run_id)} is not a weave run of ${milestone} in ${repository}` });
       const facts = await deps.repoFacts(session);
@@ -107,7 +107,7 @@ export function createHeartbeatHandler(deps: HeartbeatDeps): (req: IncomingMessa
       const notesSeen = body.notes_seen ?? (previousBeat?.runId === runId ? previousBeat.notesSeen : undefined);
       session.heartbeats.set(milestone, { status, at: deps.now().getTime(), runId, ...(notesSeen ? { notesSeen } : {}) });
       const now = deps.onHeartbeat(session, milestone, status, previousBeat?.status.state !== status.state || previousBeat.runId !== runId);
-      reply(res, 200, heartbeatReply(record, record?.signal ?? now, notesSeen, session.ledger ? runBudgetLeft(session.ledger, session.heartbeats, session.plan?.plan.budget_ceiling) : undefined));
+      reply(res, 200, heartbeatReply(record, record?.signal ?? now, notesSeen, session.ledgers.latest ? runBudgetLeft(session.ledgers.latest, session.heartbeats, session.plans.current?.plan.budget_ceiling) : undefined));
     })().catch(() => {
       if (!res.headersSent) reply(res, 500, { error: "internal error (see the App's log)" });
     });

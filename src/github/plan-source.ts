@@ -13,12 +13,12 @@ import type { RepoSession } from "./repo-session.js";
 export const PLAN_PATH = ".github/weave.yml";
 
 export async function loadPlan(session: RepoSession, client: RepoClient, fresh = false): Promise<Plan> {
-  if (session.plan && !fresh) return session.plan.plan;
+  if (session.plans.current && !fresh) return session.plans.current.plan;
   const branch = await client.defaultBranch();
   const file = await client.readFile(PLAN_PATH, branch);
   if (!file) throw new WeaveError("plan-not-found", `no plan at ${PLAN_PATH} on the default branch (${branch})`, { hint: "add one (`weave init` writes an example), then say `/weave start` again" });
-  if (session.plan?.sha === file.sha) return session.plan.plan;
+  if (session.plans.current?.sha === file.sha) return session.plans.current.plan;
   const plan = parsePlan(file.text, PLAN_PATH);
-  session.plan = { sha: file.sha, plan };
+  session.plans.current = { sha: file.sha, plan };
   return plan;
 }

@@ -79,10 +79,10 @@ export async function openFinishedPulls(ctx: MergeContext, analyse: (id: string)
 }
 
 async function rulesOf(ctx: MergeContext, branch: string): Promise<BranchRule[]> {
-  const cached = ctx.session.rules?.get(branch);
+  const cached = ctx.session.branchRules.rules.get(branch);
   if (cached && ctx.now.getTime() - cached.at < RULES_TTL_MS) return cached.rules;
   const rules = await ctx.client.branchRules(branch);
-  (ctx.session.rules ??= new Map()).set(branch, { at: ctx.now.getTime(), rules });
+  ctx.session.branchRules.rules.set(branch, { at: ctx.now.getTime(), rules });
   return rules;
 }
 
@@ -107,7 +107,7 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
   if (await ensureChecksWillRun(ctx, a)) return "retry";
   const rules = await rulesOf(ctx, a.target);
   const { title, message } = mergeCommitMessage(a.milestone, r.costUsd, pull.number);
-  const queue = rules.some((x) => x.type === "merge_queue") || ctx.session.queueTargets?.has(a.target) === true;
+  const queue = rules.some((x) => x.type === "merge_queue") || ctx.session.branchRules.queueTargets.has(a.target);
   const requiresChecks = rules.some((x) => x.type === "required_status_checks" || x.type === "pull_request");
   // Where rules ask for checks, what to do depends on GitHub's view (behind or not): wait until it has computed it.
   if (requiresChecks || queue) pull = await settledPull(ctx, pull);
@@ -140,14 +140,14 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
     // Rules weave could not read (classic branch protection) hold it: behind → update it; else let GitHub merge (or
     // queue) it when they pass.
     // A queue that rulesets do not show (classic protection): remembered for this target, and never merged around.
-    if (refusal.code === "merge-queue-required") (ctx.session.queueTargets ??= new Set()).add(a.target);
+    if (refusal.code === "merge-queue-required") ctx.session.branchRules.queueTargets.add(a.target);
     // Rules weave cannot list (classic protection) hold it: decide again from GitHub's computed view of the PR.
     const seen = await settledPull(ctx, pull);
     if (seen.headSha !== a.head) return "retry";
     step = refusal.code === "head-behind" ? { kind: "update-branch", armAutoMerge: !seen.autoMerge } : nextLandingStep({ mergeableState: seen.mergeableState, autoMerge: seen.autoMerge, queue: queue || refusal.code === "merge-queue-required", requiresChecks: true });
     if (step.kind === "merge") step = { kind: "auto-merge" }; // refused just now: let GitHub merge it when it can
   }
-  const how = queue || ctx.session.queueTargets?.has(a.target) ? "queue" : "auto-merge";
+  const how = queue || ctx.session.branchRules.queueTargets.has(a.target) ? "queue" : "auto-merge";
   switch (step.kind) {
     case "reanalyse":
       return "retry";

@@ -112,9 +112,9 @@ interface Pass {
 
 async function openPass(session: RepoSession, client: RepoClient, deps: ReconcileDeps, trigger: ReconcileTrigger, pass: number): Promise<Pass | undefined> {
   const mirror = await mirrorFor(session, client);
-  const base = (pass === 0 && trigger !== "tick" ? session.ledgerVersion : undefined) ?? (await loadLedger(client, session.ledgerGuard, mirror));
-  session.ledgerVersion = base;
-  session.ledger = base.ledger;
+  const base = (pass === 0 && trigger !== "tick" ? session.ledgers.version : undefined) ?? (await loadLedger(client, session.ledgers.guard, mirror));
+  session.ledgers.version = base;
+  session.ledgers.latest = base.ledger;
   if (!base.ledger.run) return undefined;
   const ledger: Ledger = structuredClone(base.ledger);
   const plan = await loadPlan(session, client);
@@ -122,7 +122,7 @@ async function openPass(session: RepoSession, client: RepoClient, deps: Reconcil
   const sleep = deps.clock ? (ms: number) => deps.clock!.sleep(ms) : deps.sleep;
   const ctx: MergeContext = { client, session, plan, ledger, config: deps.config, now, log: deps.log, sleep, deferredDeletes: new Set() };
   for (const m of plan.milestones) ledger.milestones[m.id] ??= { state: "pending", attempts: 0, requeues: 0, tasks: m.tasks.length, tasksDone: 0, costUsd: 0 };
-  return { session, client, deps, base, ledger, plan, now, mirror, ctx, changed: new Set(), closedPulls: new Map(session.closedPulls) };
+  return { session, client, deps, base, ledger, plan, now, mirror, ctx, changed: new Set(), closedPulls: new Map(session.inbox.closedPulls) };
 }
 
 /** Observe: what landed on the target, what PRs did, what workers said, which runs ended. */
@@ -140,9 +140,9 @@ async function observePass(p: Pass, trigger: ReconcileTrigger, pass: number, aft
   if (p.closedPulls.size > 0 || poll) for (const id of await followPulls(p.ctx, p.closedPulls, poll)) p.changed.add(id);
   // What jobs said and what GitHub says of their runs (github/run-watch.ts, with reconcile/observe.ts).
   const budgetReached = isBudgetReached(ledger, session.heartbeats, plan.budget_ceiling);
-  const askAll = trigger === "tick" || !session.runsAsked;
+  const askAll = trigger === "tick" || !session.dispatchBook.runsAsked;
   for (const id of await watchJobs({ client, session, plan, ledger, config: p.deps.config, now: p.now, mirror: p.mirror, budgetReached, askAll })) p.changed.add(id);
-  session.runsAsked = true;
+  session.dispatchBook.runsAsked = true;
   seedDispatches(session, ledger);
 }
 
@@ -217,18 +217,18 @@ async function writePass(p: Pass): Promise<boolean> {
   if (base.distrusted || JSON.stringify(ledger) !== JSON.stringify(base.ledger)) {
     // Heartbeats are judged by the session's ledger: the runs this pass dispatched are known from the moment the
     // write can be seen (the push lands before writeLedger returns), or a job's heartbeat in between is refused.
-    session.ledger = ledger;
-    const written = await saveLedger(client, session.ledgerGuard, base, ledger, summarise(p.changed, ledger), mirror);
+    session.ledgers.latest = ledger;
+    const written = await saveLedger(client, session.ledgers.guard, base, ledger, summarise(p.changed, ledger), mirror);
     if (!written) {
       p.deps.log(`${client.fullName}: ledger moved during reconcile; looking again`);
-      session.ledger = base.ledger;
-      session.ledgerVersion = undefined;
+      session.ledgers.latest = base.ledger;
+      session.ledgers.version = undefined;
       return false;
     }
-    session.ledger = written.ledger;
-    session.ledgerVersion = written;
+    session.ledgers.latest = written.ledger;
+    session.ledgers.version = written;
   }
-  for (const n of p.closedPulls.keys()) session.closedPulls.delete(n);
+  for (const n of p.closedPulls.keys()) session.inbox.closedPulls.delete(n);
   return true;
 }
 
@@ -247,12 +247,12 @@ function wantsAnotherPass(p: Pass, actions: readonly Action[]): boolean {
  * heartbeat-driven first pass needs none (nothing landed meanwhile).
  */
 async function targetMessages(session: RepoSession, client: RepoClient, target: string, trigger: ReconcileTrigger, pass: number): Promise<{ all: string[]; firstParent: string[] }> {
-  const pushed = session.pushed.get(target);
-  session.pushed.delete(target);
+  const pushed = session.inbox.pushed.get(target);
+  session.inbox.pushed.delete(target);
   if (pass === 0 && trigger === "heartbeat" && !pushed) return { all: [], firstParent: [] };
-  if (pass === 0 && trigger !== "tick" && session.targetListed && (pushed?.complete ?? true)) return { all: pushed?.messages ?? [], firstParent: pushed?.heads ?? [] };
+  if (pass === 0 && trigger !== "tick" && session.inbox.targetListed && (pushed?.complete ?? true)) return { all: pushed?.messages ?? [], firstParent: pushed?.heads ?? [] };
   const page = await client.recentCommits(target);
-  session.targetListed = true;
+  session.inbox.targetListed = true;
   return { all: page.map((c) => c.message), firstParent: firstParentChain(page).map((c) => c.message) };
 }
 
@@ -281,10 +281,10 @@ async function publish(session: RepoSession, client: RepoClient, plan: Plan, led
     const update = checkRunUpdate(m, r, now);
     const shown = `${String(update.status)}/${String(update.conclusion ?? "")}`;
     // Unchanged, or just "in progress" (the heartbeats' own updates show that): nothing to send.
-    if (session.checkRunShown.get(id) === shown || update.status === "in_progress") continue;
+    if (session.published.checkRuns.get(id) === shown || update.status === "in_progress") continue;
     await client.updateCheckRun(r.checkRunId, update);
-    session.checkRunShown.set(id, shown);
-    session.checkRunUpdatedAt.set(id, now.getTime());
+    session.published.checkRuns.set(id, shown);
+    session.published.checkRunUpdatedAt.set(id, now.getTime());
   }
   await refreshStatusComment(session, client, plan, ledger, now);
 }
@@ -297,19 +297,16 @@ export async function refreshStatusComment(session: RepoSession, client: RepoCli
   const body = renderStatusComment(plan, ledger, now);
   // Unchanged but for the clock (the "Updated …" stamp, heartbeat ages): not worth an edit.
   const stable = body.replace(/Updated [^<]*<\/sub>/, "").replace(/\| [^|]* ago \|/g, "|");
-  if (!force && stable === session.lastComment) return;
+  if (!force && stable === session.published.comment) return;
   const settled = Object.values(ledger.milestones).every((r) => SETTLED_STATES.has(r.state));
-  const wait = (session.commentEditedAt ?? 0) + COMMENT_INTERVAL_MS - now.getTime();
+  const wait = (session.published.commentEditedAt ?? 0) + COMMENT_INTERVAL_MS - now.getTime();
   if (!force && !settled && wait > 0) {
     // Too soon after the last edit: edit once the interval is over, with whatever is true then.
-    session.commentTimer ??= setTimeout(() => {
-      session.commentTimer = undefined;
-      session.flushComment?.();
-    }, wait).unref();
+    session.published.editCommentIn(wait);
     return;
   }
   await client.updateComment(ledger.run.commentId, body);
-  session.lastComment = stable;
-  session.commentEditedAt = now.getTime();
+  session.published.comment = stable;
+  session.published.commentEditedAt = now.getTime();
 }
 

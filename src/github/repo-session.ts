@@ -1,93 +1,70 @@
 /**
- * Repository session: what the App keeps in memory per repository between events — the latest heartbeat of each
- * milestone, dispatches not yet in the ledger, the plan cache, when a check run or the status comment last changed.
- * Responsibilities: cheap lookups that spare API calls; nothing here is needed for correctness after a restart
- * (the ledger and GitHub hold the truth; a restarted App re-reads them).
- * Not here: the ledger (github/ledger.ts); its guard (the MAC key, the last good version) lives here, one per session.
+ * Repository session: what the App keeps in memory per repository between events, as named caches (src/github/session/):
+ * the plan, the ledger, heartbeats, dispatches, the event inbox, what was last published, branch rules, and the
+ * repository's queues; beside them its client and its mirror.
+ * Responsibilities: make a session whole (every cache made, the comment timer given what it calls).
+ * Nothing here is needed for correctness after a restart (the ledger and GitHub hold the truth; a restarted App
+ * re-reads them).
+ * Not here: the ledger (github/ledger.ts); what each cache holds and promises (its own module's header).
  * Invariants: a session serialises its reconciles (one at a time per repository in this process); what only shows
- * state (check-run updates, status-comment edits) goes out in order on its own chain, so a write waiting for the
- * write throttle never holds up the next reconcile (and the dispatch it may make).
+ * state (check-run updates, status-comment edits) goes out in order on its own chain (session/repo-queues.ts).
  */
-import type { Plan } from "../core/plan/plan.js";
-import type { Ledger, LedgerGuard, LedgerVersion } from "./ledger.js";
-import type { WorkerStatus } from "../ports/reporter.js";
-import type { BranchRule, RepoClient } from "./repo-client.js";
+import type { LedgerGuard } from "./ledger.js";
+import type { RepoClient } from "./repo-client.js";
 import type { RepoMirror } from "./repo-mirror.js";
+import type { BranchRuleCache } from "./session/branch-rule-cache.js";
+import { createBranchRuleCache } from "./session/branch-rule-cache.js";
+import type { DispatchBook } from "./session/dispatch-book.js";
+import { createDispatchBook } from "./session/dispatch-book.js";
+import type { EventInbox } from "./session/event-inbox.js";
+import { createEventInbox } from "./session/event-inbox.js";
+import type { HeartbeatBook } from "./session/heartbeat-book.js";
+import { createHeartbeatBook } from "./session/heartbeat-book.js";
+import type { LedgerCache } from "./session/ledger-cache.js";
+import { createLedgerCache } from "./session/ledger-cache.js";
+import type { PlanCache } from "./session/plan-cache.js";
+import { createPlanCache } from "./session/plan-cache.js";
+import type { PublishState } from "./session/publish-state.js";
+import { createPublishState } from "./session/publish-state.js";
+import type { RepoQueues } from "./session/repo-queues.js";
+import { createRepoQueues } from "./session/repo-queues.js";
 
 export interface RepoSession {
-  fullName: string;
+  readonly fullName: string;
+  readonly installationId: number;
   /** Where this repository's mirror lives (github/repo-mirror.ts). */
-  cacheDir: string;
-  installationId: number;
-  /** Latest heartbeat per milestone, with when it arrived. */
-  /** The latest accepted heartbeat per milestone, with the ids of the `/weave tell` notes its job says it took. */
-  heartbeats: Map<string, { status: WorkerStatus; at: number; runId: number; notesSeen?: readonly string[] }>;
-  /** dispatch id → milestone, for jobs whose dispatch is not in the ledger yet. */
-  dispatches: Map<string, { milestone: string; runId?: number }>;
-  plan?: { sha: string; plan: Plan };
-  checkRunUpdatedAt: Map<string, number>;
-  lastComment?: string;
-  commentEditedAt?: number;
-  commentTimer?: NodeJS.Timeout;
-  /** Edits the status comment with the latest ledger (set by the App). */
-  flushComment?: () => void;
-  /** Lookups made for runs: per dispatch id (how many, for the backoff), and `run:<id>` for heartbeats' runs checked. */
-  runLookups: Map<string, number>;
-  /** GitHub was asked about every active run at least once in this process (after a restart it is asked at once). */
-  runsAsked?: boolean;
-  /** Runs GitHub reported complete, to tell a job that died from one that reported. */
-  completedRuns: Map<number, string>;
+  readonly cacheDir: string;
+  readonly plans: PlanCache;
+  readonly ledgers: LedgerCache;
+  readonly heartbeats: HeartbeatBook;
+  readonly dispatchBook: DispatchBook;
+  readonly inbox: EventInbox;
+  readonly published: PublishState;
+  readonly branchRules: BranchRuleCache;
+  readonly queues: RepoQueues;
   client?: RepoClient;
-  /** The ledger as last read or written here (heartbeat replies use it). */
-  ledger?: Ledger;
-  /** The version a reconcile may start from without reading (a lost CAS drops it and reads afresh). */
-  ledgerVersion?: LedgerVersion;
-  /** What the ledger is read and written with: the MAC key and the last version known good (github/ledger.ts). */
-  ledgerGuard: LedgerGuard;
-  /** Last status/conclusion sent to each milestone's check run (unchanged ones are not sent again). */
-  checkRunShown: Map<string, string>;
   /** The bare clone merges are computed in (github/repo-mirror.ts). */
   mirror?: RepoMirror;
-  /** Targets GitHub says have a merge queue that their rulesets do not show (classic branch protection). */
-  queueTargets?: Set<string>;
-  /** Branch rules of targets, with when they were read. */
-  rules?: Map<string, { at: number; rules: BranchRule[] }>;
-  /**
-   * Commit messages pushed to each branch since the last reconcile, from the push webhooks (so a reconcile need not
-   * list the target's commits): `messages` of every pushed commit, `heads` of each push's head commit (the only ones
-   * a payload shows to be on the first-parent chain); `complete: false` when a payload may have been cut short.
-   */
-  pushed: Map<string, { messages: string[]; heads: string[]; complete: boolean }>;
-  /** The target's history was listed at least once in this process (until then, pushes alone are not enough). */
-  targetListed?: boolean;
-  /** PRs GitHub reported closed since the last reconcile: number → merged. */
-  closedPulls: Map<number, boolean>;
-  queue: Promise<void>;
-  /** Check-run updates and status-comment edits, one after another, beside the reconciles (see publishLater). */
-  publishing: Promise<void>;
-  dirty: boolean;
-}
-
-export function createSession(fullName: string, installationId: number, cacheDir: string, ledgerGuard: LedgerGuard): RepoSession {
-  return {
-    fullName, installationId, cacheDir, ledgerGuard, heartbeats: new Map(), dispatches: new Map(), checkRunUpdatedAt: new Map(), completedRuns: new Map(), checkRunShown: new Map(), closedPulls: new Map(), pushed: new Map(), runLookups: new Map(),
-    queue: Promise.resolve(), publishing: Promise.resolve(), dirty: false,
-  };
 }
 
 /**
- * Runs `task` after every publishing task queued before it, beside the reconcile queue: for writes that only show
- * state, which wait on the write throttle and must not hold up a reconcile. A failure does not block the next one.
+ * A session with every cache empty. `editComment` is what a waiting status-comment edit calls when its time comes
+ * (the App queues the edit; a one-shot coordinator, which flushes at its end, leaves it out).
  */
-export function publishLater(session: RepoSession, task: () => Promise<void>): Promise<void> {
-  const next = session.publishing.then(task, task);
-  session.publishing = next.catch(() => undefined);
-  return next;
+export function createSession(fullName: string, installationId: number, cacheDir: string, ledgerGuard: LedgerGuard, editComment: () => void = () => undefined): RepoSession {
+  return {
+    fullName, installationId, cacheDir,
+    plans: createPlanCache(), ledgers: createLedgerCache(ledgerGuard), heartbeats: createHeartbeatBook(), dispatchBook: createDispatchBook(),
+    inbox: createEventInbox(), published: createPublishState(editComment), branchRules: createBranchRuleCache(), queues: createRepoQueues(),
+  };
 }
 
-/** Runs `task` after every task queued before it on this session; a failure does not block the next one. */
+/** Runs `task` on the session's publishing chain (session/repo-queues.ts `publishLater`). */
+export function publishLater(session: RepoSession, task: () => Promise<void>): Promise<void> {
+  return session.queues.publishLater(task);
+}
+
+/** Runs `task` on the session's reconcile queue (session/repo-queues.ts `serialise`). */
 export function serialise(session: RepoSession, task: () => Promise<void>): Promise<void> {
-  const next = session.queue.then(task, task);
-  session.queue = next.catch(() => undefined);
-  return next;
+  return session.queues.serialise(task);
 }

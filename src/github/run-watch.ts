@@ -45,7 +45,7 @@ const ACTIVE = new Set(["claimed", "running"]);
 /** Every dispatch the ledger holds for an active job, known to the heartbeat endpoint (after a restart too). */
 export function seedDispatches(session: RepoSession, ledger: Ledger): void {
   for (const [id, r] of Object.entries(ledger.milestones)) {
-    if (r.dispatchId && ACTIVE.has(r.state) && !session.dispatches.has(r.dispatchId)) session.dispatches.set(r.dispatchId, { milestone: id, runId: r.runId });
+    if (r.dispatchId && ACTIVE.has(r.state) && !session.dispatchBook.pending.has(r.dispatchId)) session.dispatchBook.pending.set(r.dispatchId, { milestone: id, runId: r.runId });
   }
 }
 
@@ -72,7 +72,7 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
     if (!ACTIVE.has(r.state)) continue;
     const lastSign = Date.parse(r.lastHeartbeat ?? r.startedAt ?? now.toISOString());
     const silentForS = (now.getTime() - lastSign) / 1000;
-    let ended = r.runId !== undefined ? session.completedRuns.get(r.runId) : undefined;
+    let ended = r.runId !== undefined ? session.inbox.completedRuns.get(r.runId) : undefined;
     if (ended === undefined && r.runId !== undefined && (w.askAll || silentForS > w.plan.heartbeat_timeout)) {
       const run = await client.getRun(r.runId);
       if (run?.status === "completed") ended = run.conclusion ?? "unknown";
@@ -107,7 +107,7 @@ export function dropTakenNotes(r: LedgerMilestone, taken: readonly string[]): vo
 async function learnRunId(w: WatchContext, id: string, r: LedgerMilestone): Promise<void> {
   if (!r.dispatchId) return;
   const beat = w.session.heartbeats.get(id);
-  const lookups = w.session.runLookups;
+  const lookups = w.session.dispatchBook.lookups;
   if (beat && !lookups.has(`run:${beat.runId}`)) {
     // A heartbeat's run id is OIDC-verified; that it is this dispatch's run only GitHub's title for it says.
     lookups.set(`run:${beat.runId}`, 1);
@@ -123,7 +123,7 @@ async function learnRunId(w: WatchContext, id: string, r: LedgerMilestone): Prom
 
 function adopt(w: WatchContext, r: LedgerMilestone, runId: number): void {
   r.runId = runId;
-  const pending = r.dispatchId ? w.session.dispatches.get(r.dispatchId) : undefined;
+  const pending = r.dispatchId ? w.session.dispatchBook.pending.get(r.dispatchId) : undefined;
   if (pending) pending.runId = runId;
 }
 

@@ -32,6 +32,7 @@ import { RepoEvents } from "./repo-events.js";
 import type { RouteTable, Services } from "./route-types.js";
 import { actionRoutes } from "./routes/actions.js";
 import { appRoutes } from "./routes/apps.js";
+import { installationRoutes } from "./routes/installation-repos.js";
 import { checkRoutes, jobCheckRuns, requestCheckAction, rerequestCheckRun } from "./routes/checks.js";
 import { STARTING_EVENTS } from "./event-runs.js";
 import { contentRoutes } from "./routes/contents.js";
@@ -139,7 +140,7 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   });
   events.onHeadMoved = (repo, pull, pusher) => services.automation.headMoved(repo, pull, pusher);
   const pushes: PushCredentials = new Map();
-  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...actionRoutes, ...ruleRoutes, ...protectionRoutes, ...tokenRevocationRoutes };
+  const routes: RouteTable = { ...gitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...checkRoutes, ...appRoutes, ...installationRoutes, ...actionRoutes, ...ruleRoutes, ...protectionRoutes, ...tokenRevocationRoutes };
   const server: ApiServer = new ApiServer({
     validator, routes, services, limiter,
     sideDoors: {

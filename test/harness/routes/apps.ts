@@ -1,22 +1,18 @@
 /**
- * App and account routes: the authenticated App, its installations, installation access tokens (App JWT only),
+ * App and account routes: the authenticated App, the installation on a repository, installation access tokens (App JWT only),
  * collaborator permission (non-collaborators answer `read`), the API root and the rate-limit status.
- * Not here: JWT verification and token minting (auth.ts), counting (rate-limit.ts).
+ * Not here: JWT verification and token minting (auth.ts), counting (rate-limit.ts), listing installations and their
+ * repositories (routes/installation-repos.ts).
  * Invariants: installation tokens never get more than the installation granted.
  */
 import { mintInstallationToken, requireAppJwt, requireAccess } from "../auth.js";
 import type { RouteTable } from "../route-types.js";
-import { num, page, str } from "../route-types.js";
+import { num, str } from "../route-types.js";
 import { iso, notFound } from "../world.js";
 import type { AccessLevel } from "../world.js";
 
 export const appRoutes: RouteTable = {
   "apps/get-authenticated": (ctx) => ({ status: 200, body: ctx.shapes.app(requireAppJwt(ctx.caller)) }),
-
-  "apps/list-installations": (ctx) => {
-    const app = requireAppJwt(ctx.caller);
-    return { status: 200, body: page(ctx, [...ctx.world.installations.values()].filter((i) => i.app.id === app.id)).map((i) => ctx.shapes.installation(i)) };
-  },
 
   "apps/get-repo-installation": (ctx) => {
     const app = requireAppJwt(ctx.caller);
