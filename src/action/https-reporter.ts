@@ -13,6 +13,7 @@ import { z } from "zod";
 import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import { wireBody } from "./wire-status.js";
+import { FINAL_WORKER_STATES } from "../ports/reporter.js";
 
 export interface HttpsReporterOptions {
   appUrl: string;
@@ -30,7 +31,8 @@ export interface HttpsReporterOptions {
 export const NOTES_SEEN_SENT = 100;
 
 /** Worker states after which a worker sends nothing more. */
-export const FINAL_STATES: ReadonlySet<string> = new Set(["finished", "failed", "stopped", "paused", "died"]);
+/** A worker's last word (ports/reporter.ts): its report is sent until acknowledged. */
+export const FINAL_STATES: ReadonlySet<string> = FINAL_WORKER_STATES;
 
 /** acknowledged: the App answered 2xx; refused: it answered in a way a retry cannot change; unreachable: no answer that counts. */
 export type Delivery = "acknowledged" | "refused" | "unreachable";

@@ -36,6 +36,7 @@ import { workerCheckOutput } from "./worker-check-run.js";
 import type { BudgetWord } from "./https-reporter.js";
 import { statusFilePath, writeStatusFile } from "./status-file.js";
 import { WEAVE_VERSION } from "./weave-version.js";
+import { PLAN_PATH } from "../core/plan/plan-path.js";
 
 export interface ActionCore {
   getInput: GetInput;
@@ -56,7 +57,6 @@ export interface ActionContext {
   fetchImpl?: typeof fetch;
 }
 
-export const PLAN_PATH = ".github/weave.yml";
 /** The runner gives 7.5 s between SIGINT and SIGTERM: the agent gets less, so the checkpoint and report fit. */
 export const ACTION_STOP_GRACE_SEC = 4;
 const BOT = { name: "weave", email: "weave@users.noreply.github.com" };

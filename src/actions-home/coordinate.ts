@@ -44,6 +44,7 @@ import { readCoordinatorRequest } from "./coordinate-event.js";
 import { observeLiveRuns } from "./coordinate-liveness.js";
 import { acceptWorkerReport } from "./coordinate-report.js";
 import type { CoordinatorRequest } from "./coordinate-event.js";
+import { maySteer } from "../core/command-permission.js";
 
 export interface CoordinateCore {
   getInput: GetInput;
@@ -68,7 +69,6 @@ export interface CoordinateOutcome {
   appCalls: number;
 }
 
-const WRITERS = new Set(["write", "maintain", "admin"]);
 
 export async function runCoordinatePass(ctx: CoordinateContext): Promise<CoordinateOutcome> {
   const { env, core } = ctx;
@@ -154,11 +154,11 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
       doctor: (fix) => diagnoseRepo(session, client, fix),
     });
   } else if (request.kind === "button") {
-    if (WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plans.current?.plan));
+    if (maySteer(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plans.current?.plan));
     await reconcile("event");
   } else if (request.kind === "review") {
     const plan = await loadPlan(session, client);
-    if (request.approved && plan.merge.auto === "confirm" && WRITERS.has(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyApproval(ledger, request.pull));
+    if (request.approved && plan.merge.auto === "confirm" && maySteer(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyApproval(ledger, request.pull));
     await reconcile("checks");
   } else await reconcile(request.trigger, request.report);
   // A job that stopped on its allowance while the run has budget left is resumed with a new one, in this pass.

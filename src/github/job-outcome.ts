@@ -24,10 +24,3 @@ export function judgeRun(run: RunState, progress: { tasksDone: number; costUsd: 
   return { kind: "dead", reason: `its job ended (${run.conclusion ?? "unknown"}) after ${progress.tasksDone}/${tasks} tasks without a final report` };
 }
 
-/**
- * A `stopped` report is a person's stop or the budget's; any other `stopped` means the job's main step died and
- * its post step said so — requeued like a job that went silent.
- */
-export function isUnaskedStop(state: string, signal: "pause" | "stop" | undefined, budgetStopped: boolean): boolean {
-  return state === "stopped" && signal !== "stop" && !budgetStopped;
-}

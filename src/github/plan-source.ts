@@ -9,8 +9,8 @@ import { parsePlan } from "../core/plan/parse-plan.js";
 import type { Plan } from "../core/plan/plan.js";
 import type { RepoClient } from "./repo-client.js";
 import type { RepoSession } from "./repo-session.js";
+import { PLAN_PATH } from "../core/plan/plan-path.js";
 
-export const PLAN_PATH = ".github/weave.yml";
 
 export async function loadPlan(session: RepoSession, client: RepoClient, fresh = false): Promise<Plan> {
   if (session.plans.current && !fresh) return session.plans.current.plan;

@@ -16,6 +16,7 @@ import type { BranchRule, PullView } from "./repo-client.js";
 import { mirrorFor } from "./repo-mirror.js";
 import { WeaveError } from "../core/errors.js";
 import { findMilestone } from "../core/plan/plan.js";
+import { formatTrailers, hasTrailer, TRAILER } from "../core/trailers.js";
 
 /** Waits between looks while GitHub computes `mergeable` (null). */
 export const MERGEABLE_POLL_MS = [300, 1000, 2000, 4000];
@@ -92,7 +93,7 @@ export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<A
   const r = a.record;
   if (!a.merged.clean) {
     // Only conflicts in weave's own paths (core/weave-owned-paths.ts): commit the milestone's side on its branch, so the PR becomes mergeable.
-    const commit = await a.mirror.git.commitTree(await mergedTree(a), [a.head, a.base], `weave: merge ${a.target} into ${a.branch}, keeping the milestone's .weave/\n\nWeave-Milestone: ${a.milestone.id}`);
+    const commit = await a.mirror.git.commitTree(await mergedTree(a), [a.head, a.base], `weave: merge ${a.target} into ${a.branch}, keeping the milestone's .weave/\n\n${formatTrailers([[TRAILER.milestone, a.milestone.id]])}`);
     await a.mirror.push(commit, a.branch); // pushed or not, look again at what is there now
     return "retry";
   }
@@ -237,9 +238,9 @@ function firstLine(e: unknown): string {
  */
 async function ensureChecksWillRun(ctx: MergeContext, a: Analysis): Promise<boolean> {
   const head = await a.mirror.git.raw(["log", "-1", "--format=%B", a.head]);
-  if (!/^Weave-Resolve: *\S+/m.test(head)) return false;
+  if (!hasTrailer(head, TRAILER.resolve)) return false;
   const tree = (await a.mirror.git.raw(["rev-parse", `${a.head}^{tree}`])).trim();
-  const commit = await a.mirror.git.commitTree(tree, [a.head], `weave: run checks on ${a.branch}'s resolved merge\n\nThe resolve job's push (its GITHUB_TOKEN) starts no workflows; this push by the App does.\n\nWeave-Milestone: ${a.milestone.id}`);
+  const commit = await a.mirror.git.commitTree(tree, [a.head], `weave: run checks on ${a.branch}'s resolved merge\n\nThe resolve job's push (its GITHUB_TOKEN) starts no workflows; this push by the App does.\n\n${formatTrailers([[TRAILER.milestone, a.milestone.id]])}`);
   await a.mirror.push(commit, a.branch);
   return true;
 }

@@ -11,6 +11,7 @@ import { createGit } from "../git/git-executor.js";
 import type { RepoPlumbing } from "../git/repo-plumbing.js";
 import { createRepoPlumbing } from "../git/repo-plumbing.js";
 import { ensureWorktree, serialiseWorktreeAdmin } from "./worktree-create.js";
+import { TRAILER } from "../core/trailers.js";
 
 export type { MergeTreeResult } from "../git/repo-plumbing.js";
 
@@ -72,7 +73,7 @@ export function createRepoGit(root: string): RepoGit {
     mergedMilestones: async (target) => {
       // Only the target's first-parent chain counts: weave's own merge commits sit there, a milestone branch's own
       // commits (whatever their messages say) only ever behind a merge's second parent.
-      const out = (await quiet(["log", "--first-parent", "--grep=^Weave-Merged:", "--format=%(trailers:key=Weave-Merged,valueonly,separator=%x0A)", "--end-of-options", `refs/heads/${target}`, "--"])) ?? "";
+      const out = (await quiet(["log", "--first-parent", `--grep=^${TRAILER.merged}:`, `--format=%(trailers:key=${TRAILER.merged},valueonly,separator=%x0A)`, "--end-of-options", `refs/heads/${target}`, "--"])) ?? "";
       return new Set(out.split("\n").map((s) => s.trim()).filter(Boolean));
     },
     fastForwardCheckout: async (commit) => {

@@ -1,7 +1,7 @@
 // Table tests of the App's pure landing rules: the next step for a PR, GitHub's refusals, run correlation, job outcomes.
 import { describe, expect, it } from "vitest";
 import { mergeRefusal, pushRefusal, rateLimitRefusal, updateBranchRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
-import { isUnaskedStop, judgeRun } from "../../src/github/job-outcome.js";
+import { judgeRun } from "../../src/github/job-outcome.js";
 import { nextLandingStep } from "../../src/github/landing-policy.js";
 import type { PullSituation } from "../../src/github/landing-policy.js";
 import { dispatchIdOf, isLookupDue, isRunOfDispatch } from "../../src/github/run-correlation.js";
@@ -122,15 +122,5 @@ describe("job outcome", () => {
   it("a run finished from its branch keeps a task's unknown cost: never shown as known", () => {
     expect(judgeRun({ status: "completed", conclusion: "success" }, { tasksDone: 3, costUsd: 0.3, costUnknown: true }, 3)).toEqual({ kind: "finished", tasksDone: 3, costUsd: 0.3, costUnknown: true });
     expect(judgeRun({ status: "completed", conclusion: "success" }, { tasksDone: 3, costUsd: 0.3, costUnknown: false }, 3)).toEqual({ kind: "finished", tasksDone: 3, costUsd: 0.3 });
-  });
-
-  it.each<[string, "pause" | "stop" | undefined, boolean, boolean]>([
-    ["stopped", undefined, false, true],
-    ["stopped", "pause", false, true],
-    ["stopped", "stop", false, false],
-    ["stopped", undefined, true, false],
-    ["failed", undefined, false, false],
-  ])("%s with signal %s, budget stopped %s: unasked %s", (state, signal, budget, unasked) => {
-    expect(isUnaskedStop(state, signal, budget)).toBe(unasked);
   });
 });

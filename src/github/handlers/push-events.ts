@@ -8,7 +8,7 @@
  * not recorded twice.
  */
 import type { Context } from "probot";
-import { PLAN_PATH } from "../plan-source.js";
+import { PLAN_PATH } from "../../core/plan/plan-path.js";
 import type { AppRuntime } from "./app-runtime.js";
 
 /** A push payload lists at most this many commits; one that lists as many may have been cut short. */
