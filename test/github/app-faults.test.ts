@@ -1,4 +1,7 @@
 // Faults on GitHub: a job that dies, the budget, an App restart mid-run, forged heartbeats.
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { generateKeyPair, SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppWorld, waitFor } from "./app-fixtures.js";
@@ -18,15 +21,17 @@ async function trailers(w: AppWorld, branch: string): Promise<string[]> {
 
 describe("App faults", () => {
   it("requeues a job whose runner died, and the new job resumes after the last checkpoint", { timeout: 240_000 }, async () => {
-    world = await createAppWorld({ plan: ONE("one, two, three"), agent: { sleepMs: 200, sleep: { "M1:2": 60_000 } } });
+    // Task 2 waits for a gate the test opens only once the second job is dispatched: the first job is lost in task 2.
+    const gate = join(await mkdtemp(join(tmpdir(), "weave-faults-")), "gate");
+    world = await createAppWorld({ plan: ONE("one, two, three"), agent: { sleepMs: 200, gate: { "M1:2": gate } } });
     const w = world;
     await w.comment("/weave start");
     await waitFor(async () => (await trailers(w, "weave/M1")).includes("1/3"), "the first checkpoint");
     await waitFor(async () => (await w.ledger()).milestones.M1?.runId, "the ledger to record the run");
-    // Let task 2 start, then lose the runner; the next job must not sleep again on task 2.
     const first = (await w.ledger()).milestones.M1!.runId!;
-    await w.repo.commit({ branch: "main", files: { "agent.json": JSON.stringify({ sleepMs: 200 }) }, message: "agent: no more slow task" });
     w.gh.actions.loseRunner(first);
+    await waitFor(async () => ((await w.ledger()).milestones.M1?.attempts ?? 0) >= 2, "a second job for M1");
+    await writeFile(gate, "");
     await waitFor(async () => (await w.ledger()).milestones.M1?.state === "finished", "M1 to finish on its second attempt");
     const record = (await w.ledger()).milestones.M1!;
     expect(record.attempts).toBe(2);

@@ -11,7 +11,8 @@ afterEach(async () => {
 });
 
 const R = { owner: "acme", repo: "widgets" };
-const ONE = `version: 1\nretries: 1\nheartbeat_timeout: 60s\nworker: { command: node agent.mjs, heartbeat_interval: 200ms }\nmilestones:\n  - { id: M1, tasks: [one, two] }\n`;
+// The job's post step tries to reach the App for heartbeat_timeout (action/post-report.ts): the restart waits that out.
+const ONE = `version: 1\nretries: 1\nheartbeat_timeout: 15s\nworker: { command: node agent.mjs, heartbeat_interval: 200ms }\nmilestones:\n  - { id: M1, tasks: [one, two] }\n`;
 const calls = (w: AppWorld, operationId: string): number => w.gh.calls.filter((c) => c.operationId === operationId).length;
 
 describe("App restart", () => {
