@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const R = { owner: "acme", repo: "widgets" };
-const ONE = (tasks: string) => `version: 1\nretries: 1\nheartbeat_timeout: 60s\nworker: { command: node agent.mjs, heartbeat_interval: 200ms }\nmilestones:\n  - { id: M1, tasks: [${tasks}] }\n`;
+const ONE = (tasks: string, timeout = "60s") => `version: 1\nretries: 1\nheartbeat_timeout: ${timeout}\nworker: { command: node agent.mjs, heartbeat_interval: 200ms }\nmilestones:\n  - { id: M1, tasks: [${tasks}] }\n`;
 const dispatches = (w: AppWorld): number => w.gh.calls.filter((c) => c.operationId === "actions/create-workflow-dispatch").length;
 
 async function trailers(w: AppWorld, branch: string): Promise<string[]> {
@@ -35,7 +35,8 @@ writeFileSync(id + "-" + n + ".txt"`).replace('import { appendFileSync, mkdirSyn
 
 describe("App recovery", () => {
   it("a job that finishes while the App is down is finished from its run and branch, not dispatched again", { timeout: 240_000 }, async () => {
-    world = await createAppWorld({ plan: ONE("one, two, three"), agent: { sleepMs: 1200 } });
+    // The job's post step tries to reach the App for heartbeat_timeout (action/post-report.ts): the restart waits that out.
+    world = await createAppWorld({ plan: ONE("one, two, three", "15s"), agent: { sleepMs: 1200 } });
     const w = world;
     await w.comment("/weave start");
     await waitFor(async () => (await trailers(w, "weave/M1")).includes("1/3"), "M1's first checkpoint");
