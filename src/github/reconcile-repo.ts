@@ -4,12 +4,13 @@
  * claim, check run, dispatch, land, resolve) → write the ledger by CAS — each a step of its own.
  * Responsibilities: every webhook, heartbeat and tick of a repository ends here; duplicates and reorderings are
  * harmless because each pass recomputes from what is true now.
- * Not here: comment commands (github/comment-commands.ts), starting a milestone's job (github/dispatch.ts),
+ * Not here: comment commands (github/comment-commands.ts), starting a milestone's job (github/dispatch.ts), showing
+ * the run (check runs and the status comment, github/run-publish.ts),
  * landing a milestone (github/merge-back.ts, github/pull-merge.ts).
  * Invariants: a lost CAS re-reads and decides again (bounded); dispatches are never retried blindly; a landed branch
  * is deleted after the pass's starts and before its ledger write (a dispatch never waits on the deletion's push).
  */
-import { ACTIVE_STATES, SETTLED_STATES } from "../core/lifecycle.js";
+import { ACTIVE_STATES } from "../core/lifecycle.js";
 import type { MilestoneState } from "../core/lifecycle.js";
 import { firstParentChain, landedIds } from "../core/merged-evidence.js";
 import type { Plan } from "../core/plan/plan.js";
@@ -21,9 +22,8 @@ import { knownSpend } from "../reconcile/budget.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
 import type { AppConfig } from "./app-config.js";
-import { checkRunUpdate } from "./check-runs.js";
 import { createGitHubForge } from "./github-forge.js";
-import type { Ledger, LedgerMilestone, LedgerVersion } from "./ledger.js";
+import type { Ledger, LedgerVersion } from "./ledger.js";
 import { loadLedger, saveLedger } from "./ledger-store.js";
 import { deleteLandedBranch } from "./landing-attempt.js";
 import { analyse, landed } from "./merge-back.js";
@@ -38,7 +38,7 @@ import type { RepoMirror } from "./repo-mirror.js";
 import type { RepoSession } from "./repo-session.js";
 import { publishLater } from "./repo-session.js";
 import { seedDispatches, watchJobs } from "./run-watch.js";
-import { renderStatusComment } from "./status-comment.js";
+import { publishRun } from "./run-publish.js";
 
 export interface ReconcileDeps {
   config: AppConfig;
@@ -88,7 +88,7 @@ export async function reconcileRepo(session: RepoSession, client: RepoClient, de
   // Beside the queue: the next reconcile (a dependent's dispatch) need not wait while these wait for the throttle.
   if (shown) {
     const { plan, ledger, now } = shown;
-    void publishLater(session, () => publish(session, client, plan, ledger, unpublished, now)).catch((e: unknown) => deps.log(`${client.fullName}: publishing: ${(e as Error).message}`));
+    void publishLater(session, () => publishRun(session, client, plan, ledger, unpublished, now)).catch((e: unknown) => deps.log(`${client.fullName}: publishing: ${(e as Error).message}`));
   }
 }
 
@@ -271,42 +271,3 @@ function summarise(changed: ReadonlySet<string>, ledger: Ledger): string {
   const parts = [...changed].map((id) => `${id} ${ledger.milestones[id]!.state}`);
   return parts.length ? parts.join(", ") : "progress";
 }
-
-/** Check runs of milestones that changed, and the sticky status comment when its text changed. */
-async function publish(session: RepoSession, client: RepoClient, plan: Plan, ledger: Ledger, changed: ReadonlySet<string>, now: Date): Promise<void> {
-  for (const id of changed) {
-    const r: LedgerMilestone | undefined = ledger.milestones[id];
-    const m = findMilestone(plan, id);
-    if (!r?.checkRunId || !m) continue;
-    const update = checkRunUpdate(m, r, now);
-    const shown = `${String(update.status)}/${String(update.conclusion ?? "")}`;
-    // Unchanged, or just "in progress" (the heartbeats' own updates show that): nothing to send.
-    if (session.published.checkRuns.get(id) === shown || update.status === "in_progress") continue;
-    await client.updateCheckRun(r.checkRunId, update);
-    session.published.checkRuns.set(id, shown);
-    session.published.checkRunUpdatedAt.set(id, now.getTime());
-  }
-  await refreshStatusComment(session, client, plan, ledger, now);
-}
-
-/** Edits of the status comment are spaced this far apart (a burst of changes becomes one edit), except the last. */
-export const COMMENT_INTERVAL_MS = 15_000;
-
-export async function refreshStatusComment(session: RepoSession, client: RepoClient, plan: Plan, ledger: Ledger, now: Date, force = false): Promise<void> {
-  if (!ledger.run?.commentId) return;
-  const body = renderStatusComment(plan, ledger, now);
-  // Unchanged but for the clock (the "Updated …" stamp, heartbeat ages): not worth an edit.
-  const stable = body.replace(/Updated [^<]*<\/sub>/, "").replace(/\| [^|]* ago \|/g, "|");
-  if (!force && stable === session.published.comment) return;
-  const settled = Object.values(ledger.milestones).every((r) => SETTLED_STATES.has(r.state));
-  const wait = (session.published.commentEditedAt ?? 0) + COMMENT_INTERVAL_MS - now.getTime();
-  if (!force && !settled && wait > 0) {
-    // Too soon after the last edit: edit once the interval is over, with whatever is true then.
-    session.published.editCommentIn(wait);
-    return;
-  }
-  await client.updateComment(ledger.run.commentId, body);
-  session.published.comment = stable;
-  session.published.commentEditedAt = now.getTime();
-}
-

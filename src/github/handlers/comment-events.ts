@@ -11,7 +11,7 @@ import { handleComment } from "../comment-commands.js";
 import { diagnoseRepo } from "../github-doctor.js";
 import { loadLedger } from "../ledger-store.js";
 import { loadPlan } from "../plan-source.js";
-import { refreshStatusComment } from "../reconcile-repo.js";
+import { refreshStatusComment } from "../run-publish.js";
 import { mirrorFor } from "../repo-mirror.js";
 import { serialise } from "../repo-session.js";
 import type { AppRuntime } from "./app-runtime.js";
