@@ -43,9 +43,11 @@ it("App: API calls per milestone and merge → dispatch latency", { timeout: 900
       expect(merged.map((p) => p.head.ref).sort(), JSON.stringify(ledger.milestones)).toEqual(["weave/A", "weave/B", "weave/C"]);
       // Heartbeat-driven check-run progress updates are excluded by the goal's definition; the App counts them.
       const heartbeatDriven = w.server.weave.heartbeatCalls();
-      const total = Object.values(byOp).reduce((n, c) => n + c, 0) - heartbeatDriven;
+      // The App's look for runs in flight when it starts (handlers/tick.ts) is once per App start, not per milestone.
+      const atStart = byOp["apps/list-repos-accessible-to-installation"] ?? 0;
+      const total = Object.values(byOp).reduce((n, c) => n + c, 0) - heartbeatDriven - atStart;
       expect(w.errors).toEqual([]);
-      return { total, perMilestone: total / 3, byOperation: byOp, heartbeatDriven };
+      return { total, perMilestone: total / 3, byOperation: byOp, heartbeatDriven, atStart };
     } finally {
       await w.close();
     }
@@ -78,7 +80,7 @@ it("App: API calls per milestone and merge → dispatch latency", { timeout: 900
   const table = [
     `App on the offline stand-in`,
     `  API calls per 5-task milestone (heartbeat-driven updates excluded): ${calls.perMilestone.toFixed(1)} (goal ≤ 12) ${calls.perMilestone <= 12 ? "✓" : "✗"}`,
-    `    ${calls.heartbeatDriven} heartbeat-driven check-run updates left out; all calls: ${Object.entries(calls.byOperation).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ")}`,
+    `    ${calls.heartbeatDriven} heartbeat-driven check-run updates and ${calls.atStart} call of the App's start-up look for runs left out; all calls: ${Object.entries(calls.byOperation).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(", ")}`,
     `  merge → dependent dispatched: median ${latency.median.toFixed(2)} s, p99 ${latency.p99.toFixed(2)} s over ${latency.samples.length} merges`,
   ].join("\n");
   console.log(table);
