@@ -14,6 +14,7 @@ import { HEARTBEAT_PATH } from "../core/heartbeat-route.js";
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
 import { wireBody } from "./wire-status.js";
 import { FINAL_WORKER_STATES } from "../ports/reporter.js";
+import { createNoteInbox } from "./note-inbox.js";
 
 export interface HttpsReporterOptions {
   appUrl: string;
@@ -27,8 +28,6 @@ export interface HttpsReporterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The newest taken note ids a report acknowledges (the App's body schema takes at most 200; older ones it dropped). */
-export const NOTES_SEEN_SENT = 100;
 
 /** Worker states after which a worker sends nothing more. */
 /** A worker's last word (ports/reporter.ts): its report is sent until acknowledged. */
@@ -87,8 +86,7 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
   let signal: WorkerSignal | undefined;
   let inFlight: Promise<void> | undefined;
   let pending: WorkerStatus | undefined;
-  const received = new Map<string, string>();
-  const taken = new Set<string>();
+  const notes = createNoteInbox();
   let budget: BudgetWord | undefined;
 
   /** One try: ok, retry or refused. */
@@ -99,7 +97,7 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       const response = await fetchImpl(new URL(HEARTBEAT_PATH, options.appUrl), {
         method: "POST",
         headers: { authorization: `Bearer ${token.value}`, "content-type": "application/json" },
-        body: wireBody(options.dispatchId, status, [...taken].slice(-NOTES_SEEN_SENT)),
+        body: wireBody(options.dispatchId, status, notes.seen()),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       if (response.status === 401) token = undefined;
@@ -116,7 +114,7 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       warned = false;
       if (answer.success && answer.data.signal) signal = answer.data.signal;
       if (answer.success) {
-        for (const note of answer.data.notes ?? []) if (!taken.has(note.id) && !received.has(note.id)) received.set(note.id, note.text.replace(/\s+/g, " ").trim());
+        notes.receive(answer.data.notes ?? []);
         if (answer.data.budget_left_usd !== undefined) budget = { leftUsd: answer.data.budget_left_usd, atCostUsd: status.costUsd };
       }
       return "ok";
@@ -166,13 +164,7 @@ export function createHttpsReporter(options: HttpsReporterOptions): HttpsReporte
       })().finally(() => (inFlight = undefined));
       return signal;
     },
-    takeNotes() {
-      if (received.size === 0) return undefined;
-      const texts = [...received.values()];
-      for (const id of received.keys()) taken.add(id);
-      received.clear();
-      return texts.join("\n");
-    },
+    takeNotes: () => notes.take(),
     budgetWord: () => budget,
     async sendUntilAcknowledged(status, { untilMs, delaysMs }) {
       for (let i = 0; ; i++) {

@@ -16,7 +16,8 @@
  * of this job's dispatch; the ledger is read, never written; the token is never logged.
  */
 import type { Reporter, WorkerSignal, WorkerStatus } from "../ports/reporter.js";
-import { FINAL_STATES, NOTES_SEEN_SENT } from "./https-reporter.js";
+import { FINAL_STATES } from "./https-reporter.js";
+import { createNoteInbox } from "./note-inbox.js";
 import type { LedgerView } from "./ledger-view.js";
 import { ledgerBudgetLeft, readLedgerView, workerBudgetLeft } from "./ledger-view.js";
 
@@ -65,8 +66,7 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
   let lastPublishedKey = "";
   let inFlight: Promise<void> | undefined;
   let pending: WorkerStatus | undefined;
-  const received = new Map<string, string>();
-  const taken = new Set<string>();
+  const notes = createNoteInbox();
   const warned = new Set<string>();
   const warnOnce = (what: string, message: string): void => {
     if (warned.has(what)) return;
@@ -80,7 +80,7 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
     if (!next) return warnOnce("read", "weave: cannot read the run ledger (refs/weave/state); the milestone keeps running and tries again at the next heartbeat");
     view = next;
     if (view.ours && view.signal) signal = signal === "stop" ? "stop" : view.signal;
-    for (const note of view.notes ?? []) if (!taken.has(note.id) && !received.has(note.id)) received.set(note.id, note.text.replace(/\s+/g, " ").trim());
+    notes.receive(view.notes ?? []);
     if (!view.ours) warnOnce("ours", `weave: the ledger's record of ${options.milestone} is not of this job's dispatch; its signals and check run are not this job's`);
   };
 
@@ -89,7 +89,7 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
     const id = view?.checkRunId;
     // A changed state or task is written at the next heartbeat (a few per task); the cost alone waits for the rate budget.
     // A note just taken is acknowledged at the next heartbeat too, so the coordinator's next pass drops it.
-    const key = `${status.state}/${status.tasksDone}/${status.currentTask ?? ""}/${taken.size}`;
+    const key = `${status.state}/${status.tasksDone}/${status.currentTask ?? ""}/${notes.takenCount}`;
     if (id !== undefined && (now() - lastPublished >= options.progressEveryMs || (key !== lastPublishedKey && now() - lastPublished >= options.ledgerEveryMs))) {
       lastPublished = now();
       lastPublishedKey = key;
@@ -125,14 +125,8 @@ export function createLedgerReporter(options: LedgerReporterOptions): LedgerRepo
     },
     runBudgetLeftUsd: (settledUsd) => workerBudgetLeft(ledgerBudgetLeft(view, options.ceilingUsd, settledUsd), options.allowanceUsd, settledUsd),
     view: () => view,
-    takeNotes() {
-      if (received.size === 0) return undefined;
-      const texts = [...received.values()];
-      for (const id of received.keys()) taken.add(id);
-      received.clear();
-      return texts.join("\n");
-    },
-    notesSeen: () => [...taken].slice(-NOTES_SEEN_SENT),
+    takeNotes: () => notes.take(),
+    notesSeen: () => notes.seen(),
   };
   return reporter;
 }

@@ -9,7 +9,8 @@
  */
 import { z } from "zod";
 import type { WorkerStatus } from "../ports/reporter.js";
-import { FINAL_STATES, NOTES_SEEN_SENT } from "./https-reporter.js";
+import { FINAL_STATES } from "./https-reporter.js";
+import { NOTES_SEEN_SENT } from "./note-inbox.js";
 
 export const DIED_REASON = "the job's main step ended without a final report (killed, e.g. out of memory, or crashed)";
 
