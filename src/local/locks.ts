@@ -67,11 +67,11 @@ export async function readLockHolder(path: string): Promise<LockContent | undefi
 export async function acquireCoordinatorLock(path: string, pid = process.pid): Promise<HeldLock> {
   const me: LockContent = coordinatorLock(pid, new Date());
   for (let attempt = 0; attempt < 20; attempt++) {
-    if (await createExclusive(path, JSON.stringify(me))) return heldLock(path, pid);
+    if (await createExclusive(path, JSON.stringify(me))) return ownLock(path, me);
     const holder = await readSettledHolder(path);
-    if (holder && holder.pid === pid) return heldLock(path, pid);
+    if (holder && holder.pid === pid) return ownLock(path, holder);
     if (holder && isProcessAlive(holder.pid)) throw alreadyRunning(holder.pid);
-    if (await takeOver(path, holder ?? UNREADABLE, me, 0)) return heldLock(path, pid);
+    if (await takeOver(path, holder ?? UNREADABLE, me, 0)) return ownLock(path, me);
     await sleep(20 + Math.floor(Math.random() * 30));
   }
   throw new WeaveError("already-running", `could not take the coordinator lock ${path}`, { hint: "run `weave doctor --fix`" });
@@ -84,19 +84,6 @@ function alreadyRunning(pid: number): WeaveError {
   return new WeaveError("already-running", `another weave coordinator (PID ${pid}) is running in this repository`, {
     hint: "watch it with `weave status`, or stop it with `weave stop` first",
   });
-}
-
-function heldLock(path: string, pid: number): HeldLock {
-  let released = false;
-  return {
-    path,
-    async release() {
-      if (released) return;
-      released = true;
-      const holder = await readLockHolder(path);
-      if (holder?.pid === pid) await rm(path, { force: true });
-    },
-  };
 }
 
 /** The holder, reading again for a moment when the file is empty or torn (a creator may be writing it right now). */
