@@ -7,7 +7,8 @@
  * an App installation token when the job is given the App's id and key (actions-home/app-token.ts) —, a fresh session with its
  * mirror under RUNNER_TEMP, a config without a heartbeat endpoint (workers get an empty `app_url`) whose ledger key
  * comes from WEAVE_LEDGER_KEY (the coordinator job's env, never a worker's; a pass refuses to run without it); hand the event
- * to the command handler, the button or review request, or the reconcile; resume the milestones whose jobs stopped on
+ * to the command handler (through actions-home/command-catch-up.ts, so a comment is carried out once), the button or
+ * review request, or the reconcile — a tick first carrying out the `/weave` comments whose own run never came; resume the milestones whose jobs stopped on
  * their allowance when the run has budget for them (actions-home/allowance-resume.ts, then one more reconcile to
  * dispatch them); revoke the App token; and edit the status comment before exiting when the pass left an edit
  * waiting (there is no later moment in a one-shot run).
@@ -23,7 +24,8 @@ import { ProbotOctokit } from "probot";
 import { WeaveError } from "../core/errors.js";
 import { LEDGER_SECRET_MIN_LENGTH } from "../core/ledger-mac.js";
 import type { AppConfig } from "../github/app-config.js";
-import { handleComment, updateLedger } from "../github/comment-commands.js";
+import type { CommandDeps } from "../github/comment-commands.js";
+import { updateLedger } from "../github/comment-commands.js";
 import { diagnoseRepo } from "../github/github-doctor.js";
 import { ledgerGuardFor } from "../github/ledger.js";
 import { loadLedger } from "../github/ledger-store.js";
@@ -44,6 +46,7 @@ import { resumeAllowanceStops } from "./allowance-resume.js";
 import { readCoordinatorRequest } from "./coordinate-event.js";
 import { observeLiveRuns } from "./coordinate-liveness.js";
 import { acceptWorkerReport } from "./coordinate-report.js";
+import { carryOutComment, catchUpMissedCommands } from "./command-catch-up.js";
 import type { CoordinatorRequest } from "./coordinate-event.js";
 import { maySteer } from "../core/command-permission.js";
 
@@ -143,17 +146,19 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
   core.info(`weave: coordinating ${client.fullName} for ${env.GITHUB_EVENT_NAME} (${request.kind})`);
 
   let verbs: string[] = [];
+  /** What a command needs from this pass; `issue` is where the comment was said. */
+  const commandDeps = (issue: number): CommandDeps => ({
+    now,
+    reconcile: () => reconcile("event"),
+    refreshComment: async () => {
+      const ledger = (await loadLedger(client, session.ledgers.guard, await mirrorFor(session, client))).ledger;
+      if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
+      else await client.createComment(issue, "No weave run yet: say `/weave start` to begin one.");
+    },
+    doctor: (fix) => diagnoseRepo(session, client, fix),
+  });
   if (request.kind === "comment") {
-    verbs = await handleComment(session, client, request.comment, {
-      now,
-      reconcile: () => reconcile("event"),
-      refreshComment: async () => {
-        const ledger = (await loadLedger(client, session.ledgers.guard, await mirrorFor(session, client))).ledger;
-        if (ledger.run) await refreshStatusComment(session, client, await loadPlan(session, client), ledger, now(), true);
-        else await client.createComment(request.comment.issueNumber, "No weave run yet: say `/weave start` to begin one.");
-      },
-      doctor: (fix) => diagnoseRepo(session, client, fix),
-    });
+    verbs = await carryOutComment(session, client, request.comment, commandDeps(request.comment.issueNumber), core.info);
   } else if (request.kind === "button") {
     if (maySteer(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyButton(ledger, request.milestone, request.identifier, request.login, session.plans.current?.plan));
     await reconcile("event");
@@ -161,7 +166,11 @@ async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events
     const plan = await loadPlan(session, client);
     if (request.approved && plan.merge.auto === "confirm" && maySteer(await client.permission(request.login))) await updateLedger(client, session, (ledger) => applyApproval(ledger, request.pull));
     await reconcile("checks");
-  } else await reconcile(request.trigger, request.report);
+  } else {
+    // The liveness tick also carries out the `/weave` comments whose own coordinator run never came.
+    if (request.trigger === "tick") verbs = await catchUpMissedCommands(session, client, commandDeps, now, core.info);
+    await reconcile(request.trigger, request.report);
+  }
   // A job that stopped on its allowance while the run has budget left is resumed with a new one, in this pass.
   await resumeOnAllowance(session, client, () => reconcile("event"));
   await flushStatusComment(session, client, now);

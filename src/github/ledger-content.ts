@@ -64,6 +64,15 @@ export interface Ledger {
   version: typeof LEDGER_VERSION;
   run?: LedgerRun;
   milestones: Record<string, LedgerMilestone>;
+  /** Actions home: which `/weave` comments have been carried out, for the tick's catch-up (actions-home/missed-commands.ts). */
+  commands?: LedgerCommands;
+}
+
+/** How far back every comment has been looked at, and the comments carried out since (actions-home/missed-commands.ts). */
+export interface LedgerCommands {
+  checkedUntil: string;
+  handled: number[];
+  keptSince: string;
 }
 
 /** The ledger's version today; `LEDGER_MIGRATIONS` takes any older one here. */
@@ -123,7 +132,8 @@ const Run = z.looseObject({
  * The current version's schema. Objects are loose: a field this schema does not name yet is kept as it is (a field
  * added elsewhere is not lost on the next write); the fields it names must have their types.
  */
-const LedgerSchema: z.ZodType<Ledger> = z.looseObject({ version: z.literal(LEDGER_VERSION), run: Run.optional(), milestones: z.record(z.string(), Milestone) });
+const Commands = z.looseObject({ checkedUntil: z.string(), handled: z.array(z.number().int()), keptSince: z.string() });
+const LedgerSchema: z.ZodType<Ledger> = z.looseObject({ version: z.literal(LEDGER_VERSION), run: Run.optional(), milestones: z.record(z.string(), Milestone), commands: Commands.optional() });
 
 /**
  * Brings a decoded ledger of any known version to `current` step by step; refuses one that is not an object with an

@@ -81,6 +81,8 @@ export interface RepoClient extends RepoRef {
   createComment(issue: number, body: string): Promise<number>;
   updateComment(id: number, body: string): Promise<boolean>;
   react(commentId: number, content: string): Promise<void>;
+  /** Comments on every issue and pull, oldest first, updated since `since` (at most `pages` pages of 100). */
+  recentComments(since: Date, pages?: number): Promise<ListedComment[]>;
   permission(login: string): Promise<string>;
   /** The latest commits reachable from `branch` (newest first), with their parents (core/merged-evidence.ts reads them). */
   recentCommits(branch: string, count?: number): Promise<ListedCommit[]>;
@@ -192,6 +194,15 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: 
     })).id,
     updateComment: async (id, body) => (await maybe(async () => (await call("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body: text(body) }), true), 404)) === true,
     react: async (commentId, content) => void (await maybe(() => call("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content }), 404, 422)),
+    recentComments: async (since, pages = 3) => {
+      const listed: ListedComment[] = [];
+      for (let page = 1; page <= pages; page++) {
+        const batch = await call<CommentData[]>("GET /repos/{owner}/{repo}/issues/comments", { since: since.toISOString(), sort: "created", direction: "asc", per_page: 100, page });
+        listed.push(...batch.map(listedComment));
+        if (batch.length < 100) break;
+      }
+      return listed;
+    },
     permission: async (login) => (await maybe(() => call<{ permission: string }>("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { username: login }), 404))?.permission ?? "none",
     recentCommits: async (branch, count = 100) => ((await maybe(() => call<{ sha: string; parents: { sha: string }[]; commit: { message: string } }[]>("GET /repos/{owner}/{repo}/commits", { sha: branch, per_page: count }), 404, 409)) ?? []).map((c) => ({ sha: c.sha, parents: c.parents.map((p) => p.sha), message: c.commit.message })),
     gitAccess: async () => {
@@ -251,6 +262,34 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: 
         throw translate(e);
       }
     },
+  };
+}
+
+/** A comment as the coordinator's catch-up reads it (actions-home/missed-commands.ts). */
+export interface ListedComment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  login: string;
+  isBot: boolean;
+  createdAt: string;
+  /** `+1` reactions on it (weave reacts `+1` to every command it takes). */
+  plusOnes: number;
+}
+
+interface CommentData {
+  id: number;
+  issue_url: string;
+  body?: string | null;
+  user: { login: string; type?: string } | null;
+  created_at: string;
+  reactions?: { "+1"?: number };
+}
+
+function listedComment(c: CommentData): ListedComment {
+  return {
+    id: c.id, issueNumber: Number(c.issue_url.slice(c.issue_url.lastIndexOf("/") + 1)), body: c.body ?? "", login: c.user?.login ?? "",
+    isBot: c.user?.type === "Bot", createdAt: c.created_at, plusOnes: c.reactions?.["+1"] ?? 0,
   };
 }
 

@@ -37,6 +37,8 @@ export interface CoordinatorWorldSpec {
   secrets?: Record<string, string> | ((gh: GitHubStandIn) => Record<string, string>);
   allowAutoMerge?: boolean;
   timeScale?: number;
+  /** The stand-in's clock (GitHub's: comment and run times), when a test moves it. */
+  now?: () => Date;
 }
 
 /** The repository secret the coordinator keys the ledger's MAC with; the tests read the ledger with it too. */
@@ -44,7 +46,7 @@ export const LEDGER_KEY = "coordinator-ledger-key-for-tests";
 const guard = ledgerGuardFor({ webhookSecret: "", ledgerSecret: LEDGER_KEY });
 
 export async function createCoordinatorWorld(spec: CoordinatorWorldSpec): Promise<CoordinatorWorld> {
-  const gh = await createGitHubStandIn({ timeScale: spec.timeScale ?? 0.05 });
+  const gh = await createGitHubStandIn({ timeScale: spec.timeScale ?? 0.05, ...(spec.now ? { now: spec.now } : {}) });
   const secrets = { WEAVE_LEDGER_KEY: LEDGER_KEY, ...(typeof spec.secrets === "function" ? spec.secrets(gh) : (spec.secrets ?? {})) };
   const repo = await gh.repos.create({
     owner: "acme", name: "widgets", secrets, allowAutoMerge: spec.allowAutoMerge ?? false,

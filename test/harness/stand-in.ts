@@ -85,6 +85,11 @@ export interface GitHubStandIn extends Seeding {
   ci: CiReporter;
   actions: {
     run(id: number): RunRecord; loseRunner(id: number): void;
+    /**
+     * An Actions incident on this repository: while on, its events are delivered as webhooks but start no workflow
+     * run (GitHub's status page calls it "workflows not triggered"); runs already started go on. `schedule` still fires.
+     */
+    outage(fullName: string, on: boolean): void;
     /** The cron of `on: schedule` fires now (default branch's workflows; GitHub's timing is not modelled). */
     schedule(fullName: string): Promise<void>;
   };
@@ -133,7 +138,8 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
   const rules = new BranchRules(validator, world);
   const services = { world, shapes, events, webhooks, payloads, runner, actionsApp, rules, quirks: new Quirks(options.quirks ?? {}, now) } as Services;
   holderServices.services = services;
-  webhooks.observe(STARTING_EVENTS, (repo, event, action, payload) => runner.onEvent(repo, event, action, payload)); // workflows started by events // automation needs services: set next
+  const outages = new Set<string>();
+  webhooks.observe(STARTING_EVENTS, (repo, event, action, payload) => (outages.has(repo.fullName) ? undefined : runner.onEvent(repo, event, action, payload))); // workflows started by events // automation needs services: set next
   services.automation = new MergeAutomation(services, report("stand-in-error"), async (repo, pull, review, sender) => {
     const payload = payloads.base("pull_request_review", "dismissed", repo, sender, { review: { ...reviewShape(services, repo, pull, review), state: "dismissed" }, pull_request: await shapes.pull(repo, pull) });
     webhooks.emit("pull_request_review", "dismissed", () => payload, { repo });
@@ -183,6 +189,7 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
     actions: {
       run: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); return run; },
       loseRunner: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); runner.cancel(run, "lost"); },
+      outage: (fullName, on) => void (on ? outages.add(fullName) : outages.delete(fullName)),
       schedule: async (fullName) => {
         const repo = world.repo(...split(fullName));
         runner.onEvent(repo, "schedule", undefined, { sender: shapes.user(repo.owner) });

@@ -98,6 +98,21 @@ export const issueRoutes: RouteTable = {
     return { status: 200, body: page(ctx, comments).map((c) => ctx.shapes.comment(repo, c)) };
   },
 
+  /**
+   * Every issue's and pull's comments. GitHub: ascending by id unless `sort` is given; `direction` is ignored without
+   * `sort`, and with `sort` but no `direction` the order is newest first (stricter than the docs, which name no
+   * default: a caller that needs oldest first must say `direction=asc`); `since` keeps comments *updated* at or after.
+   */
+  "issues/list-comments-for-repo": (ctx) => {
+    const repo = ctx.repo("issues", "read");
+    const since = typeof ctx.params.since === "string" ? new Date(ctx.params.since).getTime() : 0;
+    const sort = ctx.params.sort as "created" | "updated" | undefined;
+    const key = (c: CommentRecord): number => (sort === "updated" ? c.updatedAt.getTime() : sort === "created" ? c.createdAt.getTime() : c.id);
+    const comments = [...repo.comments.values()].filter((c) => c.updatedAt.getTime() >= since).sort((a, b) => key(a) - key(b) || a.id - b.id);
+    if (sort !== undefined && ctx.params.direction !== "asc") comments.reverse();
+    return { status: 200, body: page(ctx, comments).map((c) => ctx.shapes.comment(repo, c)) };
+  },
+
   "reactions/create-for-issue-comment": (ctx) => {
     const repo = writableRepo(ctx);
     const comment = commentOf(repo, ctx);
