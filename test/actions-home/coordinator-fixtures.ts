@@ -37,6 +37,8 @@ export interface CoordinatorWorldSpec {
   secrets?: Record<string, string> | ((gh: GitHubStandIn) => Record<string, string>);
   allowAutoMerge?: boolean;
   timeScale?: number;
+  /** No `WEAVE_LEDGER_KEY` secret (a user who skipped that step of `weave init`'s): the job's env gets "". */
+  withoutLedgerKey?: boolean;
 }
 
 /** The repository secret the coordinator keys the ledger's MAC with; the tests read the ledger with it too. */
@@ -45,7 +47,7 @@ const guard = ledgerGuardFor({ webhookSecret: "", ledgerSecret: LEDGER_KEY });
 
 export async function createCoordinatorWorld(spec: CoordinatorWorldSpec): Promise<CoordinatorWorld> {
   const gh = await createGitHubStandIn({ timeScale: spec.timeScale ?? 0.05 });
-  const secrets = { WEAVE_LEDGER_KEY: LEDGER_KEY, ...(typeof spec.secrets === "function" ? spec.secrets(gh) : (spec.secrets ?? {})) };
+  const secrets = { ...(spec.withoutLedgerKey ? {} : { WEAVE_LEDGER_KEY: LEDGER_KEY }), ...(typeof spec.secrets === "function" ? spec.secrets(gh) : (spec.secrets ?? {})) };
   const repo = await gh.repos.create({
     owner: "acme", name: "widgets", secrets, allowAutoMerge: spec.allowAutoMerge ?? false,
     files: {
