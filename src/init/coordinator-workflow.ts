@@ -7,8 +7,10 @@
  * GITHUB_TOKEN needs, the ledger key and the optional App id + private key (pushes and PRs that start CI) from
  * secrets given to this job only.
  * Not here: the pass itself (actions-home/coordinate.ts), the worker workflow (init/worker-workflow.ts).
- * Invariants: no `run:` step at all (so no `${{ }}` of user data can reach a shell); the Action's bundle, no install.
+ * Invariants: no `run:` step at all (so no `${{ }}` of user data can reach a shell); the Action's bundle, no install; the
+ * `push` trigger names exactly the target it is given (`main` only when given none).
  */
+import { branchFilter, FALLBACK_TARGET } from "./target-branch.js";
 import { DEFAULT_ACTION_REF } from "./worker-workflow.js";
 
 export const COORDINATOR_WORKFLOW_FILE = "weave-coordinator.yml";
@@ -16,7 +18,10 @@ export const COORDINATOR_WORKFLOW_FILE = "weave-coordinator.yml";
 export interface CoordinatorWorkflowOptions {
   /** `uses:` of the weave Action (the worker's). */
   actionRef?: string;
-  /** The branch milestones merge into: pushes to it wake the coordinator. */
+  /**
+   * The branch milestones merge into: pushes to it wake the coordinator. `weave init` passes the plan's target or the
+   * repository's default branch (init/target-branch.ts); `main` when absent.
+   */
   target?: string;
   /** The worker workflow file the coordinator dispatches. */
   workerWorkflow?: string;
@@ -45,7 +50,8 @@ on:
         required: false
         type: string
   push:
-    branches: [${options.target ?? "main"}]
+    # The branch milestones merge into (the plan's target, else the default branch): if the plan's target changes, change it here too.
+    branches: [${branchFilter(options.target ?? FALLBACK_TARGET)}]
   schedule:
     - cron: "${options.cron ?? "*/15 * * * *"}"
 

@@ -1,8 +1,8 @@
 /**
-/**
  * The commented example plan `weave init [--agent NAME]` writes to `.github/weave.yml`.
  * Invariants: it is a valid plan for every agent (a test parses each), and it documents every top-level key; its
- * `$schema` line is the caller's (a file that exists), or absent.
+ * `$schema` line is the caller's (a file that exists), or absent; its `target` line names the caller's branch, and
+ * sets it only when asked to keep it (the plan init replaced had set it).
  */
 import type { AgentName } from "../worker/agents/presets.js";
 
@@ -42,15 +42,32 @@ const WORKER: Record<AgentName, string> = {
   # verify: npm test        # must exit 0 before a milestone counts as finished`,
 };
 
-/** The example plan with the worker section of `agent`, and a `$schema` line when `schemaRef` is given. */
-export function examplePlan(agent: AgentName = "claude", schemaRef?: string): string {
-  return `${schemaRef ? `# yaml-language-server: $schema=${schemaRef}\n` : ""}${EXAMPLE_PLAN_TEMPLATE.replace("<<WORKER>>", WORKER[agent])}`;
+/** What the example plan says of its target: the branch init chose, set (`keep`: the plan it replaces set it) or shown. */
+export interface ExampleTarget {
+  branch: string;
+  keep: boolean;
+}
+
+function targetLine(target: ExampleTarget | undefined): string {
+  const note = "# branch milestones merge into (default: the default/checked-out branch)";
+  if (!target) return `# target: main              ${note}`;
+  // JSON is YAML: a branch name with YAML's characters stays one string.
+  const value = /^[A-Za-z0-9._/-]+$/.test(target.branch) ? target.branch : JSON.stringify(target.branch);
+  return `${`${target.keep ? "" : "# "}target: ${value}`.padEnd(27)} ${note}`;
+}
+
+/**
+ * The example plan with the worker section of `agent`, a `$schema` line when `schemaRef` is given, and the `target`
+ * line naming `target.branch` (commented out unless `target.keep`).
+ */
+export function examplePlan(agent: AgentName = "claude", schemaRef?: string, target?: ExampleTarget): string {
+  return `${schemaRef ? `# yaml-language-server: $schema=${schemaRef}\n` : ""}${EXAMPLE_PLAN_TEMPLATE.replace("<<TARGET>>", targetLine(target)).replace("<<WORKER>>", WORKER[agent])}`;
 }
 
 const EXAMPLE_PLAN_TEMPLATE = `# weave plan: milestones run in parallel, each on its own branch weave/<id>, as soon as their dependencies merge.
 # Check it with \`weave plan check\`; see what would run with \`weave plan eligible\` and \`weave plan simulate\`.
 version: 1
-# target: main              # branch milestones merge into (default: the default/checked-out branch)
+<<TARGET>>
 max_workers: 3              # milestones running at once
 budget_ceiling: 25          # USD for the whole run; at the ceiling nothing new starts
 heartbeat_timeout: 5m       # a silent worker is requeued (up to \`retries\`), then failed

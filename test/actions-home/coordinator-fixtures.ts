@@ -39,6 +39,8 @@ export interface CoordinatorWorldSpec {
   timeScale?: number;
   /** The stand-in's clock (GitHub's: comment and run times), when a test moves it. */
   now?: () => Date;
+  /** No `WEAVE_LEDGER_KEY` secret (a user who skipped that step of `weave init`'s): the job's env gets "". */
+  withoutLedgerKey?: boolean;
 }
 
 /** The repository secret the coordinator keys the ledger's MAC with; the tests read the ledger with it too. */
@@ -47,7 +49,7 @@ const guard = ledgerGuardFor({ webhookSecret: "", ledgerSecret: LEDGER_KEY });
 
 export async function createCoordinatorWorld(spec: CoordinatorWorldSpec): Promise<CoordinatorWorld> {
   const gh = await createGitHubStandIn({ timeScale: spec.timeScale ?? 0.05, ...(spec.now ? { now: spec.now } : {}) });
-  const secrets = { WEAVE_LEDGER_KEY: LEDGER_KEY, ...(typeof spec.secrets === "function" ? spec.secrets(gh) : (spec.secrets ?? {})) };
+  const secrets = { ...(spec.withoutLedgerKey ? {} : { WEAVE_LEDGER_KEY: LEDGER_KEY }), ...(typeof spec.secrets === "function" ? spec.secrets(gh) : (spec.secrets ?? {})) };
   const repo = await gh.repos.create({
     owner: "acme", name: "widgets", secrets, allowAutoMerge: spec.allowAutoMerge ?? false,
     files: {

@@ -68,11 +68,13 @@ describe("the coordinator workflow", () => {
   it("`weave init --coordinator actions` (the default) writes both workflows; `app` writes no coordinator; anything else is refused", async () => {
     const dir = await mkdtemp(join(tmpdir(), "weave-init-coord-"));
     try {
-      execFileSync("git", ["init", "-q"], { cwd: dir });
+      // A repository whose branch is trunk (no remote): the push trigger is trunk's, not a `main` of the template's.
+      execFileSync("git", ["init", "-q", "-b", "trunk"], { cwd: dir });
       const out = execFileSync(process.execPath, [BIN, "init", "--coordinator", "actions", "--action-ref", "octo/weave/action@v1"], { cwd: dir, encoding: "utf8" });
       expect(out).toContain("wrote .github/workflows/weave-coordinator.yml");
       expect(out).toContain("WEAVE_LEDGER_KEY");
-      expect(await readFile(join(dir, ".github/workflows/weave-coordinator.yml"), "utf8")).toBe(renderCoordinatorWorkflow({ actionRef: "octo/weave/action@v1" }));
+      expect(out).toContain("target branch: trunk");
+      expect(await readFile(join(dir, ".github/workflows/weave-coordinator.yml"), "utf8")).toBe(renderCoordinatorWorkflow({ actionRef: "octo/weave/action@v1", target: "trunk" }));
       expect(await readFile(join(dir, ".github/workflows/weave-worker.yml"), "utf8")).toContain("coordinator: weave-coordinator.yml");
       const plain = await mkdtemp(join(tmpdir(), "weave-init-app-"));
       execFileSync("git", ["init", "-q"], { cwd: plain });

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -6,6 +7,9 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_ACTION_REF, renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
+import type { WorkerWorkflowOptions } from "../../src/init/worker-workflow.js";
+import { renderCoordinatorWorkflow } from "../../src/init/coordinator-workflow.js";
+import { AGENT_NAMES } from "../../src/worker/agents/presets.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/weave.js");
@@ -66,6 +70,29 @@ describe("workflows", () => {
     expect((await runLint(renderWorkerWorkflow(), "weave-worker.yml"))).toEqual([]);
   });
 
+  it("every worker workflow `weave init` can write — each agent, both coordinator modes, every option — and the coordinator workflow keep user-controlled ${{ }} out of run: and pass actionlint", async () => {
+    // Each option that changes the worker's text: the agent (its install steps), the coordinator mode (app, actions:
+    // the allowance input and the coordinator input; no mode is app's text), the Action, custom install lines, the timeout.
+    const workers: WorkerWorkflowOptions[] = AGENT_NAMES.flatMap((agent) => (["app", "actions"] as const).flatMap((coordinator) => [
+      { agent, coordinator },
+      { agent, coordinator, actionRef: "octo/weave/action@v1.2.3", timeoutMinutes: 90, installAgent: "npm install -g my-agent@1.0.0\nmy-agent --version" },
+    ]));
+    const coordinators = [{}, { actionRef: "octo/weave/action@v1", target: "trunk" }, { target: "release/2.x", workerWorkflow: "other-worker.yml", cron: "0 * * * *" }];
+    const renderings = [
+      ...workers.map((options) => ({ name: `worker ${JSON.stringify(options)}`, text: renderWorkerWorkflow(options), allowed: [] as RegExp[] })),
+      // The offline actionlint predates `concurrency.queue` (test/actions-home/coordinator-workflow.test.ts).
+      ...coordinators.map((options) => ({ name: `coordinator ${JSON.stringify(options)}`, text: renderCoordinatorWorkflow(options), allowed: [/unexpected key "queue"/] })),
+    ];
+    expect(new Set(renderings.map((r) => r.text)).size).toBe(renderings.length);
+    for (const { name, text, allowed } of renderings) {
+      expect(untrustedInRun(text), name).toEqual([]);
+      expect((await runLint(text, "weave.yml")).map((f) => f.message).filter((m) => !allowed.some((a) => a.test(m))), name).toEqual([]);
+    }
+    // The scan reads the Actions-mode worker: an input pasted into its install script would be found.
+    const actionsWorker = renderWorkerWorkflow({ agent: "custom", coordinator: "actions", installAgent: "echo ${{ inputs.allowance_usd }}" });
+    expect(untrustedInRun(actionsWorker)).toHaveLength(1);
+  });
+
   it("weave's own worker workflow is the one `weave init` writes, with the local action", async () => {
     const own = await readFile(join(ROOT, ".github/workflows/weave-worker.yml"), "utf8");
     expect(own).toContain("uses: ./action");
@@ -88,6 +115,10 @@ describe("weave init", () => {
     const first = run("init");
     expect(first.code).toBe(0);
     expect(first.out).toContain("Next steps");
+    // What it wrote, in both coordinator modes: no user-controlled ${{ }} inside run:.
+    const written = async (): Promise<string[]> => Promise.all(["weave-worker.yml", "weave-coordinator.yml"].filter((f) => existsSync(join(dir, ".github/workflows", f))).map((f) => readFile(join(dir, ".github/workflows", f), "utf8")));
+    expect((await written()).length).toBe(2);
+    for (const text of await written()) expect(untrustedInRun(text)).toEqual([]);
     expect(run("plan", "check").code).toBe(0);
     expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(".weave/\n");
     expect(await readFile(join(dir, ".github/workflows/weave-worker.yml"), "utf8")).toMatch(/uses: [\w.-]+\/[\w.-]+\/action@v\d+\.\d+\.\d+/);
@@ -96,5 +127,9 @@ describe("weave init", () => {
     expect(again.out).toContain("--force");
     expect(run("init", "--force").code).toBe(0);
     expect(await readFile(join(dir, ".gitignore"), "utf8")).toBe(".weave/\n");
+    expect(run("init", "--force", "--coordinator", "app").code).toBe(0);
+    const appWorker = await readFile(join(dir, ".github/workflows/weave-worker.yml"), "utf8");
+    expect(appWorker).toContain("id-token: write");
+    expect(untrustedInRun(appWorker)).toEqual([]);
   });
 });

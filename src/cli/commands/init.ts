@@ -3,7 +3,9 @@
  * repository up for weave.
  * Responsibilities: write `.github/weave.yml` (a commented example plan), `.github/workflows/weave-worker.yml`,
  * with `--coordinator actions` (the default) also `.github/workflows/weave-coordinator.yml` (no server; `app` is
- * the App server instead), and `.weave/` to `.gitignore`; print the next steps for the chosen coordinator.
+ * the App server instead), and `.weave/` to `.gitignore`; choose the target branch (the plan's, else the repository's
+ * default: init/target-branch.ts) for the coordinator's push trigger and the plan's `target` line, and say which;
+ * print the next steps for the chosen coordinator.
  * Not here: the workflows' content (init/worker-workflow.ts, init/coordinator-workflow.ts), the plan's (init/example-plan.ts), where the Action and
  * schema live (cli/package-info.ts: from the installed package.json's `repository` and `version`).
  * Invariants: never overwrites an existing file without --force; writes nothing when it refuses.
@@ -14,6 +16,7 @@ import { dirname, join } from "node:path";
 import { WeaveError } from "../../core/errors.js";
 import { examplePlan } from "../../init/example-plan.js";
 import { COORDINATOR_WORKFLOW_FILE, renderCoordinatorWorkflow } from "../../init/coordinator-workflow.js";
+import { chooseTargetBranch, describeTargetSource } from "../../init/target-branch.js";
 import { renderWorkerWorkflow } from "../../init/worker-workflow.js";
 import { AGENT_NAMES, AGENT_PRESETS } from "../../worker/agents/presets.js";
 import type { AgentName } from "../../worker/agents/presets.js";
@@ -22,6 +25,7 @@ import { parseOptions, write } from "../cli-io.js";
 import { ACTION_REF, defaultActionRef, readPackageInfo, schemaUrl } from "../package-info.js";
 import { findRepoRoot } from "../repo-root.js";
 import { PLAN_PATH } from "../../core/plan/plan-path.js";
+import { LEDGER_SECRET_MIN_LENGTH } from "../../core/ledger-mac.js";
 
 export const INIT_USAGE = `weave init [--force] [--action-ref OWNER/REPO[/PATH]@REF] [--agent ${AGENT_NAMES.join("|")}] [--coordinator app|actions]`;
 
@@ -44,10 +48,13 @@ export async function runInit(argv: string[], io: CliIo): Promise<number> {
     throw new WeaveError("usage", `--action-ref must look like OWNER/REPO[/PATH]@REF (e.g. octo/weave/action@v1), not "${actionRef}"`, { hint: `usage: ${INIT_USAGE}` });
   }
   const repo = await findRepoRoot(io.cwd);
+  // The branch milestones merge into: the plan's target (a plan --force replaces keeps it), else the default branch.
+  const planFile = join(repo, PLAN_PATH);
+  const target = await chooseTargetBranch(repo, existsSync(planFile) ? await readFile(planFile, "utf8").catch(() => undefined) : undefined);
   const files = [
-    { path: PLAN_PATH, content: examplePlan(agent, schemaUrl(info)) },
+    { path: PLAN_PATH, content: examplePlan(agent, schemaUrl(info), { branch: target.branch, keep: target.source === "plan" }) },
     { path: ".github/workflows/weave-worker.yml", content: renderWorkerWorkflow({ actionRef, agent, coordinator: inActions ? "actions" : "app" }) },
-    ...(inActions ? [{ path: `.github/workflows/${COORDINATOR_WORKFLOW_FILE}`, content: renderCoordinatorWorkflow({ actionRef }) }] : []),
+    ...(inActions ? [{ path: `.github/workflows/${COORDINATOR_WORKFLOW_FILE}`, content: renderCoordinatorWorkflow({ actionRef, target: target.branch }) }] : []),
   ];
   const existing = files.filter((f) => existsSync(join(repo, f.path)));
   if (existing.length > 0 && !values.force) {
@@ -64,6 +71,8 @@ export async function runInit(argv: string[], io: CliIo): Promise<number> {
     await appendFile(gitignore, `${current && !current.endsWith("\n") ? "\n" : ""}.weave/\n`);
     write(io.stdout, "added .weave/ to .gitignore");
   }
+  const targetNote = `target branch: ${target.branch} (${describeTargetSource(target.source)})`;
+  write(io.stdout, inActions ? `${targetNote}: the coordinator wakes on pushes to it` : targetNote);
   const secrets = agent === "custom" ? "your agent's API key" : AGENT_PRESETS[agent].secrets.join(" or ");
   if (inActions) {
     write(io.stdout, `
@@ -72,13 +81,15 @@ Next steps:
   2. Commit first (weave refuses a dirty target checkout):  git add .github .gitignore && git commit -m "weave plan"
   3. Run it here:            weave start      (worktrees under .weave/, merges into your branch; merge.auto: auto lands each milestone)
   4. Or on GitHub, no server: push to the default branch; add ${secrets} as a repository secret, and
-                             WEAVE_LEDGER_KEY (any long random string), which only the coordinator job reads; then comment
+                             WEAVE_LEDGER_KEY (a random string of at least ${LEDGER_SECRET_MIN_LENGTH} characters, e.g. the output of
+                             \`openssl rand -hex 32\`), which only the coordinator job reads; then comment
                              "/weave start" on an issue. Each event runs one short coordinator job with GITHUB_TOKEN.
                              Pushes and PRs made with GITHUB_TOKEN start no CI: if milestone PRs need required checks,
                              create a GitHub App of your own (Contents and Pull requests: read and write), install it
                              here and add WEAVE_APP_ID and WEAVE_APP_PRIVATE_KEY as secrets; the coordinator then
-                             pushes and opens PRs as that App. The coordinator wakes on pushes to main: if your plan's
-                             target is another branch, edit its push trigger. Both workflows use ${actionRef}.
+                             pushes and opens PRs as that App. The coordinator wakes on pushes to ${target.branch}: if you
+                             change the plan's target, change the push trigger in ${COORDINATOR_WORKFLOW_FILE} too.
+                             Both workflows use ${actionRef}.
                              For the App server instead (webhooks, live heartbeats): weave init --force --coordinator app
                              (it writes these files again).`);
     return 0;
