@@ -3,7 +3,7 @@
  * payload GitHub writes to `GITHUB_EVENT_PATH` (lenient zod: only the fields weave uses).
  * Responsibilities: map an event name and payload to one request — a comment to handle as a command, a check-run
  * button, an approving review, or a plain reconcile (push, workflow_dispatch — with a worker's report when it carries
- * one —, schedule, anything else).
+ * one —, schedule, anything else); a review of a fork's pull request is ignored (no pass).
  * Not here: acting on it (actions-home/coordinate.ts); who may ask (checked there against GitHub, not the payload).
  * Invariants: pure; a payload that does not parse is a plain reconcile (the world, not the event, is the truth).
  */
@@ -15,6 +15,8 @@ export type CoordinatorRequest =
   | { kind: "comment"; comment: CommentEvent }
   | { kind: "button"; milestone: string; identifier: string; login: string }
   | { kind: "review"; pull: number; login: string; approved: boolean }
+  /** Nothing for weave, and no pass at all: a review of a fork's PR (GitHub gives that run no secrets, a read-only token). */
+  | { kind: "ignore"; why: string }
   | { kind: "reconcile"; trigger: ReconcileTrigger; report?: { text: string; sender: string } };
 
 const Comment = z.object({
@@ -35,7 +37,8 @@ const Dispatch = z.object({
 const Review = z.object({
   action: z.string(),
   review: z.object({ state: z.string(), user: z.object({ login: z.string() }).nullish() }),
-  pull_request: z.object({ number: z.number().int(), head: z.object({ ref: z.string() }) }),
+  pull_request: z.object({ number: z.number().int(), head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullish() }) }),
+  repository: z.object({ full_name: z.string() }).optional(),
 });
 
 export function readCoordinatorRequest(eventName: string, payload: unknown): CoordinatorRequest {
@@ -55,6 +58,12 @@ export function readCoordinatorRequest(eventName: string, payload: unknown): Coo
   }
   if (eventName === "pull_request_review") {
     const p = Review.safeParse(payload);
+    // A fork's PR (its head in another repository; GitHub says null once the fork is deleted): never weave's, whose
+    // PRs come from this repository's branches. Its run has no WEAVE_LEDGER_KEY to read the ledger with, so none is tried.
+    const head = p.success ? p.data.pull_request.head.repo : undefined;
+    if (p.success && p.data.repository && head !== undefined && head?.full_name.toLowerCase() !== p.data.repository.full_name.toLowerCase()) {
+      return { kind: "ignore", why: `a review of #${p.data.pull_request.number}, a pull request from ${head ? `the fork ${head.full_name}` : "a deleted fork"}: weave's pull requests come from this repository's branches` };
+    }
     if (p.success && p.data.action === "submitted" && p.data.pull_request.head.ref.startsWith("weave/")) {
       return { kind: "review", pull: p.data.pull_request.number, login: p.data.review.user?.login ?? "", approved: p.data.review.state.toLowerCase() === "approved" };
     }

@@ -14,7 +14,8 @@
  * waiting (there is no later moment in a one-shot run).
  * Not here: reading the event (actions-home/coordinate-event.ts), the loop (github/reconcile-repo.ts), commands
  * (github/comment-commands.ts), buttons and reviews (github/person-requests.ts), the entry (action/main.ts).
- * Invariants: a request from a person is acted on only when GitHub says they may write; the tokens are masked and
+ * Invariants: a review of a fork's pull request ends the run before anything is read (its run gets no secrets);
+ * a request from a person is acted on only when GitHub says they may write; the tokens are masked and
  * never logged; the App's installation token is revoked when the pass ends, however it ends; the plan is read from the default branch whatever ref the event ran on.
  */
 import { readFile } from "node:fs/promises";
@@ -85,6 +86,13 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
   if (!env.GITHUB_EVENT_NAME) problems.push("GITHUB_EVENT_NAME is not set");
   if (problems.length) throw new WeaveError("usage", problems.join("; "), { hint: "run `mode: coordinate` inside the coordinator workflow `weave init --coordinator actions` writes" });
   core.setSecret(token);
+  const payload = env.GITHUB_EVENT_PATH ? await readFile(env.GITHUB_EVENT_PATH, "utf8").then((t): unknown => JSON.parse(t)).catch(() => undefined) : undefined;
+  const request = readCoordinatorRequest(env.GITHUB_EVENT_NAME!, payload);
+  if (request.kind === "ignore") {
+    // Before the ledger key: a fork's review runs with no secrets (GitHub's rule), and there is nothing to do anyway.
+    core.info(`weave: nothing to coordinate for ${env.GITHUB_EVENT_NAME}: ${request.why}`);
+    return { request: request.kind, verbs: [], calls: 0, appCalls: 0 };
+  }
   const ledgerSecret = env.WEAVE_LEDGER_KEY ?? "";
   if (ledgerSecret.length < LEDGER_SECRET_MIN_LENGTH) {
     throw new WeaveError("usage", ledgerSecret ? `WEAVE_LEDGER_KEY is too short (${ledgerSecret.length} characters; at least ${LEDGER_SECRET_MIN_LENGTH})` : "WEAVE_LEDGER_KEY is not set: the run ledger's MAC needs it", {
@@ -92,9 +100,6 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
     });
   }
   core.setSecret(ledgerSecret);
-
-  const payload = env.GITHUB_EVENT_PATH ? await readFile(env.GITHUB_EVENT_PATH, "utf8").then((t): unknown => JSON.parse(t)).catch(() => undefined) : undefined;
-  const request = readCoordinatorRequest(env.GITHUB_EVENT_NAME!, payload);
   const baseUrl = env.GITHUB_API_URL || "https://api.github.com";
   const where = { owner: owner!, repo: repo! };
   const octokit = new ProbotOctokit({ auth: { token }, baseUrl, throttle: { enabled: false }, log: { debug() {}, info() {}, warn: core.info, error: core.info } });
@@ -111,7 +116,7 @@ export async function runCoordinatePass(ctx: CoordinateContext): Promise<Coordin
 }
 
 interface PassParts {
-  request: CoordinatorRequest;
+  request: Exclude<CoordinatorRequest, { kind: "ignore" }>;
   baseUrl: string;
   /** The client over GITHUB_TOKEN. */
   events: RepoClient;
@@ -124,7 +129,8 @@ interface PassParts {
 async function coordinateWith(ctx: CoordinateContext, { request, baseUrl, events, landing, now }: PassParts): Promise<CoordinateOutcome> {
   const { env, core } = ctx;
   const client = reportingPostFailures(landing ? landingThroughApp(events, landing) : events, { trackingIssue: () => session.ledgers.latest?.run?.trackingIssue, log: core.info });
-  const config = coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl);
+  // Without the App's token, weave's PRs and pushes are GITHUB_TOKEN's: no CI runs on them (github/pull-merge.ts says so).
+  const config = { ...coordinatorConfig(env, core.getInput("workflow").trim() || "weave-worker.yml", baseUrl), ownWritesStartNoCi: !landing };
   const session = createSession(client.fullName, 0, config.cacheDir, ledgerGuardFor(config));
   session.client = client;
   const deps: ReconcileDeps = { config, now, log: core.info };

@@ -44,6 +44,11 @@ export interface AppConfig {
   webhookProxyUrl?: string;
   /** Body caps and the time a body may take to arrive; defaults in server.ts. */
   limits?: { webhookBytes?: number; bodyTimeoutMs?: number };
+  /**
+   * weave's own pushes and PRs start no workflows: the Actions home with GITHUB_TOKEN alone (no App id + key in the
+   * coordinator job). A PR waiting for required checks then says they will never run, and what to do.
+   */
+  ownWritesStartNoCi?: boolean;
 }
 
 const HINT = "copy .env.example to .env and fill it in (README: \"Running the App\" → Configure)";

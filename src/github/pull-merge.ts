@@ -2,7 +2,8 @@
  * Landing through a pull request (`merge.via: pr`): open or find the milestone's PR, wait while GitHub computes
  * `mergeable`, then merge with the head `sha` — or, where the target's rules ask for it, hand the PR to GitHub's
  * merge queue or native auto-merge rather than bypass them.
- * Responsibilities: the PR's life from weave's side, including PRs merged or closed by someone else.
+ * Responsibilities: the PR's life from weave's side, including PRs merged or closed by someone else; where weave's
+ * own PRs start no CI (the Actions home on GITHUB_TOKEN alone), saying that required checks will never run, and the fix.
  * Not here: the git analysis and conflicts (github/merge-back.ts), what follows a landing (github/landing-attempt.ts).
  * Invariants: a merge names the head it was computed for (a moved head is never merged unseen); a repository with a
  * merge queue is never merged around it.
@@ -90,6 +91,26 @@ async function rulesOf(ctx: MergeContext, branch: string): Promise<BranchRule[]>
 const METHOD = { merge: "MERGE", squash: "SQUASH", rebase: "REBASE" } as const;
 
 export async function landThroughPull(ctx: MergeContext, a: Analysis): Promise<Attempt> {
+  const attempt = await landThroughPullOnce(ctx, a);
+  if (attempt === "done" && ctx.config.ownWritesStartNoCi) noteChecksNeverRun(ctx, a);
+  return attempt;
+}
+
+/**
+ * The Actions home on GITHUB_TOKEN alone: weave's PR (opened or updated with it) starts no workflow, so a PR left
+ * waiting on required status checks waits forever. Its reason says so and what fixes it, rather than "once checks pass".
+ */
+function noteChecksNeverRun(ctx: MergeContext, a: Analysis): void {
+  const r = a.record;
+  const waitsForChecks = r.state === "merging" || r.waitingFor === "checks";
+  const checksRequired = ctx.session.branchRules.rules.get(a.target)?.rules.some((x) => x.type === "required_status_checks") === true;
+  if (!waitsForChecks || !checksRequired || !r.pr || !r.reason || r.reason.includes(NO_CI)) return;
+  r.reason += ` — ${NO_CI}: its required checks never run. Add the repository secrets WEAVE_APP_ID and WEAVE_APP_PRIVATE_KEY (a GitHub App of yours), close #${r.pr} and say \`/weave merge ${a.milestone.id}\`: weave opens it again as the App, and CI runs`;
+}
+
+const NO_CI = "a PR made with GITHUB_TOKEN starts no workflows";
+
+async function landThroughPullOnce(ctx: MergeContext, a: Analysis): Promise<Attempt> {
   const r = a.record;
   if (!a.merged.clean) {
     // Only conflicts in weave's own paths (core/weave-owned-paths.ts): commit the milestone's side on its branch, so the PR becomes mergeable.
@@ -270,7 +291,8 @@ export async function followPulls(ctx: MergeContext, closed: ReadonlyMap<number,
         await (ctx.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms))))(MERGEABLE_POLL_MS[look]!);
         pull = await ctx.client.getPull(r.pr);
       }
-      merged = pull?.merged ?? (pull?.state === "closed" ? false : undefined);
+      // GitHub says `merged: false` of an open PR too: only a closed one is merged (true) or closed unmerged (false).
+      merged = pull?.state === "closed" ? pull.merged : pull?.merged === true ? true : undefined;
     }
     if (pull && merged === undefined && r.state === "merging" && pull.mergeableState === "behind") {
       // Strict required checks: auto-merge and the queue never update a behind branch; weave does, as the App.

@@ -4,9 +4,13 @@
 // coordinator mints the App's installation token and opens, updates and merges the PRs with it: CI runs on them,
 // GitHub's auto-merge lands them, and the App's merge pushes wake the coordinator. The App has no server and no
 // webhook URL: nothing but workflow runs acts here. Check runs and dispatches stay GITHUB_TOKEN's.
+// Without those secrets the same setup never lands: the PR github-actions opened starts no CI, the run comes to rest
+// (no run, no event left: the stand-in's state, not a timeout), and the milestone's reason says the checks will
+// never run and what fixes it — which, done, lands it.
 import { afterEach, describe, expect, it } from "vitest";
 import { APP_ID_ENV, APP_KEY_ENV } from "../../src/actions-home/app-token.js";
 import { renderWorkerWorkflow } from "../../src/init/worker-workflow.js";
+import { waitFor } from "../github/app-fixtures.js";
 import { allMerged, COORDINATOR, coordinatorCalls, createCoordinatorWorld, o, WORKER } from "./coordinator-fixtures.js";
 import type { CoordinatorWorld } from "./coordinator-fixtures.js";
 import type { GitHubStandIn } from "../harness/stand-in.js";
@@ -25,6 +29,13 @@ milestones:
   - { id: api, title: API routes, depends_on: [data], tasks: [routes] }
   - { id: ui, title: UI components, depends_on: [data], tasks: [list] }
   - { id: integration, title: Integration, depends_on: [api, ui], tasks: [wire] }
+`;
+const ONE_PR = `version: 1
+merge: { via: pr, auto: auto }
+worker:
+  command: node agent.mjs
+milestones:
+  - { id: data, title: Data layer, tasks: [model] }
 `;
 
 let world: CoordinatorWorld | undefined;
@@ -83,4 +94,52 @@ describe("the coordinator inside Actions, PR mode with required CI", () => {
     expect(counts["apps/revoke-installation-access-token"]).toBe(counts["apps/create-installation-access-token"]);
     expect(w.gh.takeViolations()).toEqual([]);
   }, 360_000);
+
+  it("without the App secrets never lands: the PR github-actions opened starts no CI, weave says so and what fixes it, and the fix lands it", async () => {
+    world = await createCoordinatorWorld({ plan: ONE_PR, agent: { sleepMs: 100 }, files: { ".github/workflows/ci.yml": CI }, allowAutoMerge: true });
+    const w = world;
+    await w.repo.setBranchRules("main", [STRICT_CI]);
+    const mainBefore = (await w.alice.repos.getBranch({ ...o, branch: "main" })).data.commit.sha;
+    await w.alice.issues.createComment({ ...o, issue_number: w.issue, body: "/weave start" });
+    await waitFor(async () => (await w.ledger()).milestones.data?.pr, "data's PR opened", 120_000).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\n${await w.explain()}`);
+    });
+    // Nothing is left to start anything: no run active, no event in flight. That is the end of the story, not a pause.
+    await w.gh.settled();
+    // A liveness tick changes nothing either.
+    await w.gh.actions.schedule("acme/widgets");
+    await w.gh.settled();
+
+    const [pr, ...others] = (await w.alice.pulls.list({ ...o, state: "all" })).data;
+    expect(others).toEqual([]);
+    expect(pr).toMatchObject({ state: "open", merged_at: null, head: { ref: "weave/data" }, user: { login: "github-actions[bot]" } });
+    // GitHub's rule: a PR (and a push) made with GITHUB_TOKEN starts no workflow, so "ci" never runs on it.
+    const runs = [...w.gh.runner.runs.values()];
+    expect(runs.filter((r) => r.workflowPath === ".github/workflows/ci.yml")).toEqual([]);
+    expect(runs.filter((r) => r.workflowPath === COORDINATOR).every((r) => r.conclusion === "success")).toBe(true);
+    expect((await w.alice.repos.getBranch({ ...o, branch: "main" })).data.commit.sha).toBe(mainBefore);
+    // What a person sees: the milestone is merging, its PR's auto-merge armed, waiting on GitHub for required checks —
+    // in the ledger and on the status comment. (The closing look of the tick must not take the open PR for closed.)
+    expect(pr!.auto_merge).not.toBeNull();
+    const ledger = await w.ledger();
+    const record = ledger.milestones.data!;
+    expect(record).toMatchObject({ state: "merging", pr: pr!.number, autoMerge: "auto-merge" });
+    expect(record.reason).toBe(`auto-merge is on for #${pr!.number}: GitHub merges it once required checks and reviews pass — a PR made with GITHUB_TOKEN starts no workflows: its required checks never run. Add the repository secrets WEAVE_APP_ID and WEAVE_APP_PRIVATE_KEY (a GitHub App of yours), close #${pr!.number} and say \`/weave merge data\`: weave opens it again as the App, and CI runs`);
+    const { data: status } = await w.alice.issues.getComment({ ...o, comment_id: ledger.run!.commentId! });
+    expect(status.body).toContain(`| **data** | merging | 1/1 | $0.10 | — | \`#${pr!.number}\` | ${record.reason} |`);
+    expect(w.gh.callCounts()["apps/create-installation-access-token"]).toBeUndefined();
+
+    // What the note says works: the App's secrets added, the PR closed, `/weave merge data` — a new PR by the App, CI, landed.
+    Object.assign(w.repo.record.secrets, appSecrets(w.gh));
+    await w.alice.pulls.update({ ...o, pull_number: pr!.number, state: "closed" });
+    await w.alice.issues.createComment({ ...o, issue_number: w.issue, body: "/weave merge data" });
+    const done = await allMerged(w, 1, 120_000);
+    await w.gh.settled();
+    const again = (await w.alice.pulls.get({ ...o, pull_number: done.milestones.data!.pr! })).data;
+    expect(again).toMatchObject({ merged: true, user: { login: "acme-lander[bot]" } });
+    expect(again.number).not.toBe(pr!.number);
+    expect(w.gh.runner.runs.size).toBeGreaterThan(runs.length);
+    expect([...w.gh.runner.runs.values()].filter((r) => r.workflowPath === ".github/workflows/ci.yml").map((r) => [r.trigger?.ref, r.conclusion])).toContainEqual([`refs/pull/${again.number}/merge`, "success"]);
+    expect(w.gh.takeViolations()).toEqual([]);
+  }, 240_000);
 });

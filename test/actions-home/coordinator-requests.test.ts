@@ -1,7 +1,11 @@
-// What a coordinator run makes of its event (a table of payloads → requests), and how a worker's report, sent as
+// What a coordinator run makes of its event (a table of payloads → requests; a fork's review ends the run), and how a worker's report, sent as
 // the coordinator dispatch's `report` input, is weighed: only from a GITHUB_TOKEN, for the dispatch and run the
 // ledger holds, within the claim rules — and then only as a heartbeat of that run.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCoordinatePass } from "../../src/actions-home/coordinate.js";
 import { readCoordinatorRequest } from "../../src/actions-home/coordinate-event.js";
 import { ACTIONS_BOT, acceptWorkerReport } from "../../src/actions-home/coordinate-report.js";
 import type { Ledger } from "../../src/github/ledger.js";
@@ -19,6 +23,9 @@ describe("readCoordinatorRequest", () => {
     ["check_run", { action: "completed", check_run: { external_id: "" } }, { kind: "reconcile", trigger: "checks" }],
     ["pull_request_review", { action: "submitted", review: { state: "APPROVED", user: { login: "carol" } }, pull_request: { number: 12, head: { ref: "weave/ui" } } }, { kind: "review", pull: 12, login: "carol", approved: true }],
     ["pull_request_review", { action: "submitted", review: { state: "approved", user: { login: "carol" } }, pull_request: { number: 12, head: { ref: "feature" } } }, { kind: "reconcile", trigger: "checks" }],
+    ["pull_request_review", { action: "submitted", review: { state: "APPROVED", user: { login: "carol" } }, pull_request: { number: 12, head: { ref: "weave/ui", repo: { full_name: "acme/widgets" } } }, repository: { full_name: "Acme/Widgets" } }, { kind: "review", pull: 12, login: "carol", approved: true }],
+    ["pull_request_review", { action: "submitted", review: { state: "APPROVED", user: { login: "carol" } }, pull_request: { number: 13, head: { ref: "weave/ui", repo: { full_name: "mallory/widgets" } } }, repository: { full_name: "acme/widgets" } }, { kind: "ignore", why: "a review of #13, a pull request from the fork mallory/widgets: weave's pull requests come from this repository's branches" }],
+    ["pull_request_review", { action: "submitted", review: { state: "APPROVED", user: { login: "carol" } }, pull_request: { number: 14, head: { ref: "weave/ui", repo: null } }, repository: { full_name: "acme/widgets" } }, { kind: "ignore", why: "a review of #14, a pull request from a deleted fork: weave's pull requests come from this repository's branches" }],
     ["push", { ref: "refs/heads/main" }, { kind: "reconcile", trigger: "push" }],
     ["workflow_dispatch", { inputs: { report: "{}" }, sender: { login: ACTIONS_BOT } }, { kind: "reconcile", trigger: "event", report: { text: "{}", sender: ACTIONS_BOT } }],
     ["workflow_dispatch", { inputs: {}, sender: { login: "alice" } }, { kind: "reconcile", trigger: "event" }],
@@ -27,6 +34,24 @@ describe("readCoordinatorRequest", () => {
     ["schedule", undefined, { kind: "reconcile", trigger: "tick" }],
   ])("%s %j", (event, payload, expected) => {
     expect(readCoordinatorRequest(event, payload)).toEqual(expected);
+  });
+});
+
+describe("a review of a fork's pull request", () => {
+  it("ends the coordinator run at once, without the secrets GitHub does not give it (no WEAVE_LEDGER_KEY, no call)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "weave-fork-review-"));
+    try {
+      const event = join(dir, "event.json");
+      await writeFile(event, JSON.stringify({ action: "submitted", review: { state: "approved", user: { login: "mallory" } }, pull_request: { number: 9, head: { ref: "weave/api", repo: { full_name: "mallory/widgets" } } }, repository: { full_name: "acme/widgets" } }));
+      const logged: string[] = [];
+      // A read-only token and no secrets, as GitHub runs it; the API URL leads nowhere: no call may be made.
+      const env = { GITHUB_TOKEN: "ghs_readonly", GITHUB_REPOSITORY: "acme/widgets", GITHUB_EVENT_NAME: "pull_request_review", GITHUB_EVENT_PATH: event, GITHUB_API_URL: "http://127.0.0.1:9", RUNNER_TEMP: dir };
+      const outcome = await runCoordinatePass({ env, core: { getInput: () => "", setSecret: () => {}, info: (m) => logged.push(m) } });
+      expect(outcome).toEqual({ request: "ignore", verbs: [], calls: 0, appCalls: 0 });
+      expect(logged).toEqual(["weave: nothing to coordinate for pull_request_review: a review of #9, a pull request from the fork mallory/widgets: weave's pull requests come from this repository's branches"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -29,6 +29,9 @@ describe("merge-back under branch rules", () => {
     expect(pr.merged).toBe(false);
     expect(pr.auto_merge).not.toBeNull();
     expect(appCalls(w)["pulls/merge"]).toBeUndefined();
+    // A tick while it waits looks at the open PR (GitHub says `merged: false` of it): still merging, not "closed".
+    await w.server.weave.tick();
+    expect((await w.ledger()).milestones.a).toMatchObject({ state: "merging", pr: pr.number, autoMerge: "auto-merge" });
 
     await w.gh.ci.report("acme/widgets", pr.head.sha, "ci", "success");
     await waitFor(async () => (await stateOf(w, "a")) === "merged", "a to land through auto-merge");

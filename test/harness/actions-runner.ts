@@ -44,6 +44,7 @@ export class ActionsRunner {
   private readonly finishers = new Map<number, () => void>();
   private readonly starters = new Map<number, () => void>();
   private readonly starting = new Set<Promise<void>>();
+  private readonly holds = new Map<string, { released: Promise<void>; release: () => void }>();
   private closed = false;
 
   constructor(private readonly deps: RunnerDeps, private readonly options: RunnerOptions) {}
@@ -119,6 +120,7 @@ export class ActionsRunner {
     const now = this.deps.world.now();
     Object.assign(run, { status: "in_progress", startedAt: now, updatedAt: now });
     this.emitRun(run, "in_progress");
+    await this.gateOf(run);
     let overall: Conclusion = "success";
     for (const [index, [, jobSpec]] of jobs.entries()) {
       const job = run.jobs[index] as JobRecord;
@@ -227,6 +229,25 @@ export class ActionsRunner {
     later(10000, "SIGKILL");
   }
 
+  /**
+   * A test's gate, not GitHub behaviour: runs of `workflowPath` that start from now on stay `in_progress` (setting up)
+   * before their first step until `release()`, so a test can act while one is in flight without racing the clock.
+   * Concurrency is untouched: later runs of its group wait as `pending` behind it. close() releases every gate.
+   */
+  hold(workflowPath: string): { release(): void } {
+    if (this.holds.has(workflowPath)) throw new Error(`${workflowPath} is already held`);
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    const gate = { released, release: () => { if (this.holds.get(workflowPath) === gate) this.holds.delete(workflowPath); release(); } };
+    this.holds.set(workflowPath, gate);
+    return { release: gate.release };
+  }
+
+  /** Waits at the gate of the run's workflow, if a test holds it. */
+  private async gateOf(run: RunRecord): Promise<void> {
+    await this.holds.get(run.workflowPath)?.released;
+  }
+
   async settled(): Promise<void> {
     while (this.starting.size > 0) await Promise.all([...this.starting]);
     while ([...this.runs.values()].some((r) => r.status !== "completed")) await Promise.all([...this.runs.values()].map((r) => r.done));
@@ -239,6 +260,7 @@ export class ActionsRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const gate of [...this.holds.values()]) gate.release();
     while (this.starting.size > 0) await Promise.all([...this.starting]);
     for (const run of this.runs.values()) if (run.status !== "completed") run.cancelRequested = "force";
     for (const run of this.runs.values()) for (const job of run.jobs) job.process?.kill("SIGKILL");
@@ -274,6 +296,7 @@ export class ActionsRunner {
     Object.assign(job, { status: "in_progress", startedAt: now });
     this.emitRun(run, "in_progress");
     this.emitJob(run, job, "in_progress");
+    await this.gateOf(run);
     const permissions = tokenPermissions(workflow.permissions, jobSpec.permissions, this.options.tokenPermissions);
     const token = mintToken(this.deps.world, { kind: "actions", repoFullName: run.repo.fullName, runId: run.id, permissions });
     let requestToken: string | undefined;

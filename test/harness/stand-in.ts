@@ -92,6 +92,8 @@ export interface GitHubStandIn extends Seeding {
     outage(fullName: string, on: boolean): void;
     /** The cron of `on: schedule` fires now (default branch's workflows; GitHub's timing is not modelled). */
     schedule(fullName: string): Promise<void>;
+    /** A test's gate: runs of that workflow (e.g. ".github/workflows/ci.yml") that start stay in progress, before their first step, until released. */
+    hold(workflowPath: string): { release(): void };
   };
   /** Waits until no webhook is in flight, no run is active and no merge (auto-merge, merge queue) is pending. */
   settled(): Promise<void>;
@@ -190,6 +192,7 @@ export async function createGitHubStandIn(options: StandInOptions = {}): Promise
       run: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); return run; },
       loseRunner: (id) => { const run = runner.runs.get(id); if (run === undefined) throw new Error(`no run ${id}`); runner.cancel(run, "lost"); },
       outage: (fullName, on) => void (on ? outages.add(fullName) : outages.delete(fullName)),
+      hold: (workflowPath) => runner.hold(workflowPath),
       schedule: async (fullName) => {
         const repo = world.repo(...split(fullName));
         runner.onEvent(repo, "schedule", undefined, { sender: shapes.user(repo.owner) });

@@ -135,7 +135,10 @@ export const pullRoutes: RouteTable = {
   },
 
   "pulls/create-review": async (ctx) => {
-    const repo = ctx.repo("pull_requests", "write");
+    // "Anyone with read access can review" (GitHub's docs: a read-only person's approval is shown, and counts for
+    // nothing); an App's or GITHUB_TOKEN's review needs `pull_requests: write`.
+    const byPerson = ctx.caller.kind === "token" && ctx.caller.token.kind === "user";
+    const repo = ctx.repo("pull_requests", byPerson ? "read" : "write");
     const pull = pullOf(repo, ctx);
     const event = ctx.body.event as string | undefined;
     const body = (ctx.body.body as string | undefined) ?? "";
