@@ -25,11 +25,22 @@ const KNOWN_DEBT = {
 
 /** The edges whose job is reading outside words (GitHub's and git's) and translating them into WeaveError codes. */
 const MESSAGE_TRANSLATORS = ["github/github-refusals.ts", "git/git-refusals.ts"];
-/** An error's or a process's words used to decide: `.message.includes(…)`, `/…/.test(e.message)`, `/…/.test(r.stderr)`. */
+/** A name that holds something caught or failed (`catch (e)`, `.catch((err) => …)`, a process's failure). */
+const CAUGHT = String.raw`(?:e|err|error|cause|caught|failure|ex)`;
+/** Text derived from an error or a process: `firstLine(e)`, `String(err)`, `e.message`, `r.stderr`, `(e as Error).message`. */
+const ERROR_TEXT = String.raw`(?:(?:firstLine|String|errorMessage|messageOf|errorText|textOf)\(\s*\(?${CAUGHT}\b[^()]*\)?\s*\)|\.(?:message|stderr|stdout)\b)`;
+/**
+ * An error's or a process's words used to decide: `.message.includes(…)`, `/…/.test(e.message)`, `/…/.test(r.stderr)`,
+ * `/…/.test(firstLine(e))`, `String(e).includes(…)`, `err.stderr.match(…)`, `[…].includes(e.message)`.
+ */
 const MESSAGE_BRANCHING = [
   /\.message\.(?:includes|startsWith|endsWith|match|search)\(/,
   /\.(?:test|exec)\([^()]*(?:\([^()]*\))?[^()]*\.(?:message|stderr|stdout)\s*\)/,
   /\.(?:stderr|stdout)\.(?:includes|startsWith|endsWith|match|search)\(/,
+  // A test or search whose argument is an error's text.
+  new RegExp(String.raw`\.(?:test|exec|includes|match|search|startsWith|endsWith)\(\s*[^()]*?${ERROR_TEXT}`),
+  // An error's text searched: `String(e).includes(…)`, `firstLine(err).match(…)`.
+  new RegExp(String.raw`${ERROR_TEXT}\s*\)?\s*\.(?:includes|match|search|startsWith|endsWith|test)\(`),
 ];
 const branchesOnMessage = (source: string): boolean => MESSAGE_BRANCHING.some((r) => r.test(source));
 
@@ -186,7 +197,19 @@ describe("architecture", () => {
       ["cli/main.ts", "local/coordinator.ts"],
     ])).toEqual(["git/repo-plumbing.ts -> local/worktree-create.ts", "github/repo-mirror.ts -> local/repo-git.ts", "worker/worker-git.ts -> action/git-credentials.ts"]);
     expect(headerOf("/**\n * A header naming nowhere/missing.ts.\n */")).toContain("nowhere/missing.ts");
-    for (const sample of ["if (!/gone/i.test((e as Error).message)) throw e;", "e.message.includes(\"gone\")", "/GH006/.test(r.stdout + r.stderr)"]) expect(branchesOnMessage(sample)).toBe(true);
-    expect(branchesOnMessage("if (e.code !== \"ref-missing\") throw e;")).toBe(false);
+    for (const sample of [
+      "if (!/gone/i.test((e as Error).message)) throw e;",
+      "e.message.includes(\"gone\")",
+      "/GH006/.test(r.stdout + r.stderr)",
+      "if (/clean status|unstable status/i.test(firstLine(e))) return \"retry\";",
+      "if (String(e).includes(\"not found\")) return;",
+      "if (/denied/.test(String(err))) throw err;",
+      "if (err.stderr.match(/fetch first/)) return \"moved\";",
+      "if ([\"gone\", \"missing\"].includes(e.message)) return;",
+      "if ((e as Error).message.startsWith(\"fatal\")) throw e;",
+    ]) expect(branchesOnMessage(sample), sample).toBe(true);
+    for (const sample of ["if (e.code !== \"ref-missing\") throw e;", "if (refusal.code === \"mergeable-now\") return \"retry\";", "r.reason = `failed: ${firstLine(e)}`;", "block(r, refusal.message);"]) {
+      expect(branchesOnMessage(sample), sample).toBe(false);
+    }
   });
 });
