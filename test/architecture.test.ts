@@ -176,7 +176,13 @@ describe("architecture", () => {
     expect(files.filter((f) => runsGit(text.get(f)!)).map(rel)).toEqual(["git/git-executor.ts"]);
   });
 
-  it("gives every file in src/ a module header", () => {
+  it("names the worker-held states once (core/lifecycle.ts WORKER_HELD_STATES), never spelled out again", () => {
+    const spellsOut = (source: string): boolean => /\[\s*"claimed",\s*"running",\s*"stale"\s*\]/.test(source);
+    expect(spellsOut('if (["claimed", "running", "stale"].includes(r.state))')).toBe(true);
+    expect(files.filter((f) => spellsOut(text.get(f)!)).map(rel)).toEqual(["core/lifecycle.ts"]);
+  });
+
+    it("gives every file in src/ a module header", () => {
     expect(files.filter((f) => headerOf(text.get(f)!).trim().length < 40).map(rel)).toEqual([]);
   });
 

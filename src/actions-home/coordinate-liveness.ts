@@ -39,6 +39,7 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
   if (!target) return 0;
   let asked = 0;
   for (const [id, r] of Object.entries(ledger.milestones)) {
+    // Jobs believed alive (as github/run-watch.ts watches them): a stale record is decide()'s to requeue or fail.
     if (!["claimed", "running"].includes(r.state) || r.runId === undefined || session.heartbeats.has(id)) continue;
     asked += 1;
     const run = await client.getRun(r.runId);
