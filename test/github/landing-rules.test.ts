@@ -131,6 +131,10 @@ describe("job outcome", () => {
     expect(judgeRun({ status, conclusion }, { tasksDone: done, costUsd: 0.3 }, 3).kind).toBe(kind);
   });
 
+  it("a dead job carries no words of its own: its record's reason is the loop's diedReason (core/failure-reasons.ts)", () => {
+    expect(judgeRun({ status: "completed", conclusion: "cancelled" }, { tasksDone: 1, costUsd: 0.1 }, 3)).toEqual({ kind: "dead" });
+  });
+
   it("a run finished from its branch keeps a task's unknown cost: never shown as known", () => {
     expect(judgeRun({ status: "completed", conclusion: "success" }, { tasksDone: 3, costUsd: 0.3, costUnknown: true }, 3)).toEqual({ kind: "finished", tasksDone: 3, costUsd: 0.3, costUnknown: true });
     expect(judgeRun({ status: "completed", conclusion: "success" }, { tasksDone: 3, costUsd: 0.3, costUnknown: false }, 3)).toEqual({ kind: "finished", tasksDone: 3, costUsd: 0.3 });
