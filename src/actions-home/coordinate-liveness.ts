@@ -28,6 +28,7 @@ import type { RepoSession } from "../github/repo-session.js";
 import { branchProgress } from "../github/run-watch.js";
 import { claimProblems } from "../core/heartbeat-claim.js";
 import { stoppedOnAllowance } from "../core/worker-allowance.js";
+import { isBudgetReached, runSpend } from "../reconcile/budget.js";
 import type { HeartbeatStatus } from "../core/contracts/heartbeat-body.js";
 import type { LedgerMilestone } from "../github/ledger.js";
 import { readWorkerCheckClaim } from "../action/worker-check-run.js";
@@ -38,6 +39,7 @@ export async function observeLiveRuns(session: RepoSession, client: RepoClient, 
   if (!target) return 0;
   let asked = 0;
   for (const [id, r] of Object.entries(ledger.milestones)) {
+    // Jobs believed alive (as github/run-watch.ts watches them): a stale record is decide()'s to requeue or fail.
     if (!["claimed", "running"].includes(r.state) || r.runId === undefined || session.heartbeats.has(id)) continue;
     asked += 1;
     const run = await client.getRun(r.runId);
@@ -104,8 +106,9 @@ export interface EndedRun {
 export function endedRunVerdict(run: EndedRun): "judge" | "stopped" | "paused" {
   if (run.signal === "stop") return "stopped";
   if (run.resolving || run.branch.tasksDone >= run.tasks) return "judge";
-  const spent = run.othersCostUsd + Math.max(run.ownCostUsd, run.branch.costUsd);
-  if (run.budgetStopped || (run.ceilingUsd !== undefined && spent >= run.ceilingUsd)) return "stopped";
+  // knownSpend's sum (reconcile/budget.ts): every other record's spend, and the higher of this one's record and branch.
+  const spend = runSpend([["others", { costUsd: run.othersCostUsd }], ["own", { costUsd: run.ownCostUsd }]], run.ceilingUsd, run.budgetStopped, (id) => (id === "own" ? run.branch.costUsd : undefined));
+  if (isBudgetReached(spend)) return "stopped";
   if (stoppedOnAllowance({ state: "stopped", costUsd: run.ownCostUsd, ...(run.allowanceUsd !== undefined ? { allowanceUsd: run.allowanceUsd } : {}), ...(run.signal ? { signal: run.signal } : {}) }, run.budgetStopped, Math.max(run.ownCostUsd, run.branch.costUsd))) return "paused";
   if (run.signal === "pause") return "paused";
   return "judge";

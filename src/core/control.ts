@@ -11,7 +11,7 @@
  * refusal changes nothing for that milestone.
  */
 import { WeaveError } from "./errors.js";
-import { canTransition } from "./lifecycle.js";
+import { WORKER_HELD_STATES, canTransition } from "./lifecycle.js";
 import type { MilestoneState } from "./lifecycle.js";
 
 export const CONTROL_VERBS = ["stop", "pause", "resume", "merge", "retry"] as const;
@@ -67,7 +67,6 @@ export interface ControlResult {
   clearBudgetStop: boolean;
 }
 
-const SIGNALLED: ReadonlySet<MilestoneState> = new Set(["claimed", "running", "stale"]);
 const STOPPABLE_IDLE: ReadonlySet<MilestoneState> = new Set(["pending", "eligible", "paused"]);
 const MERGEABLE: ReadonlySet<MilestoneState> = new Set(["finished", "conflict", "merging"]);
 
@@ -96,7 +95,7 @@ export function controlMilestones(input: ControlInput): ControlResult {
     switch (verb) {
       case "stop":
       case "pause":
-        if (SIGNALLED.has(r.state)) done(verb === "stop" ? "stopping" : "pausing after the task in flight", { signal: verb });
+        if (WORKER_HELD_STATES.has(r.state)) done(verb === "stop" ? "stopping" : "pausing after the task in flight", { signal: verb });
         else if (verb === "stop" && STOPPABLE_IDLE.has(r.state)) done(`stopped; \`${input.spell(`resume ${id}`)}\` starts it again`, { move: { to: "stopped", reason: why("stopped", "stop") } });
         else nothing(id, r.state);
         break;

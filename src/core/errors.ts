@@ -21,6 +21,8 @@ export type ErrorCode =
   | "base-modified"
   | "head-behind"
   | "not-mergeable-yet"
+  /** GitHub will not arm auto-merge (or queue-when-ready) because the PR can merge right now: merge it instead. */
+  | "mergeable-now"
   | "merge-queue-required"
   | "merge-refused"
   | "git-failed"

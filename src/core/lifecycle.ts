@@ -1,6 +1,7 @@
 /**
  * Milestone lifecycle: the states a milestone moves through and the one function that moves it.
- * Responsibilities: the state union, legal transitions, and state groupings (active, terminal, holding locks).
+ * Responsibilities: the state union, legal transitions, and state groupings (worker-held, active, settled, holding
+ * locks).
  * Not here: deciding when to move (reconcile/), persisting (local/state-store.ts, github/ledger).
  * Invariants: pure; `transition` rejects every move not listed in TRANSITIONS; `merged` is final.
  */
@@ -42,7 +43,13 @@ export function transition(id: string, from: MilestoneState, to: MilestoneState)
   return to;
 }
 
-/** A worker exists (or should) for these. */
+/**
+ * A worker holds the milestone (its claim stands): it may still report, a stop or pause signals it, and it takes a
+ * lane. `stale` is included — silent, but not given up on until decide() requeues or fails it; `paused` is not (its
+ * worker ended at a checkpoint).
+ */
+export const WORKER_HELD_STATES: ReadonlySet<MilestoneState> = new Set(["claimed", "running", "stale"]);
+/** A worker exists (or should) for these: the worker-held states and `paused` (its slot is kept for a resume). */
 export const ACTIVE_STATES: ReadonlySet<MilestoneState> = new Set(["claimed", "running", "paused", "stale"]);
 /** Work exists on the branch and is not yet on the target: declared files stay locked under `overlap: serialize`. */
 export const HOLDING_STATES: ReadonlySet<MilestoneState> = new Set(["claimed", "running", "paused", "stale", "finished", "merging", "conflict"]);

@@ -6,8 +6,8 @@
  * every such trailer in that message names the same one milestone (weave's merge and squash commits do; a person's
  * squash of a branch whose commits carry forged trailers for others does not, and that PR counts through GitHub's
  * record of it instead).
- * Not here: listing commits (github/repo-client.ts), the local `git log --first-parent` scan (local/repo-git.ts),
- * what a reconcile does with the ids (github/reconcile-repo.ts).
+ * Not here: listing commits (github/repo-client.ts, and the local `git log --first-parent` walk in local/repo-git.ts,
+ * which judges its messages here too), what a reconcile does with the ids (github/reconcile-repo.ts).
  * Invariants: pure; a commit off the first-parent chain never counts; a message naming two milestones counts for none.
  */
 import { TRAILER } from "./trailers.js";

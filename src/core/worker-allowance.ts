@@ -20,7 +20,7 @@ export interface AllowanceRecord {
   allowanceUsd?: number;
 }
 
-/** States whose job holds its allowance (dispatched and not ended). */
+/** States whose job holds its allowance (dispatched and not ended); `stale` is not one (its job may be dispatched again). */
 const HOLDING = new Set(["claimed", "running"]);
 /** States of a milestone that still wants budget: it may be dispatched later in this run. */
 const WAITING = new Set(["pending", "eligible", "stale", "paused", "stopped"]);

@@ -20,6 +20,7 @@ export async function diagnoseRepo(session: RepoSession, client: RepoClient, fix
   const findings: string[] = [];
   const stale: string[] = [];
   for (const [id, r] of Object.entries(ledger.milestones)) {
+    // Not WORKER_HELD_STATES (core/lifecycle.ts): a stale record is already judged; only jobs believed alive are checked.
     if (!["claimed", "running"].includes(r.state) || !r.runId) continue;
     const run = await client.getRun(r.runId);
     if (!run) {

@@ -4,13 +4,14 @@
  * Responsibilities: the `workflows` permission refusal (a change under `.github/workflows/` pushed or merged by an
  * App without that permission, or by a job's GITHUB_TOKEN, which can never have it) with GitHub's words and the
  * fix; 405 "Base branch was modified" (a race: try again) apart from 405 "not mergeable" and other 405/422s; a
- * refused update-branch; a push that GitHub's rules refuse; rate limits (with when to try again).
+ * refused update-branch; a refused auto-merge (the PR can merge right now); a push that GitHub's rules refuse; rate
+ * limits (with when to try again).
  * Not here: the requests (github/repo-client.ts, github/repo-mirror.ts); git's own words ("couldn't find remote ref",
  * "non-fast-forward"), which git/git-refusals.ts translates for every home.
  * Invariants: pure; the one place GitHub's words are read; where GitHub gives a status, the status decides.
  */
 import type { ErrorCode } from "../core/errors.js";
-import { WeaveError } from "../core/errors.js";
+import { toWeaveError, WeaveError } from "../core/errors.js";
 
 /** GitHub's git and REST answer when a change touches workflow files and the token lacks `workflows`. */
 const WORKFLOWS_REFUSAL = /refusing to allow (?:a GitHub App|an OAuth App|a Personal Access Token|a GitHub Actions? token)? ?to (?:create or update|create|update) workflow[^\n]*/i;
@@ -46,6 +47,18 @@ export function mergeRefusal(status: number, message: string, pull: number): Wea
 /** A refused `PUT /pulls/{n}/update-branch`: the `workflows` refusal, or `head-moved` (422: the head moved, or nothing to update). */
 export function updateBranchRefusal(message: string, pull: number, target: string): WeaveError {
   return workflowsRefusal(message, `updating #${pull} with ${target}`) ?? new WeaveError("head-moved", `GitHub did not update #${pull}: ${message}`, { hint: "weave looks again" });
+}
+
+/**
+ * A refused `enablePullRequestAutoMerge`: `mergeable-now` when GitHub says the PR is in a clean or unstable status
+ * (nothing to wait for: merge it), otherwise the error as it came (a WeaveError from the request, or wrapped).
+ */
+export function autoMergeRefusal(error: unknown, pull: number): WeaveError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/clean status|unstable status/i.test(message.split("\n")[0] ?? "")) {
+    return new WeaveError("mergeable-now", `GitHub did not arm auto-merge for #${pull}: it can merge now`, { cause: error, hint: "weave merges it on its next attempt" });
+  }
+  return toWeaveError(error);
 }
 
 /** A 422 to `POST /pulls`: a PR for this head exists already, or the branch adds nothing; undefined otherwise. */

@@ -12,8 +12,8 @@
 import { WeaveError } from "../core/errors.js";
 import { filesOutsideScope, mergeVerdict } from "../core/merge-verdict.js";
 import { findMilestone } from "../core/plan/plan.js";
-import { isBudgetReached, knownSpend } from "../reconcile/budget.js";
-import { RESOLVE_ATTEMPTS } from "../reconcile/decide.js";
+import { resolveGate } from "../reconcile/resolve-gate.js";
+import { recordedSpend } from "./budget-reach.js";
 import { conflictComment, mergeCommitMessage, scopeText } from "./merge-texts.js";
 import type { CommitLine, ConflictSide } from "./merge-texts.js";
 import { block, landed, mergedTree, tell } from "./landing-attempt.js";
@@ -111,11 +111,10 @@ async function conflict(ctx: MergeContext, a: Analysis, files: string[]): Promis
   r.mergeRequested = false;
   r.forceMerge = false;
   await tell(ctx, a, conflictComment(ctx.plan, a.milestone, files, await side(a.target, a.base), await side(a.branch, a.head)));
-  if (ctx.plan.merge.resolve !== "agent" || (r.resolveAttempts ?? 0) >= RESOLVE_ATTEMPTS) return;
-  if (isBudgetReached({ spentUsd: knownSpend(Object.entries(ctx.ledger.milestones)), ceilingUsd: ctx.plan.budget_ceiling, stopped: ctx.ledger.run!.budgetStopped })) {
-    r.reason = `${r.reason ?? ""}; no resolve job: the budget is spent`;
-    return;
-  }
+  // decide()'s own gate, on the figure decide() is given: a job comes only when it says "take".
+  const gate = resolveGate({ plan: ctx.plan, resolveJobs: true, resolveAttempts: r.resolveAttempts, spend: recordedSpend(ctx.ledger, ctx.plan.budget_ceiling) });
+  if (gate === "budget-spent") r.reason = `${r.reason ?? ""}; no resolve job: the budget is spent`;
+  if (gate !== "take") return;
   // decide() gives the conflict to a resolve job (its `resolve` action, in a worker slot); a merge asked for before
   // stays asked for, so the milestone lands once the job has merged the target in.
   r.mergeRequested = wasRequested;

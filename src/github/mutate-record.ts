@@ -8,7 +8,7 @@
  * is kept (the reason is the job's one-line error, shown redacted; the tail stays in the job log).
  */
 import type { MilestoneState } from "../core/lifecycle.js";
-import { canTransition, transition } from "../core/lifecycle.js";
+import { WORKER_HELD_STATES, canTransition, transition } from "../core/lifecycle.js";
 import type { WorkerStatus } from "../ports/reporter.js";
 import { observeWorker, takeTransition } from "../reconcile/observe.js";
 import type { LedgerMilestone } from "./ledger.js";
@@ -34,7 +34,7 @@ const jobWords = (text: string | undefined, fallback: string): string => neutral
  * (github/finish-evidence.ts): then the claim is not taken and the record says why.
  */
 export function applyHeartbeat(id: string, record: LedgerMilestone, status: WorkerStatus, at: Date, budgetStopped: boolean, finishNotShown?: string): boolean {
-  if (!["claimed", "running", "stale"].includes(record.state)) return false;
+  if (!WORKER_HELD_STATES.has(record.state)) return false;
   if (status.milestone !== id || !Number.isFinite(status.costUsd) || status.costUsd < 0) return false;
   const report = { ...status, error: status.error === undefined ? undefined : jobWords(status.error, status.state) };
   const t = observeWorker({

@@ -8,6 +8,7 @@
  * Invariants: a merge names the head it was computed for (a moved head is never merged unseen); a repository with a
  * merge queue is never merged around it.
  */
+import { autoMergeRefusal } from "./github-refusals.js";
 import { nextLandingStep } from "./landing-policy.js";
 import type { Analysis, Attempt, MergeContext } from "./landing-attempt.js";
 import { block, landed, mergedTree, tell } from "./landing-attempt.js";
@@ -210,7 +211,7 @@ async function armAutoMerge(ctx: MergeContext, a: Analysis, pull: PullView, how:
     return waiting(a, how, how === "queue" ? `GitHub queues #${pull.number} once its required checks pass` : `auto-merge is on for #${pull.number}: GitHub merges it once required checks and reviews pass`);
   } catch (e) {
     // Mergeable right now after all (GitHub refuses auto-merge then): merge it on the next attempt.
-    if (/clean status|unstable status/i.test(firstLine(e))) return "retry";
+    if (autoMergeRefusal(e, pull.number).code === "mergeable-now") return "retry";
     // Auto-merge off for this repository: wait for the checks' events (or the tick), then try again. A merge a person
     // asked for stays asked for.
     return waitForChecks(r, `#${pull.number} waits for required checks or reviews (${firstLine(e)}); weave merges it when they pass`);

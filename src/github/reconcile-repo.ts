@@ -18,7 +18,6 @@ import { findMilestone } from "../core/plan/plan.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
 import type { Clock } from "../ports/clock.js";
 import { apply } from "../reconcile/apply.js";
-import { knownSpend } from "../reconcile/budget.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
 import type { AppConfig } from "./app-config.js";
@@ -28,7 +27,7 @@ import { loadLedger, saveLedger } from "./ledger-store.js";
 import { deleteLandedBranch } from "./landing-attempt.js";
 import { analyse, landed } from "./merge-back.js";
 import type { MergeContext } from "./merge-back.js";
-import { isBudgetReached } from "./budget-reach.js";
+import { isBudgetReached, recordedSpend } from "./budget-reach.js";
 import { moveRecord } from "./mutate-record.js";
 import { followPulls, openFinishedPulls } from "./pull-merge.js";
 import { loadPlan } from "./plan-source.js";
@@ -176,13 +175,14 @@ async function observeLandings(p: Pass, seen: { all: string[]; firstParent: stri
 function decidePass(p: Pass): Action[] {
   const { plan, ledger } = p;
   const rank = rankMilestones(plan);
+  const spend = recordedSpend(ledger, plan.budget_ceiling);
   return decide({
     plan,
     milestones: new Map(Object.entries(ledger.milestones).filter(([id]) => findMilestone(plan, id)).map(([id, r]) => [id, r satisfies MilestoneView])),
     rankOf: (id) => rank.get(id) ?? Number.MAX_SAFE_INTEGER,
-    costUsd: knownSpend(Object.entries(ledger.milestones)),
-    budgetUsd: plan.budget_ceiling,
-    budgetStopped: ledger.run!.budgetStopped,
+    costUsd: spend.spentUsd,
+    budgetUsd: spend.ceilingUsd,
+    budgetStopped: spend.stopped,
     workers: plan.max_workers,
     resolveJobs: true,
   });

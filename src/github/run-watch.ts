@@ -10,6 +10,7 @@
  * github/run-correlation.ts); the heartbeat endpoint (github/heartbeat-endpoint.ts).
  * Invariants: a job's words never finish a milestone on their own here — a completed run and the branch do.
  */
+import { WORKER_HELD_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { findMilestone } from "../core/plan/plan.js";
 import { progressFrom } from "../worker/checkpoint.js";
@@ -40,6 +41,10 @@ export interface WatchContext {
 
 /** A stop that the worker did not obey within this long is enforced by cancelling its run. */
 const STOP_GRACE_MS = 30_000;
+/**
+ * Jobs whose run is watched: core/lifecycle.ts WORKER_HELD_STATES without `stale` on purpose — a stale record's job was
+ * judged gone (decide() requeues or fails it); a late heartbeat of its still revives it (applyHeartbeat takes stale).
+ */
 const ACTIVE = new Set(["claimed", "running"]);
 
 /** Every dispatch the ledger holds for an active job, known to the heartbeat endpoint (after a restart too). */
@@ -61,7 +66,7 @@ export async function watchJobs(w: WatchContext): Promise<Set<string>> {
     const beat = session.heartbeats.get(id);
     const ours = beat !== undefined && r.runId === beat.runId;
     // A `finished` claim is believed only when weave/<ID> shows it (github/finish-evidence.ts).
-    const unproven = ours && beat.status.state === "finished" && ["claimed", "running", "stale"].includes(r.state)
+    const unproven = ours && beat.status.state === "finished" && WORKER_HELD_STATES.has(r.state)
       ? await finishNotShown(w.mirror, target, id, r.tasks, beat.status.headSha) : undefined;
     if (ours && applyHeartbeat(id, r, beat.status, new Date(beat.at), w.budgetReached, unproven)) {
       changed.add(id);

@@ -6,6 +6,7 @@
  * neutralised here, a job's reason when it is kept (github/mutate-record.ts), both with core/safe-text.ts; the
  * posted body is redacted by github/repo-client.ts.
  */
+import { WORKER_HELD_STATES } from "../core/lifecycle.js";
 import type { MilestoneState } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import { renderMermaidGraph } from "../core/render/plan-graph-render.js";
@@ -20,7 +21,7 @@ export function renderStatusComment(plan: Plan, ledger: Ledger, now: Date): stri
   const rows = plan.milestones.map((m) => {
     const r = ledger.milestones[m.id];
     states.set(m.id, r?.state ?? "pending");
-    const beat = r?.lastHeartbeat && ["claimed", "running", "stale"].includes(r.state) ? Math.max(0, Math.round((now.getTime() - Date.parse(r.lastHeartbeat)) / 1000)) : undefined;
+    const beat = r?.lastHeartbeat && WORKER_HELD_STATES.has(r.state) ? Math.max(0, Math.round((now.getTime() - Date.parse(r.lastHeartbeat)) / 1000)) : undefined;
     return {
       id: m.id, state: r?.state ?? "pending", tasksDone: r?.tasksDone ?? 0, tasks: m.tasks.length, costUsd: r?.costUsd ?? 0, ...(r?.costUnknown ? { costUnknown: true } : {}),
       heartbeatAge: beat, branch: r?.pr ? `#${r.pr}` : `weave/${m.id}`,

@@ -13,7 +13,7 @@ import type { FSWatcher } from "node:fs";
 import { ACTIVE_STATES } from "../core/lifecycle.js";
 import { rankMilestones } from "../core/plan/plan-schedule.js";
 import { apply, budgetSignal } from "../reconcile/apply.js";
-import { isOverCeiling } from "../reconcile/budget.js";
+import { isStopLifted, runSpend } from "../reconcile/budget.js";
 import { decide } from "../reconcile/decide.js";
 import type { Action, MilestoneView } from "../reconcile/decide.js";
 import type { Forge } from "../ports/forge.js";
@@ -68,7 +68,7 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
   await ensureDir(ctx.paths.logs);
   // Started again with a budget above what was spent (`--budget`, or a raised `budget_ceiling`): the hold lifts.
   const budget = options.budgetUsd ?? ctx.plan.budget_ceiling;
-  if (ctx.state.budgetStopped && !isOverCeiling({ spentUsd: totalCost(ctx), ceilingUsd: budget })) {
+  if (isStopLifted(runSpend(Object.entries(ctx.state.milestones), budget, ctx.state.budgetStopped))) {
     ctx.state.budgetStopped = false;
     options.view.event(ctx, `budget ${budget === undefined ? "removed" : `raised to $${budget.toFixed(2)}`}: milestones may start again`);
   }
@@ -112,13 +112,14 @@ export async function runCoordinator(ctx: RunContext, options: CoordinatorOption
         return "interrupted";
       }
 
+      const spend = runSpend(Object.entries(ctx.state.milestones), budget, ctx.state.budgetStopped);
       const actions = decide({
         plan: ctx.plan,
         milestones: new Map(Object.entries(ctx.state.milestones).map(([id, r]) => [id, r satisfies MilestoneView])),
         rankOf,
-        costUsd: totalCost(ctx),
-        budgetUsd: options.budgetUsd ?? ctx.plan.budget_ceiling,
-        budgetStopped: ctx.state.budgetStopped,
+        costUsd: spend.spentUsd,
+        budgetUsd: spend.ceilingUsd,
+        budgetStopped: spend.stopped,
         workers: options.workers,
       });
       // Effects in order, except that worker starts (independent worktrees) run side by side (reconcile/apply.ts).
@@ -156,10 +157,6 @@ function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
   } catch {
     return undefined; // no watching here (some file systems): the tick still picks requests up
   }
-}
-
-function totalCost(ctx: RunContext): number {
-  return Object.values(ctx.state.milestones).reduce((sum, r) => sum + r.costUsd, 0);
 }
 
 /** decide()'s actions through the shared apply (reconcile/apply.ts): each told to the view, the state saved after each. */

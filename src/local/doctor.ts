@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { WORKER_HELD_STATES } from "../core/lifecycle.js";
 import { isWeaveError } from "../core/errors.js";
 import type { Plan } from "../core/plan/plan.js";
 import { readWorkerStatus } from "./file-reporter.js";
@@ -27,8 +28,6 @@ export interface Finding {
   fix?: string;
   apply?: () => Promise<void>;
 }
-
-const ACTIVE = new Set(["claimed", "running", "stale"]);
 
 export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, target: string, now = Date.now()): Promise<{ findings: Finding[]; coordinatorAlive: boolean }> {
   const findings: Finding[] = [];
@@ -64,7 +63,7 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
   }
   for (const [id, names] of runFiles) {
     const record = state?.milestones[id];
-    if (record && ACTIVE.has(record.state) && isProcessAlive(record.pid)) continue;
+    if (record && WORKER_HELD_STATES.has(record.state) && isProcessAlive(record.pid)) continue;
     const stray = !record || ["merged", "skipped"].includes(record.state) ? names : names.filter((n) => n.endsWith(".claim"));
     if (stray.length === 0) continue;
     findings.push({
@@ -78,7 +77,7 @@ export async function diagnose(plan: Plan, git: RepoGit, paths: WeavePaths, targ
     const id = wt.path.slice(paths.worktrees.length + 1);
     const missing = !existsSync(wt.path);
     const done = merged.has(id) || !inPlan.has(id);
-    const live = state?.milestones[id] && ACTIVE.has(state.milestones[id]!.state) && isProcessAlive(state.milestones[id]!.pid);
+    const live = state?.milestones[id] && WORKER_HELD_STATES.has(state.milestones[id]!.state) && isProcessAlive(state.milestones[id]!.pid);
     if ((missing || done) && !live) {
       findings.push({ kind: "orphan-worktree", subject: `.weave/worktrees/${id}`, detail: missing ? "registered but its directory is gone" : merged.has(id) ? `${id} is merged` : `${id} is not in the plan`, fix: "remove the worktree", apply: () => git.removeWorktree(wt.path) });
     }
@@ -125,7 +124,7 @@ async function readState(paths: WeavePaths, coordinatorAlive: boolean, now: numb
 async function markStale(paths: WeavePaths, id: string, reason: string): Promise<void> {
   await updateRunState(paths.state, new Date(), (state) => {
     const record = state.milestones[id];
-    if (!record || !ACTIVE.has(record.state)) return false;
+    if (!record || !WORKER_HELD_STATES.has(record.state)) return false;
     record.state = "stale";
     record.reason = reason;
     state.events.push({ at: new Date().toISOString(), kind: "stale", id, detail: reason });

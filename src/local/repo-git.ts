@@ -2,7 +2,8 @@
  * Repository git for the local coordinator: the main checkout, worktrees, branches, the merged-milestone scan and
  * pushes, on top of the shared merge plumbing (git/repo-plumbing.ts) and the one executor (git/git-executor.ts).
  * Responsibilities: preflight queries, worktree add/remove (local/worktree-create.ts makes them safe), merged-milestone
- * scan by trailer, the main checkout's fast-forward, pushes.
+ * scan (the target's first-parent messages, judged by core/merged-evidence.ts as the App judges them), the main
+ * checkout's fast-forward, pushes.
  * Not here: merge policy (local/local-merge.ts); `merge-tree`, `commit-tree`, compare-and-swap ref updates
  * (git/repo-plumbing.ts); the worker's own commits (worker/worker-git.ts).
  * Invariants: failures are WeaveErrors with a code (a refused push is `head-moved`); nothing here force-updates a ref.
@@ -11,6 +12,7 @@ import { createGit } from "../git/git-executor.js";
 import type { RepoPlumbing } from "../git/repo-plumbing.js";
 import { createRepoPlumbing } from "../git/repo-plumbing.js";
 import { ensureWorktree, serialiseWorktreeAdmin } from "./worktree-create.js";
+import { landedIds } from "../core/merged-evidence.js";
 import { TRAILER } from "../core/trailers.js";
 
 export type { MergeTreeResult } from "../git/repo-plumbing.js";
@@ -25,7 +27,10 @@ export interface RepoGit extends RepoPlumbing {
   listWorktrees(): Promise<{ path: string; branch?: string }[]>;
   listBranches(prefix: string): Promise<string[]>;
   deleteBranch(branch: string): Promise<void>;
-  /** IDs named by `Weave-Merged:` trailers on commits of `target`'s first-parent chain (never a branch's own commits). */
+  /**
+   * IDs that `Weave-Merged:` trailers on `target`'s first-parent chain prove landed (never a branch's own commits), by
+   * core/merged-evidence.ts's rule: a message whose weave trailers name two milestones counts for none.
+   */
   mergedMilestones(target: string): Promise<Set<string>>;
   /** Fast-forwards the checked-out branch of the main checkout (working tree included) to `commit`. */
   fastForwardCheckout(commit: string): Promise<void>;
@@ -73,8 +78,10 @@ export function createRepoGit(root: string): RepoGit {
     mergedMilestones: async (target) => {
       // Only the target's first-parent chain counts: weave's own merge commits sit there, a milestone branch's own
       // commits (whatever their messages say) only ever behind a merge's second parent.
-      const out = (await quiet(["log", "--first-parent", `--grep=^${TRAILER.merged}:`, `--format=%(trailers:key=${TRAILER.merged},valueonly,separator=%x0A)`, "--end-of-options", `refs/heads/${target}`, "--"])) ?? "";
-      return new Set(out.split("\n").map((s) => s.trim()).filter(Boolean));
+      // What counts is the App's rule too (core/merged-evidence.ts `landedIds`, weave's merge trailer only): the grep
+      // only narrows the walk to messages that could count.
+      const out = (await quiet(["log", "--first-parent", `--grep=^${TRAILER.merged}:`, "--format=%B%x00", "--end-of-options", `refs/heads/${target}`, "--"])) ?? "";
+      return landedIds(out.split("\0"), "Merged");
     },
     fastForwardCheckout: async (commit) => {
       await raw(["-c", "maintenance.auto=false", "merge", "--ff-only", "-q", "--end-of-options", commit]);

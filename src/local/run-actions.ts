@@ -7,11 +7,14 @@
  */
 import { existsSync, openSync, closeSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { WORKER_HELD_STATES } from "../core/lifecycle.js";
 import type { ControlRequest } from "../core/contracts/control-request.js";
 import { workerJob } from "../core/contracts/worker-job.js";
 import { controlMilestones, replyText } from "../core/control.js";
+import type { ControlledRecord, ControlResult } from "../core/control.js";
 import { isWeaveError, WeaveError } from "../core/errors.js";
 import { findMilestone } from "../core/plan/plan.js";
+import type { Plan } from "../core/plan/plan.js";
 import type { WorkerSignal } from "../ports/reporter.js";
 import { writeJsonAtomic } from "./atomic-json.js";
 import { sendSignal } from "./file-reporter.js";
@@ -75,7 +78,7 @@ export async function startWorker(ctx: RunContext, id: string, pool: WorkerPool,
 
 /** The lowest lane number not used by another active milestone nor in `taken` (for the live view). */
 export function freeSlot(ctx: RunContext, id: string, taken: readonly number[] = []): number {
-  const used = new Set([...taken, ...Object.entries(ctx.state.milestones).filter(([other, r]) => other !== id && ["claimed", "running", "stale"].includes(r.state)).map(([, r]) => r.slot)]);
+  const used = new Set([...taken, ...Object.entries(ctx.state.milestones).filter(([other, r]) => other !== id && WORKER_HELD_STATES.has(r.state)).map(([, r]) => r.slot)]);
   let slot = 1;
   while (used.has(slot)) slot++;
   return slot;
@@ -137,7 +140,7 @@ export async function signalWorkers(ctx: RunContext, ids: readonly string[], sig
   const touched: string[] = [];
   for (const id of ids) {
     const record = ctx.state.milestones[id];
-    if (!record || !["claimed", "running", "stale"].includes(record.state)) continue;
+    if (!record || !WORKER_HELD_STATES.has(record.state)) continue;
     await sendSignal(ctx.paths, id, signal, reason);
     if (signal === "stop") {
       record.reason = reason;
@@ -152,12 +155,17 @@ export async function signalWorkers(ctx: RunContext, ids: readonly string[], sig
 
 export type { ControlRequest } from "../core/contracts/control-request.js";
 
+/** What a request means for these records (core/control.ts), spelled as the local CLI spells commands. */
+export function controlOf(plan: Plan, records: Readonly<Record<string, ControlledRecord>> | undefined, request: ControlRequest): ControlResult {
+  return controlMilestones({
+    verb: request.verb, ids: request.ids, force: request.force, records, order: plan.milestones.map((m) => m.id),
+    dependsOn: (id) => findMilestone(plan, id)?.depends_on ?? [], spell: (command) => `weave ${command}`,
+  });
+}
+
 /** Applies a user's request to the run (its meaning is core/control.ts); returns one line per milestone saying what happened. */
 export async function applyRequest(ctx: RunContext, request: ControlRequest): Promise<string[]> {
-  const result = controlMilestones({
-    verb: request.verb, ids: request.ids, force: request.force, records: ctx.state.milestones, order: ctx.plan.milestones.map((m) => m.id),
-    dependsOn: (id) => findMilestone(ctx.plan, id)?.depends_on ?? [], spell: (command) => `weave ${command}`,
-  });
+  const result = controlOf(ctx.plan, ctx.state.milestones, request);
   const signalled: Record<"pause" | "stop", string[]> = { pause: [], stop: [] };
   for (const change of result.changes) {
     const record = ctx.state.milestones[change.id]!;

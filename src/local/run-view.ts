@@ -5,6 +5,7 @@
  * Not here: `weave status` (cli/commands/status.ts shares the table renderer in core/render/status-table.ts).
  * Invariants: the live block is redrawn in place; event lines are never overwritten.
  */
+import { WORKER_HELD_STATES } from "../core/lifecycle.js";
 import type { RunContext } from "./run-context.js";
 import type { RunView } from "./coordinator.js";
 
@@ -15,7 +16,7 @@ function bar(done: number, total: number, width = 12): string {
 
 export function renderLanes(ctx: RunContext, workers: number, budgetUsd: number | undefined, now = Date.now()): string[] {
   const lines: string[] = [];
-  const active = Object.entries(ctx.state.milestones).filter(([, r]) => ["claimed", "running", "stale"].includes(r.state));
+  const active = Object.entries(ctx.state.milestones).filter(([, r]) => WORKER_HELD_STATES.has(r.state));
   for (let slot = 1; slot <= workers; slot++) {
     const entry = active.find(([, r]) => r.slot === slot);
     if (!entry) {

@@ -4,6 +4,7 @@
  * Invariants: read-only; works whether or not a coordinator is running; `pausing` is shown, never stored (a running
  * milestone with a pause signal file).
  */
+import { WORKER_HELD_STATES } from "../core/lifecycle.js";
 import type { Plan } from "../core/plan/plan.js";
 import type { StatusRow, StatusTotals } from "../core/render/status-table.js";
 import { totalsOf } from "../core/render/status-table.js";
@@ -17,7 +18,7 @@ export async function collectStatusRows(plan: Plan, state: RunState | undefined,
   const rows: StatusRow[] = [];
   for (const m of plan.milestones) {
     const record = state?.milestones[m.id];
-    const live = record && ["claimed", "running", "stale"].includes(record.state);
+    const live = record && WORKER_HELD_STATES.has(record.state);
     // The worker's last status says whether some of its spend is unknown, after it ended too.
     const status = record ? await readWorkerStatus(paths, m.id) : undefined;
     const ofRun = status && status.runId === state?.runId ? status : undefined;

@@ -4,7 +4,8 @@
  * once the failure is gone), resolve jobs for conflicts (`merge.resolve: agent`, in worker slots), order merges
  * (sequential or by completion, gated by `merge.auto`), and pick what to start (rank, free slots, serialize locks).
  * Not here: observing the world (reconcile/observe.ts and each home's reading), acting (reconcile/apply.ts), the budget
- * rule (reconcile/budget.ts), eligibility rules (core/eligibility.ts).
+ * rule (reconcile/budget.ts), whether a conflict goes to a resolve job (reconcile/resolve-gate.ts), eligibility rules
+ * (core/eligibility.ts).
  * Invariants: pure; the same snapshot always gives the same actions; never starts (or resolves) more than the free slots.
  */
 import { dependencyOrder, findEligibility } from "../core/eligibility.js";
@@ -16,6 +17,7 @@ import type { Plan } from "../core/plan/plan.js";
 import { pickToStart } from "../core/schedule/pick.js";
 import { skipsToLift } from "../core/skip-lift.js";
 import { isBudgetCrossed, isBudgetReached } from "./budget.js";
+import { resolveGate } from "./resolve-gate.js";
 
 /** What decide() reads of a milestone's record: the shared fields (core/milestone-record.ts), so both homes' records fit. */
 export type MilestoneView = Pick<MilestoneCore, "state" | "requeues" | "finishedAt" | "mergeRequested" | "forceMerge" | "mergeBlocked"> & {
@@ -36,8 +38,7 @@ export interface Snapshot {
   resolveJobs?: boolean;
 }
 
-/** Resolve jobs (`merge.resolve: agent`) per conflict episode. */
-export const RESOLVE_ATTEMPTS = 1;
+export { RESOLVE_ATTEMPTS } from "./resolve-gate.js";
 
 export type Action =
   | { kind: "requeue"; id: string }
@@ -88,7 +89,7 @@ export function decide(snapshot: Snapshot): Action[] {
   }
 
   const reached = isBudgetReached(spend);
-  const resolvable = (id: string): boolean => !reached && snapshot.resolveJobs === true && plan.merge.resolve === "agent" && states.get(id) === "conflict" && (snapshot.milestones.get(id)?.resolveAttempts ?? 0) < RESOLVE_ATTEMPTS;
+  const resolvable = (id: string): boolean => states.get(id) === "conflict" && resolveGate({ plan, resolveJobs: snapshot.resolveJobs === true, resolveAttempts: snapshot.milestones.get(id)?.resolveAttempts, spend }) === "take";
   // A conflict a resolve job will take on waits for it (a merge now would only conflict again).
   actions.push(...decideMerges(snapshot, states).filter((a) => !("id" in a) || !resolvable(a.id)));
 

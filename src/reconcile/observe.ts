@@ -11,6 +11,7 @@
  * Invariants: pure; only a record a worker holds (claimed, running, stale) moves; never to `merged`; a report's fields
  * are taken only with the move that trusts them (an unproven `finished` gives nothing).
  */
+import { WORKER_HELD_STATES } from "../core/lifecycle.js";
 import {
   diedReason, pausedAfterLastTaskReason, REASONS, resolveEndedReason, staleReason, UNASKED_STOP, unprovenFinishReason,
 } from "../core/failure-reasons.js";
@@ -61,11 +62,9 @@ export interface Transition {
   resolveEnded?: boolean;
 }
 
-const WORKER_STATES: ReadonlySet<MilestoneState> = new Set(["claimed", "running", "stale"]);
-
 export function observeWorker(input: ObserveInput): Transition {
   const { record, report } = input;
-  if (!WORKER_STATES.has(record.state)) return {};
+  if (!WORKER_HELD_STATES.has(record.state)) return {};
   const take = report ? takeFrom(report, record.tasks) : undefined;
   // A final word counts once the worker is not seen alive (a local worker writes it just before it exits).
   if (report && FINAL_WORKER_STATES.has(report.state) && input.liveness !== "alive") return finalWord(input, report, take!);

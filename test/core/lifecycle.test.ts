@@ -1,7 +1,7 @@
 // The lifecycle table, every pair of states: the edges a milestone may take are written out here as the
 // specification, so a change to TRANSITIONS is a deliberate change to this table too.
 import { describe, expect, it } from "vitest";
-import { canTransition, MILESTONE_STATES, transition, type MilestoneState } from "../../src/core/lifecycle.js";
+import { ACTIVE_STATES, canTransition, HOLDING_STATES, MILESTONE_STATES, transition, WORKER_HELD_STATES, type MilestoneState } from "../../src/core/lifecycle.js";
 import { WeaveError } from "../../src/core/errors.js";
 
 const EDGES: Record<MilestoneState, MilestoneState[]> = {
@@ -40,5 +40,16 @@ describe("lifecycle", () => {
       expect((e as WeaveError).message).toBe("illegal lifecycle move for M1: merged → running");
       expect((e as WeaveError).hint).toBe("allowed from merged: nothing (final)");
     }
+  });
+});
+
+describe("lifecycle: state groupings", () => {
+  it.each<[MilestoneState, boolean]>(MILESTONE_STATES.map((s) => [s, s === "claimed" || s === "running" || s === "stale"]))("%s is worker-held: %s", (state, held) => {
+    expect(WORKER_HELD_STATES.has(state)).toBe(held);
+  });
+
+  it("worker-held ⊂ active (= worker-held + paused) ⊂ holding locks", () => {
+    expect([...ACTIVE_STATES].filter((s) => !WORKER_HELD_STATES.has(s))).toEqual(["paused"]);
+    for (const s of ACTIVE_STATES) expect(HOLDING_STATES.has(s), s).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // Table tests of the App's pure landing rules: the next step for a PR, GitHub's refusals, run correlation, job outcomes.
 import { describe, expect, it } from "vitest";
-import { mergeRefusal, pushRefusal, rateLimitRefusal, updateBranchRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
+import { WeaveError } from "../../src/core/errors.js";
+import { autoMergeRefusal, mergeRefusal, pushRefusal, rateLimitRefusal, updateBranchRefusal, workflowsRefusal } from "../../src/github/github-refusals.js";
 import { judgeRun } from "../../src/github/job-outcome.js";
 import { nextLandingStep } from "../../src/github/landing-policy.js";
 import type { PullSituation } from "../../src/github/landing-policy.js";
@@ -48,6 +49,17 @@ describe("GitHub's refusals as WeaveError codes", () => {
     const error = mergeRefusal(status, message, 7);
     expect(error.code).toBe(code);
     expect(error.hint).toBeTruthy();
+  });
+
+  it.each<[string, unknown, string]>([
+    // GitHub's GraphQL answer, as the request client wraps it: the PR can merge now, so there is nothing to arm.
+    ["clean", new WeaveError("internal", "GitHub request failed: Pull request Pull request is in clean status"), "mergeable-now"],
+    ["unstable", new Error("Pull request Pull request is in unstable status\nmore"), "mergeable-now"],
+    ["auto-merge off", new WeaveError("internal", "GitHub request failed: Auto merge is not allowed for this repository"), "internal"],
+    ["rate limit kept", new WeaveError("rate-limited", "GitHub rate limit: API rate limit exceeded"), "rate-limited"],
+    ["clean status on a later line only", new Error("Something else\nis in clean status"), "internal"],
+  ])("auto-merge refused: %s → %s", (_what, error, code) => {
+    expect(autoMergeRefusal(error, 7).code).toBe(code);
   });
 
   it("codes a refused update-branch and a rate limit (with when to try again)", () => {
@@ -117,6 +129,10 @@ describe("job outcome", () => {
     ["completed", "cancelled", 0, "dead"],
   ])("run %s/%s with %i/3 checkpoints → %s", (status, conclusion, done, kind) => {
     expect(judgeRun({ status, conclusion }, { tasksDone: done, costUsd: 0.3 }, 3).kind).toBe(kind);
+  });
+
+  it("a dead job carries no words of its own: its record's reason is the loop's diedReason (core/failure-reasons.ts)", () => {
+    expect(judgeRun({ status: "completed", conclusion: "cancelled" }, { tasksDone: 1, costUsd: 0.1 }, 3)).toEqual({ kind: "dead" });
   });
 
   it("a run finished from its branch keeps a task's unknown cost: never shown as known", () => {

@@ -1,9 +1,10 @@
 /**
  * `weave stop|pause|resume|merge [IDs] [--force]`: steer a run, whether or not its coordinator is running.
- * Responsibilities: with a live coordinator, hand it a request file (and signal workers at once for stop/pause);
- * without one, take the lock and apply the request here — merges run right away.
+ * Responsibilities: with a live coordinator, hand it a request file (and send at once the signals core/control.ts
+ * decides for it); without one, take the lock and apply the request here — merges run right away.
  * Not here: what each request does (local/run-actions.ts).
- * Invariants: IDs not in the plan are usage errors; nothing is applied twice.
+ * Invariants: IDs not in the plan are usage errors; nothing is applied twice; which workers a command signals is
+ * core/control.ts's answer alone.
  */
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
@@ -13,7 +14,7 @@ import { writeJsonAtomic } from "../../local/atomic-json.js";
 import { sendSignal } from "../../local/file-reporter.js";
 import { isProcessAlive, readLockHolder } from "../../local/locks.js";
 import type { ControlRequest } from "../../local/run-actions.js";
-import { applyRequest, mergeOne, signalWorkers } from "../../local/run-actions.js";
+import { applyRequest, controlOf, mergeOne } from "../../local/run-actions.js";
 import { openRun } from "../../local/run-context.js";
 import { loadRunState } from "../../local/state-store.js";
 import { weavePaths } from "../../local/weave-paths.js";
@@ -39,11 +40,10 @@ export function controlCommand(verb: ControlRequest["verb"]) {
       write(io.stdout, `${verb} sent to the running coordinator (PID ${holder.pid})${ids.length ? ` for ${ids.join(", ")}` : ""}.${verb === "pause" ? " A running milestone shows as `pausing` in `weave status` until its task in flight ends and it is checkpointed." : ""}`);
       if (verb === "stop" || verb === "pause") {
         const state = await loadRunState(paths.state);
-        if (state) {
-          // Signal at once: the coordinator may be busy merging.
-          for (const [id, r] of Object.entries(state.milestones)) {
-            if ((ids.length === 0 || ids.includes(id)) && (r.state === "running" || r.state === "claimed")) await sendSignal(paths, id, verb, `${verb} requested`);
-          }
+        // Signal at once (the coordinator may be busy merging) the workers core/control.ts says this request signals;
+        // the coordinator applies the rest of the request.
+        for (const change of controlOf(plan, state?.milestones, request).changes) {
+          if (change.signal) await sendSignal(paths, change.id, change.signal, `${change.signal} requested`);
         }
       }
       return 0;
@@ -51,11 +51,7 @@ export function controlCommand(verb: ControlRequest["verb"]) {
 
     const ctx = await openRun({ repo, plan, planPath: resolve(io.cwd, planArg), env: io.env, skipPreflight: verb !== "merge" });
     try {
-      if (verb === "stop" || verb === "pause") {
-        // No coordinator: workers may still run (it crashed or was interrupted). Signal them directly.
-        const live = Object.entries(ctx.state.milestones).filter(([id, r]) => (ids.length === 0 || ids.includes(id)) && isProcessAlive(r.pid) && ["claimed", "running"].includes(r.state)).map(([id]) => id);
-        await signalWorkers(ctx, live, verb, `${verb} requested`);
-      }
+      // No coordinator: workers may still run (it crashed or was interrupted); the request signals them itself.
       const lines = await applyRequest(ctx, request);
       const attempted: string[] = [];
       if (verb === "merge") {

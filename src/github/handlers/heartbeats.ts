@@ -78,6 +78,8 @@ export function createHeartbeats(rt: AppRuntime): Heartbeats {
       // Look again when it is this update's turn: a publish queued before it may have completed the check run,
       // and a progress update must never reopen a completed one.
       const current = session.ledgers.latest?.milestones[milestone];
+      // Not WORKER_HELD_STATES (core/lifecycle.ts): a stale record shows progress again only once the reconcile has
+      // taken the heartbeat and moved it back to running.
       if (!current?.checkRunId || !["claimed", "running"].includes(current.state) || session.published.checkRuns.get(milestone)?.startsWith("completed")) return;
       const client = await rt.clientFor(session);
       const plan = await loadPlan(session, client);
