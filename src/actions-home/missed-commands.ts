@@ -14,7 +14,7 @@
  */
 import { parseCommands } from "../core/commands.js";
 import type { LedgerCommands } from "../github/ledger-content.js";
-import type { ListedComment } from "../github/repo-client.js";
+import type { ListedComment } from "../github/listed-comment.js";
 
 /**
  * Kept in the ledger (`commands`): `checkedUntil`, every comment created before it has been looked at by a tick;

@@ -11,6 +11,8 @@ import { WeaveError } from "../core/errors.js";
 import type { ListedCommit } from "../core/merged-evidence.js";
 import { CHECK_OUTPUT_LIMIT, COMMENT_LIMIT, fitBody, redactSecrets } from "../core/safe-text.js";
 import { createPullRefusal, mergeRefusal, rateLimitRefusal, updateBranchRefusal } from "./github-refusals.js";
+import { listedComment } from "./listed-comment.js";
+import type { CommentData, ListedComment } from "./listed-comment.js";
 import { urgently } from "./write-lane.js";
 
 /** The subset of Octokit the App uses: `request(route, params)`. */
@@ -262,34 +264,6 @@ export function createRepoClient(octokit: OctokitLike, where: RepoRef, options: 
         throw translate(e);
       }
     },
-  };
-}
-
-/** A comment as the coordinator's catch-up reads it (actions-home/missed-commands.ts). */
-export interface ListedComment {
-  id: number;
-  issueNumber: number;
-  body: string;
-  login: string;
-  isBot: boolean;
-  createdAt: string;
-  /** `+1` reactions on it (weave reacts `+1` to every command it takes). */
-  plusOnes: number;
-}
-
-interface CommentData {
-  id: number;
-  issue_url: string;
-  body?: string | null;
-  user: { login: string; type?: string } | null;
-  created_at: string;
-  reactions?: { "+1"?: number };
-}
-
-function listedComment(c: CommentData): ListedComment {
-  return {
-    id: c.id, issueNumber: Number(c.issue_url.slice(c.issue_url.lastIndexOf("/") + 1)), body: c.body ?? "", login: c.user?.login ?? "",
-    isBot: c.user?.type === "Bot", createdAt: c.created_at, plusOnes: c.reactions?.["+1"] ?? 0,
   };
 }
 
